@@ -31,8 +31,8 @@ public final class CommonKeys {
                                 + "(kafka.security.protocol, kafka.sasl.*, kafka.ssl.*).")
                 .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", Importance.HIGH,
                         "Schema Registry URL(s), comma-separated; mock://<scope> for an in-memory registry.")
-                .define(BASIC_AUTH_SOURCE, Type.STRING, "USER_INFO", Importance.LOW,
-                        "Where the registry's basic-auth credentials come from: USER_INFO or URL.")
+                .define(BASIC_AUTH_SOURCE, Type.STRING, "URL", Importance.LOW,
+                        "Where the registry basic-auth credentials come from: URL (user info in the URL, if any) or USER_INFO.")
                 .define(BASIC_AUTH_USER_INFO, Type.PASSWORD, null, Importance.LOW,
                         "Registry credentials as user:password (a secret; also from basic.auth.user.info.file).")
                 .define(AUTO_REGISTER_SCHEMAS, Type.BOOLEAN, true, Importance.LOW,
