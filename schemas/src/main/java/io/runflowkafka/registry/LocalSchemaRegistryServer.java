@@ -16,6 +16,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -48,9 +51,14 @@ public final class LocalSchemaRegistryServer implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final Path journal;
 
-    private LocalSchemaRegistryServer(String scope, int port) throws IOException {
+    private LocalSchemaRegistryServer(String scope, int port, Path journal) throws IOException {
         this.registry = MockSchemaRegistry.getClientForScope(scope);
+        this.journal = journal;
+        if (journal != null) {
+            replay(journal);
+        }
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         this.executor = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "local-schema-registry");
@@ -63,8 +71,17 @@ public final class LocalSchemaRegistryServer implements AutoCloseable {
 
     /** Starts serving {@code mock://scope} on 127.0.0.1:{@code port} (0 picks a free port). */
     public static LocalSchemaRegistryServer start(String scope, int port) {
+        return start(scope, port, null);
+    }
+
+    /**
+     * Starts serving like {@link #start(String, int)}, keeping every registration in {@code journal} (one JSON
+     * line each) and replaying it first, so the same schemas get the same ids after a restart and topics
+     * written in an earlier run stay readable.
+     */
+    public static LocalSchemaRegistryServer start(String scope, int port, Path journal) {
         try {
-            LocalSchemaRegistryServer registry = new LocalSchemaRegistryServer(scope, port);
+            LocalSchemaRegistryServer registry = new LocalSchemaRegistryServer(scope, port, journal);
             registry.server.start();
             LOG.info("in-memory schema registry '{}' served at {}", scope, registry.url());
             return registry;
@@ -96,7 +113,7 @@ public final class LocalSchemaRegistryServer implements AutoCloseable {
             String method = exchange.getRequestMethod();
             Matcher m;
             if ("POST".equals(method) && (m = VERSIONS.matcher(path)).matches()) {
-                int id = registry.register(subject(m), schemaFrom(exchange));
+                int id = register(subject(m), schemaFrom(exchange));
                 send(exchange, 200, Map.of("id", id));
             } else if ("GET".equals(method) && (m = LATEST.matcher(path)).matches()) {
                 send(exchange, 200, describe(registry.getLatestVersion(subject(m))));
@@ -125,6 +142,39 @@ public final class LocalSchemaRegistryServer implements AutoCloseable {
             LOG.warn("local schema registry failed on {}", exchange.getRequestURI(), e);
             error(exchange, 500, 50001, "internal error: " + e.getClass().getSimpleName());
         }
+    }
+
+    private synchronized int register(String subject, Schema schema) throws IOException {
+        boolean known;
+        try {
+            registry.getId(subject, schema);
+            known = true;
+        } catch (SchemaNotFoundException | SubjectNotFoundException e) {
+            known = false;
+        }
+        int id = registry.register(subject, schema);
+        if (!known && journal != null) {
+            String line = json.writeValueAsString(Map.of("subject", subject, "schema", schema.toString())) + "\n";
+            Files.writeString(journal, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        return id;
+    }
+
+    private void replay(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            return;
+        }
+        int replayed = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode entry = json.readTree(line);
+            registry.register(entry.get("subject").asText(), new Schema.Parser().parse(entry.get("schema").asText()));
+            replayed++;
+        }
+        LOG.info("replayed {} schema registrations from {}", replayed, file);
     }
 
     private static String subject(Matcher m) {

@@ -58,4 +58,33 @@ class LocalSchemaRegistryServerTest {
         assertThat(missing.body()).contains("\"error_code\":40401");
         assertThat(junk.statusCode()).isEqualTo(422);
     }
+
+    @Test
+    void shouldGiveTheSameIdsAfterARestartWithItsJournal() throws Exception {
+        java.nio.file.Path journal = java.nio.file.Path.of("target", "registry-journal-" + System.nanoTime(), "schemas.jsonl");
+        String scope = SCOPE + "-journal";
+        Map<String, Object> config;
+        byte[] bytes;
+        UploadEvent upload = UploadEvent.newBuilder().setUploadId("u1").setOrderId("o1").setUserId("user")
+                .setImageUri("https://img.example/1.jpg").setUploadedAt(Instant.EPOCH).build();
+        try (LocalSchemaRegistryServer first = LocalSchemaRegistryServer.start(scope, 0, journal)) {
+            config = Map.of("schema.registry.url", first.url());
+            // Another schema first, so the upload's id depends on the order of registrations.
+            AvroSerdes.specific(io.runflowkafka.schema.ScoredUpload.class, config, false).serializer()
+                    .serialize("photos.accepted", io.runflowkafka.schema.ScoredUpload.newBuilder().setUploadId("u")
+                            .setOrderId("o").setUserId("u").setImageUri("x").setDecision(io.runflowkafka.schema.Decision.ACCEPTED)
+                            .setQualityScore(1).setBrightness(1).setSharpness(1).setThreshold(0.6)
+                            .setUploadedAt(Instant.EPOCH).setScoredAt(Instant.EPOCH).build());
+            bytes = AvroSerdes.specific(UploadEvent.class, config, false).serializer().serialize("photos.uploaded", upload);
+        }
+        MockSchemaRegistry.dropScope(scope);
+
+        try (LocalSchemaRegistryServer second = LocalSchemaRegistryServer.start(scope, 0, journal)) {
+            UploadEvent read = AvroSerdes.specific(UploadEvent.class, Map.of("schema.registry.url", second.url()), false)
+                    .deserializer().deserialize("photos.uploaded", bytes);
+            assertThat(read).isEqualTo(upload);
+        } finally {
+            MockSchemaRegistry.dropScope(scope);
+        }
+    }
 }

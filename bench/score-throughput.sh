@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# score-throughput: an in-process Kafka broker, the local schema registry and the Runflow emulator with a
+# fixed added latency in one JVM; the processor under test in its own JVM (-Xmx512m, exactly_once_v2, 12
+# input partitions), first with a blocking call per record (sync), then asynchronous at each max-in-flight.
+# Prints one line per run, then: max_in_flight=… sync_per_s=… async_per_s=… ratio=… bound_per_s=… efficiency=… p99_ms=…
+# Usage: bench/score-throughput.sh [--latency-ms 200] [--max-in-flight 64,1024] [--uploads 5000,20000]
+#        [--sync-uploads 100] [--keys 4096] [--partitions 12] [--heap 512m] [--run-limit-s 240]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./mvnw -B -q -pl processor -am install -DskipTests
+./mvnw -B -q -pl processor dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/bench.classpath
+CLASSPATH="processor/target/test-classes:processor/target/classes:$(cat processor/target/bench.classpath)"
+exec java -Xmx1g -cp "$CLASSPATH" io.runflowkafka.processor.bench.ScoreThroughputBench "$@"

@@ -1,0 +1,345 @@
+package io.runflowkafka.processor;
+
+import static io.runflowkafka.processor.ProcessorConfig.GUARANTEE;
+import static io.runflowkafka.processor.ProcessorConfig.STATE_DIR;
+import static io.runflowkafka.processor.ProcessorConfig.STREAM_THREADS;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.runflowkafka.client.RunflowClient;
+import io.runflowkafka.client.RunflowClientConfig;
+import io.runflowkafka.common.config.CommonKeys;
+import io.runflowkafka.common.config.ServiceConfig;
+import io.runflowkafka.common.kafka.Topics;
+import io.javalin.Javalin;
+import io.runflowkafka.common.ops.Health;
+import io.runflowkafka.common.ops.OpsRoutes;
+import io.runflowkafka.processor.async.CallLimiter;
+import io.runflowkafka.processor.gate.GateMetrics;
+import io.runflowkafka.processor.gate.GateTopics;
+import io.runflowkafka.processor.gate.QualityGateTopology;
+import io.runflowkafka.processor.gate.RunflowScorer;
+import io.runflowkafka.processor.gate.Scorer;
+import io.runflowkafka.processor.orders.HeadshotOrdersTopology;
+import io.runflowkafka.processor.orders.InFlightSubmissions;
+import io.runflowkafka.processor.orders.OrderMetrics;
+import io.runflowkafka.processor.orders.OrderTopics;
+import io.runflowkafka.processor.status.JobStatusRoutes;
+import io.runflowkafka.processor.status.JobStatusTopology;
+import io.runflowkafka.processor.status.KafkaStreamsJobStatusLookup;
+import io.runflowkafka.processor.status.StatusTopics;
+import io.runflowkafka.schema.HeadshotJob;
+import io.runflowkafka.schema.HeadshotsArchived;
+import io.runflowkafka.schema.HeadshotsCompleted;
+import io.runflowkafka.schema.ScoredUpload;
+import io.runflowkafka.schema.UploadEvent;
+import io.runflowkafka.serde.AvroSerdes;
+import io.runflowkafka.serde.SchemaRegistryUnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/**
+ * The processor as a running service: the Kafka Streams application (quality gate, headshot orders,
+ * job-status view), its Runflow client, and the HTTP server with the health, metrics and job-status
+ * endpoints. {@code main} only reads configuration and starts this.
+ */
+public final class ProcessorApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorApp.class);
+    private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(5);
+
+    private final ProcessorConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Health health = new Health();
+    private final RunflowClient client;
+    private final CallLimiter limiter;
+    private final ExecutorService fileReads = Executors.newFixedThreadPool(2, daemon("image-file-reader"));
+    private final InFlightSubmissions submissions = new InFlightSubmissions();
+    private final KafkaStreams streams;
+    private final Javalin http;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile S3AsyncClient s3;
+
+    private ProcessorApp(ProcessorConfig config, Scorer scorerOverride) {
+        this.config = config;
+        ServiceConfig raw = config.raw();
+        this.client = new RunflowClient(runflowClientConfig(config));
+        this.limiter = new CallLimiter(config.maxInFlight(), config.rateLimit());
+        Scorer scorer = scorerOverride != null ? scorerOverride
+                : new RunflowScorer(client, this::s3, config.fileUrisEnabled(), fileReads);
+        Map<String, Object> registryConfig = raw.schemaRegistryProperties();
+        GateTopics topics = config.gateTopics();
+        StatusTopics statusTopics = config.statusTopics();
+        boolean orders = config.ordersEnabled();
+        if (raw.getBoolean(CommonKeys.CREATE_TOPICS)) {
+            createTopics(raw, topics);
+            if (orders) {
+                createTopics(raw, config.orderTopics(), statusTopics);
+            }
+        }
+        StreamsBuilder builder = new StreamsBuilder();
+        var scoredSerde = AvroSerdes.specific(ScoredUpload.class, registryConfig, false);
+        var jobSerde = AvroSerdes.specific(HeadshotJob.class, registryConfig, false);
+        if (orders) {
+            HeadshotOrdersTopology.addTo(builder, config.orderTopics(), config.orderSettings(),
+                    client::generateHeadshots, config.callbackTokens(), limiter,
+                    new OrderMetrics(registry, submissions), submissions, scoredSerde, jobSerde);
+            JobStatusTopology.addTo(builder, statusTopics, jobSerde,
+                    AvroSerdes.specific(HeadshotsCompleted.class, registryConfig, false),
+                    AvroSerdes.specific(HeadshotsArchived.class, registryConfig, false));
+        } else {
+            LOG.warn("headshot orders are off ({}=false): accepted photos are not submitted and /jobs is not served",
+                    ProcessorConfig.ORDERS_ENABLED);
+        }
+        Topology topology = QualityGateTopology.addTo(builder.build(), topics, config.gateSettings(), scorer, limiter,
+                new GateMetrics(registry, limiter),
+                AvroSerdes.specific(UploadEvent.class, registryConfig, false), scoredSerde);
+        LOG.info("topology:\n{}", topology.describe());
+        this.streams = new KafkaStreams(topology, streamsProperties(config, topics));
+        health.down("kafka-streams", "starting");
+        health.up("runflow", "calls allowed");
+        streams.setStateListener((now, before) -> onStateChange(now));
+        streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
+        limiter.onHalt(reason -> {
+            health.down("runflow", reason);
+            // close() waits for the stream threads, so it must not run on one of them.
+            daemon("processor-halt").newThread(() -> streams.close(config.shutdownTimeout())).start();
+        });
+        new KafkaStreamsMetrics(streams).bindTo(registry);
+        if (orders && config.applicationServer().isEmpty()) {
+            LOG.info("{} is not set: job-status lookups answer from this instance's state only",
+                    ProcessorConfig.APPLICATION_SERVER);
+        }
+        JobStatusRoutes jobStatus = new JobStatusRoutes(
+                new KafkaStreamsJobStatusLookup(streams, config.applicationServer()), Duration.ofSeconds(5));
+        this.http = Javalin.create(javalin -> {
+            javalin.startup.showJavalinBanner = false;
+            OpsRoutes.addTo(javalin, health, registry);
+            if (orders) {
+                jobStatus.addTo(javalin);
+            }
+        });
+        http.start(raw.getString(CommonKeys.HTTP_HOST), raw.getInt(CommonKeys.HTTP_PORT));
+    }
+
+    /** Builds and starts the processor. */
+    public static ProcessorApp start(ProcessorConfig config) {
+        return start(config, null);
+    }
+
+    /** Builds and starts the processor with another scorer (tests, benchmarks). */
+    public static ProcessorApp start(ProcessorConfig config, Scorer scorer) {
+        ProcessorApp app = new ProcessorApp(config, scorer);
+        app.streams.start();
+        LOG.info("processor started: health, metrics and job status on port {}", app.http.port());
+        return app;
+    }
+
+    /** The HTTP port of the health, metrics and job-status endpoints. */
+    public int httpPort() {
+        return http.port();
+    }
+
+    public Health health() {
+        return health;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public CallLimiter limiter() {
+        return limiter;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Stops taking records, commits what was accepted (pending calls stay in the store), and closes. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("processor closing (at most {})", config.shutdownTimeout());
+        // Runflow has no idempotency key: let sent submissions be answered and forwarded before the tasks close,
+        // or their next owner would send them again (a second job). Unsent ones wait in the store.
+        long started = System.nanoTime();
+        // A stopped application forwards nothing more: waiting would only delay the close.
+        if (streams.state().isRunningOrRebalancing() && !submissions.drain(config.shutdownTimeout().dividedBy(2))) {
+            LOG.warn("{} headshots submission(s) still unanswered at shutdown: they are sent again on the next start",
+                    submissions.inFlight());
+        }
+        Duration left = config.shutdownTimeout().minusNanos(System.nanoTime() - started);
+        boolean closedCleanly = streams.close(left.isNegative() ? Duration.ZERO : left);
+        if (closedCleanly) {
+            submissions.close();
+        }
+        limiter.close();
+        client.close();
+        fileReads.shutdownNow();
+        if (s3 != null) {
+            s3.close();
+        }
+        http.stop();
+    }
+
+    private StreamThreadExceptionResponse onStreamThreadFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SchemaRegistryUnavailableException) {
+                // An outage, not bad data: back off, then let a new thread take the same records again.
+                LOG.warn("schema registry unreachable ({}); retrying in {}", cause.getMessage(), REGISTRY_BACKOFF);
+                health.down("schema-registry", "unreachable: " + cause.getMessage());
+                sleep(REGISTRY_BACKOFF);
+                health.up("schema-registry", "retrying");
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+        }
+        LOG.error("stream thread failed; the processor stops taking work", failure);
+        health.fatal("kafka-streams", "stream thread failed: " + failure.getClass().getSimpleName());
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void onStateChange(KafkaStreams.State state) {
+        switch (state) {
+            case RUNNING -> health.up("kafka-streams", "running");
+            case REBALANCING -> health.up("kafka-streams", "rebalancing");
+            case ERROR -> health.fatal("kafka-streams", "in ERROR state");
+            default -> health.down("kafka-streams", state.name().toLowerCase());
+        }
+    }
+
+    private synchronized S3AsyncClient s3() {
+        if (s3 == null) {
+            ServiceConfig raw = config.raw();
+            var builder = S3AsyncClient.builder().region(Region.of(raw.getString(ProcessorConfig.S3_REGION)))
+                    .forcePathStyle(raw.getBoolean(ProcessorConfig.S3_PATH_STYLE));
+            String endpoint = raw.getString(ProcessorConfig.S3_ENDPOINT);
+            if (!endpoint.isBlank()) {
+                builder.endpointOverride(URI.create(endpoint));
+            }
+            s3 = builder.build();
+        }
+        return s3;
+    }
+
+    private static void createTopics(ServiceConfig raw, GateTopics topics) {
+        int partitions = raw.getInt(CommonKeys.TOPIC_PARTITIONS);
+        short replication = raw.getShort(CommonKeys.TOPIC_REPLICATION);
+        try (Admin admin = Admin.create(raw.kafkaProperties())) {
+            Topics.ensure(admin, List.of(
+                    Topics.topic(topics.uploaded(), partitions, replication),
+                    Topics.topic(topics.accepted(), partitions, replication),
+                    Topics.topic(topics.retake(), partitions, replication),
+                    Topics.topic(topics.deadLetter(), partitions, replication)));
+        }
+    }
+
+    private static void createTopics(ServiceConfig raw, OrderTopics orders, StatusTopics status) {
+        int partitions = raw.getInt(CommonKeys.TOPIC_PARTITIONS);
+        short replication = raw.getShort(CommonKeys.TOPIC_REPLICATION);
+        try (Admin admin = Admin.create(raw.kafkaProperties())) {
+            Topics.ensure(admin, List.of(
+                    Topics.topic(orders.jobs(), partitions, replication),
+                    Topics.topic(orders.jobsDeadLetter(), partitions, replication),
+                    Topics.topic(status.completed(), partitions, replication),
+                    Topics.topic(status.archived(), partitions, replication),
+                    Topics.topic(status.completedDeadLetter(), partitions, replication)));
+        }
+    }
+
+    static Properties streamsProperties(ProcessorConfig config, GateTopics topics) {
+        ServiceConfig raw = config.raw();
+        Properties props = new Properties();
+        props.putAll(raw.kafkaProperties());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, raw.getString(ProcessorConfig.APPLICATION_ID));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, raw.getString(GUARANTEE));
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, raw.getInt(STREAM_THREADS));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, raw.getString(STATE_DIR));
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetter());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeserializationDeadLetterHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class);
+        config.applicationServer().ifPresent(server ->
+                props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server.host() + ":" + server.port()));
+        if (raw.getShort(CommonKeys.TOPIC_REPLICATION) > 0) {
+            props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) raw.getShort(CommonKeys.TOPIC_REPLICATION));
+        }
+        return props;
+    }
+
+    private static RunflowClientConfig runflowClientConfig(ProcessorConfig config) {
+        ServiceConfig raw = config.raw();
+        String apiKey = raw.secret(ProcessorConfig.RUNFLOW_API_KEY);
+        if (apiKey == null || apiKey.isBlank()) {
+            throw new ConfigException(ProcessorConfig.RUNFLOW_API_KEY + " is required (or "
+                    + ServiceConfig.environmentName(ProcessorConfig.RUNFLOW_API_KEY) + "_FILE)");
+        }
+        var builder = RunflowClientConfig.builder()
+                .baseUrl(raw.getString(ProcessorConfig.RUNFLOW_BASE_URL))
+                .apiKey(apiKey)
+                .connectTimeout(Duration.ofMillis(raw.getLong(ProcessorConfig.RUNFLOW_CONNECT_TIMEOUT_MS)))
+                .requestTimeout(Duration.ofMillis(raw.getLong(ProcessorConfig.RUNFLOW_REQUEST_TIMEOUT_MS)))
+                .totalTimeout(Duration.ofMillis(raw.getLong(ProcessorConfig.RUNFLOW_TOTAL_TIMEOUT_MS)))
+                .maxConnectionsPerDestination(config.maxInFlight())
+                .maxRequestsQueuedPerDestination(Math.max(1024, config.maxInFlight() * 2));
+        String trustStore = raw.getString(ProcessorConfig.RUNFLOW_TRUSTSTORE);
+        if (!trustStore.isBlank()) {
+            builder.trustStore(loadTrustStore(Path.of(trustStore), raw.secret(ProcessorConfig.RUNFLOW_TRUSTSTORE_PASSWORD)));
+        }
+        return builder.build();
+    }
+
+    private static KeyStore loadTrustStore(Path path, String password) {
+        try (InputStream in = Files.newInputStream(path)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password == null ? null : password.toCharArray());
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException("cannot load " + ProcessorConfig.RUNFLOW_TRUSTSTORE + " " + path + ": "
+                    + e.getClass().getSimpleName());
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,29 @@
+package io.runflowkafka.processor;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the processor: {@code processor [config.properties]}; environment variables override the file. */
+public final class ProcessorMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorMain.class);
+
+    private ProcessorMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Optional<Path> file = args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty();
+        ProcessorConfig config = ProcessorConfig.load(file, System.getenv());
+        LOG.info("processor configuration:\n{}", config.raw().describe());
+        ProcessorApp app = ProcessorApp.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "processor-shutdown"));
+        stopped.await();
+    }
+}

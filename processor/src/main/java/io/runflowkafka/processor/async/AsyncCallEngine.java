@@ -1,0 +1,319 @@
+package io.runflowkafka.processor.async;
+
+import io.runflowkafka.client.ForbiddenException;
+import io.runflowkafka.client.RetryPolicy;
+import io.runflowkafka.client.UnauthorizedException;
+import io.runflowkafka.processor.internal.PendingCall;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Runs many Runflow calls at once for one Kafka Streams task and hands their answers back on the
+ * stream thread, exactly once.
+ *
+ * <p>The mechanism: a call is written to a changelogged store in the transaction that commits its
+ * input offset; its answer is forwarded, and the entry deleted, in a later transaction. A crash
+ * between the two leaves the entry in the store (restored from the changelog), so the new owner of
+ * the task issues the call again from {@link #restore()}; an aborted transaction's output is never
+ * seen by {@code read_committed} readers. Answers arrive on HTTP threads and only go into a queue;
+ * everything that touches the store or forwards runs on the stream thread.
+ *
+ * <p>Per key order is kept when {@code ordered}: one call in flight per key, later ones queued behind.
+ *
+ * @param <P> what a call is made from (the decoded input)
+ * @param <R> what a call answers
+ */
+public final class AsyncCallEngine<P, R> {
+
+    /** What the engine needs from the processor that owns it. */
+    public interface Handler<P, R> {
+        /** Decodes a stored call again after a restart. */
+        P decode(PendingCall call);
+
+        /** Starts one attempt of the call; may be invoked again for retries, from another thread. */
+        CompletableFuture<R> call(P payload);
+
+        /** Forwards the answer (stream thread). */
+        void completed(PendingCall call, P payload, R result, int attempts);
+
+        /** Forwards a permanent failure, typically to the dead-letter topic (stream thread). */
+        void failed(PendingCall call, P payload, Throwable failure, int attempts);
+    }
+
+    /** Told what happens, for metrics. Every method has a no-op default. */
+    public interface Observer {
+        default void started() {
+        }
+
+        default void retried(Throwable failure, Duration delay) {
+        }
+
+        default void answered(Duration latency, Throwable failureOrNull) {
+        }
+    }
+
+    private final KeyValueStore<String, PendingCall> store;
+    private final CallLimiter limiter;
+    private final RetryPolicy retryPolicy;
+    private final boolean ordered;
+    private final int maxPending;
+    private final Handler<P, R> handler;
+    private final Observer observer;
+
+    private final Map<String, Entry<P>> entries = new HashMap<>();
+    private final Map<String, ArrayDeque<String>> waitingByKey = new HashMap<>();
+    private final ArrayDeque<String> ready = new ArrayDeque<>();
+    private final LinkedBlockingQueue<Answer<P, R>> answers = new LinkedBlockingQueue<>();
+    private volatile boolean closed;
+
+    /**
+     * Creates the engine of one task.
+     *
+     * @param store the task's changelogged store of pending calls
+     * @param limiter the instance's shared cap, rate limit and halt switch
+     * @param retryPolicy when and how long to wait before retrying a transient failure
+     * @param ordered whether calls of one key run one at a time, in input order
+     * @param maxPending how many accepted but unanswered calls the task holds before {@link #awaitCapacity} waits
+     * @param handler the owning processor
+     * @param observer told about calls, for metrics
+     */
+    public AsyncCallEngine(KeyValueStore<String, PendingCall> store, CallLimiter limiter, RetryPolicy retryPolicy,
+            boolean ordered, int maxPending, Handler<P, R> handler, Observer observer) {
+        this.store = store;
+        this.limiter = limiter;
+        this.retryPolicy = retryPolicy;
+        this.ordered = ordered;
+        this.maxPending = maxPending;
+        this.handler = handler;
+        this.observer = observer;
+    }
+
+    /** Issues every call left in the store by an earlier owner of the task, in id order. */
+    public int restore() {
+        int restored = 0;
+        try (KeyValueIterator<String, PendingCall> all = store.all()) {
+            while (all.hasNext()) {
+                var next = all.next();
+                enqueue(next.key, next.value, handler.decode(next.value), orderKey(next.value));
+                restored++;
+            }
+        }
+        dispatchReady();
+        return restored;
+    }
+
+    /**
+     * Accepts a call: stores it (in the transaction that will commit its input) and starts it when a
+     * slot is free.
+     *
+     * @param id unique within the task; store iteration order is restart order
+     */
+    public void submit(String id, PendingCall call, P payload) {
+        store.put(id, call);
+        enqueue(id, call, payload, orderKey(call));
+        dispatchReady();
+    }
+
+    /**
+     * Backpressure for {@code process()}: while the task holds {@code maxPending} unanswered calls,
+     * forwards answers as they arrive, waiting at most {@code maxWait} in all (kept well inside
+     * {@code max.poll.interval.ms}).
+     */
+    public void awaitCapacity(Duration maxWait) {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        drain();
+        while (entries.size() >= maxPending && !closed) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                Answer<P, R> answer = answers.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)),
+                        TimeUnit.NANOSECONDS);
+                if (answer != null) {
+                    handle(answer);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            drain();
+        }
+    }
+
+    /** Forwards every answer that has arrived and starts calls that can start (stream thread). */
+    public void drain() {
+        Answer<P, R> answer;
+        while ((answer = answers.poll()) != null) {
+            handle(answer);
+        }
+        dispatchReady();
+    }
+
+    /** Accepted calls not answered yet (in flight, waiting for a retry, or queued). */
+    public int pending() {
+        return entries.size();
+    }
+
+    /** Stops handing answers to this task; calls in flight give their slots back when they end. */
+    public void close() {
+        closed = true;
+        entries.clear();
+        waitingByKey.clear();
+        ready.clear();
+        answers.clear();
+    }
+
+    private void enqueue(String id, PendingCall call, P payload, String key) {
+        entries.put(id, new Entry<>(id, call, payload, key));
+        if (!ordered) {
+            ready.add(id);
+            return;
+        }
+        ArrayDeque<String> queue = waitingByKey.computeIfAbsent(key, k -> new ArrayDeque<>());
+        queue.add(id);
+        if (queue.size() == 1) {
+            ready.add(id);
+        }
+    }
+
+    private void dispatchReady() {
+        while (!ready.isEmpty() && limiter.tryAcquire()) {
+            Entry<P> entry = entries.get(ready.poll());
+            entry.firstStartNanos = System.nanoTime();
+            start(entry, 1);
+        }
+    }
+
+    private void start(Entry<P> entry, int attempt) {
+        entry.attempts = attempt;
+        long startNanos = System.nanoTime();
+        observer.started();
+        CompletableFuture<R> call;
+        try {
+            call = handler.call(entry.payload);
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        call.whenComplete((result, failure) -> onAnswer(entry, attempt, startNanos, result, failure));
+    }
+
+    // Runs on an HTTP thread (or the caller's, for an already completed future): queues only.
+    private void onAnswer(Entry<P> entry, int attempt, long startNanos, R result, Throwable failure) {
+        Throwable cause = unwrap(failure);
+        observer.answered(Duration.ofNanos(System.nanoTime() - startNanos), cause);
+        if (closed) {
+            limiter.release();
+            return;
+        }
+        if (cause == null) {
+            finish(new Answer<>(entry, result, null, false));
+        } else if (cause instanceof UnauthorizedException || cause instanceof ForbiddenException) {
+            limiter.halt("Runflow refused the API key (" + cause.getMessage() + "): no more calls are made; "
+                    + "set runflow.api-key to a valid key with the needed scope and restart the processor");
+            finish(new Answer<>(entry, null, cause, true));
+        } else if (retryPolicy.isRetryable(cause)) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - entry.firstStartNanos);
+            var delay = retryPolicy.nextDelay(attempt, cause, elapsed);
+            if (delay.isEmpty()) {
+                finish(new Answer<>(entry, null, cause, false));
+                return;
+            }
+            Duration wait = max(delay.get(), limiter.reserveRetry());
+            observer.retried(cause, wait);
+            limiter.scheduler().schedule(() -> retry(entry, attempt + 1), wait.toNanos(), TimeUnit.NANOSECONDS);
+        } else {
+            finish(new Answer<>(entry, null, cause, false));
+        }
+    }
+
+    private void retry(Entry<P> entry, int attempt) {
+        if (closed) {
+            limiter.release();
+        } else if (limiter.halted()) {
+            finish(new Answer<>(entry, null, null, true));
+        } else {
+            start(entry, attempt);
+        }
+    }
+
+    private void finish(Answer<P, R> answer) {
+        limiter.release();
+        answers.add(answer);
+    }
+
+    // Stream thread only.
+    private void handle(Answer<P, R> answer) {
+        Entry<P> entry = answer.entry;
+        if (closed || entries.get(entry.id) != entry) {
+            return;
+        }
+        if (answer.halted) {
+            ready.addFirst(entry.id); // held, not failed: issued again once calls may be made
+            return;
+        }
+        if (answer.failure == null) {
+            handler.completed(entry.call, entry.payload, answer.result, entry.attempts);
+        } else {
+            handler.failed(entry.call, entry.payload, answer.failure, entry.attempts);
+        }
+        store.delete(entry.id);
+        entries.remove(entry.id);
+        if (ordered) {
+            ArrayDeque<String> queue = waitingByKey.get(entry.key);
+            queue.poll();
+            if (queue.isEmpty()) {
+                waitingByKey.remove(entry.key);
+            } else {
+                ready.add(queue.peek());
+            }
+        }
+    }
+
+    private static String orderKey(PendingCall call) {
+        return call.getKey() == null ? "" : StandardCharsets.UTF_8.decode(call.getKey().duplicate())
+                .toString();
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static final class Entry<P> {
+        final String id;
+        final PendingCall call;
+        final P payload;
+        final String key;
+        volatile int attempts;
+        volatile long firstStartNanos;
+
+        Entry(String id, PendingCall call, P payload, String key) {
+            this.id = id;
+            this.call = call;
+            this.payload = payload;
+            this.key = key;
+        }
+    }
+
+    private record Answer<P, R>(Entry<P> entry, R result, Throwable failure, boolean halted) {
+    }
+}

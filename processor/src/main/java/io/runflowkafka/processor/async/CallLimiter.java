@@ -1,0 +1,133 @@
+package io.runflowkafka.processor.async;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every task of one processor instance shares: the cap on Runflow calls in flight, the optional
+ * request-rate limit, the scheduler that times retries, and the halt switch thrown by a 401/403.
+ *
+ * <p>A permit is held from a call's first attempt until its final answer (retries included), so during
+ * an outage the retrying calls fill the cap and new input waits: the processor holds its work instead
+ * of dead-lettering it.
+ */
+public final class CallLimiter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CallLimiter.class);
+
+    private final int maxInFlight;
+    private final Semaphore permits;
+    private final RateLimiter rateLimiter;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicReference<String> haltReason = new AtomicReference<>();
+    private volatile Consumer<String> onHalt = reason -> { };
+
+    /**
+     * Creates the limiter.
+     *
+     * @param maxInFlight most calls in flight at once across all tasks of this instance
+     * @param requestsPerSecond request-rate cap, or 0 for none
+     */
+    public CallLimiter(int maxInFlight, double requestsPerSecond) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("max-in-flight must be at least 1 but was " + maxInFlight);
+        }
+        this.maxInFlight = maxInFlight;
+        this.permits = new Semaphore(maxInFlight);
+        this.rateLimiter = requestsPerSecond <= 0 ? null : rateLimiter(requestsPerSecond);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "runflow-retry-scheduler");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private static RateLimiter rateLimiter(double requestsPerSecond) {
+        // About 100 refills a second, so a rate of hundreds per second is spread, not sent in one burst.
+        int perPeriod = (int) Math.ceil(requestsPerSecond / 100.0);
+        long periodNanos = Math.round(perPeriod * 1e9 / requestsPerSecond);
+        return RateLimiter.of("runflow", RateLimiterConfig.custom()
+                .limitForPeriod(perPeriod)
+                .limitRefreshPeriod(Duration.ofNanos(periodNanos))
+                .timeoutDuration(Duration.ZERO)
+                .build());
+    }
+
+    /** Takes a slot for a new call if one is free and the rate allows it now; never blocks. */
+    boolean tryAcquire() {
+        if (halted() || !permits.tryAcquire()) {
+            return false;
+        }
+        if (rateLimiter != null && !rateLimiter.acquirePermission()) {
+            permits.release();
+            return false;
+        }
+        return true;
+    }
+
+    /** Asks the rate limiter for one more request (a retry of a call that already holds a slot). */
+    Duration reserveRetry() {
+        if (rateLimiter == null) {
+            return Duration.ZERO;
+        }
+        long nanos = rateLimiter.reservePermission();
+        return nanos <= 0 ? Duration.ZERO : Duration.ofNanos(nanos);
+    }
+
+    /** Gives a slot back. */
+    void release() {
+        permits.release();
+    }
+
+    /** The scheduler that times retries; its thread only schedules, it never forwards records. */
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    /** The configured cap. */
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /** Calls holding a slot right now. */
+    public int inFlight() {
+        return maxInFlight - permits.availablePermits();
+    }
+
+    /** Stops every new call: Runflow refused our credentials, which no retry can fix. */
+    void halt(String reason) {
+        if (haltReason.compareAndSet(null, reason)) {
+            LOG.error("{}", reason);
+            onHalt.accept(reason);
+        }
+    }
+
+    /** True once a call was refused for its credentials. */
+    public boolean halted() {
+        return haltReason.get() != null;
+    }
+
+    /** Why calls were halted, if they were. */
+    public Optional<String> haltReason() {
+        return Optional.ofNullable(haltReason.get());
+    }
+
+    /** Registers what to do (once) when calls are halted: report unready, stop the application. */
+    public void onHalt(Consumer<String> action) {
+        this.onHalt = action;
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

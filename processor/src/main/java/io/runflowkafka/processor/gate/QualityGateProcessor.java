@@ -1,0 +1,145 @@
+package io.runflowkafka.processor.gate;
+
+import io.runflowkafka.client.ScoreResult;
+import io.runflowkafka.processor.DeadLetters;
+import io.runflowkafka.processor.async.AsyncCallEngine;
+import io.runflowkafka.processor.async.CallLimiter;
+import io.runflowkafka.processor.internal.PendingCall;
+import io.runflowkafka.schema.Decision;
+import io.runflowkafka.schema.ScoredUpload;
+import io.runflowkafka.schema.UploadEvent;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Scores each upload with Runflow, many at once, and forwards exactly one record per upload to the
+ * accepted, retake or dead-letter sink. The concurrency and exactly-once mechanism is
+ * {@link AsyncCallEngine}'s; this class says what a call is and where its answer goes.
+ */
+final class QualityGateProcessor implements Processor<String, Upload, String, Object>,
+        AsyncCallEngine.Handler<UploadEvent, ScoreResult> {
+
+    private final Scorer scorer;
+    private final CallLimiter limiter;
+    private final GateSettings settings;
+    private final GateMetrics metrics;
+    private final Deserializer<Upload> decoder;
+    private final String storeName;
+
+    private ProcessorContext<String, Object> context;
+    private AsyncCallEngine<UploadEvent, ScoreResult> engine;
+
+    QualityGateProcessor(Scorer scorer, CallLimiter limiter, GateSettings settings, GateMetrics metrics,
+            Deserializer<Upload> decoder, String storeName) {
+        this.scorer = scorer;
+        this.limiter = limiter;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.decoder = decoder;
+        this.storeName = storeName;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        KeyValueStore<String, PendingCall> store = context.getStateStore(storeName);
+        engine = new AsyncCallEngine<>(store, limiter, settings.retryPolicy(), settings.ordered(),
+                settings.maxPendingPerTask(), this, metrics);
+        engine.restore();
+        context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> engine.drain());
+    }
+
+    @Override
+    public void process(Record<String, Upload> record) {
+        engine.awaitCapacity(settings.maxBlock());
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        PendingCall call = PendingCall.newBuilder()
+                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
+                .setValue(ByteBuffer.wrap(record.value().rawValue()))
+                .setTimestamp(record.timestamp())
+                .setTopic(source.topic())
+                .setPartition(source.partition())
+                .setOffset(source.offset())
+                .setAcceptedAt(System.currentTimeMillis())
+                .build();
+        // Zero-padded offsets: the store's iteration order is the input order, which restore() keeps.
+        engine.submit(String.format("%019d", source.offset()), call, record.value().event());
+        engine.drain();
+    }
+
+    @Override
+    public UploadEvent decode(PendingCall call) {
+        return decoder.deserialize(call.getTopic(), bytes(call.getValue())).event();
+    }
+
+    @Override
+    public CompletableFuture<ScoreResult> call(UploadEvent upload) {
+        return scorer.score(upload);
+    }
+
+    @Override
+    public void completed(PendingCall call, UploadEvent upload, ScoreResult score, int attempts) {
+        boolean accepted = score.qualityScore() >= settings.threshold();
+        ScoredUpload scored = ScoredUpload.newBuilder()
+                .setUploadId(upload.getUploadId())
+                .setOrderId(upload.getOrderId())
+                .setUserId(upload.getUserId())
+                .setImageUri(upload.getImageUri())
+                .setDecision(accepted ? Decision.ACCEPTED : Decision.RETAKE)
+                .setQualityScore(score.qualityScore())
+                .setBrightness(score.brightness())
+                .setSharpness(score.sharpness())
+                .setTips(score.tips())
+                .setThreshold(settings.threshold())
+                .setUploadedAt(upload.getUploadedAt())
+                .setScoredAt(Instant.ofEpochMilli(System.currentTimeMillis()))
+                .setAttempts(attempts)
+                .setAttributes(upload.getAttributes())
+                .build();
+        context.forward(new Record<>(key(call), scored, call.getTimestamp()),
+                accepted ? QualityGateTopology.ACCEPTED_SINK : QualityGateTopology.RETAKE_SINK);
+        if (accepted) {
+            metrics.accepted();
+        } else {
+            metrics.retake();
+        }
+    }
+
+    @Override
+    public void failed(PendingCall call, UploadEvent upload, Throwable failure, int attempts) {
+        context.forward(new Record<String, Object>(key(call), bytes(call.getValue()), call.getTimestamp(),
+                DeadLetters.headers(failure, "score", attempts, call.getTopic(), call.getPartition(),
+                        call.getOffset())), QualityGateTopology.DEAD_LETTER_SINK);
+        metrics.deadLettered();
+    }
+
+    @Override
+    public void close() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private static String key(PendingCall call) {
+        return call.getKey() == null ? null : StandardCharsets.UTF_8.decode(call.getKey().duplicate()).toString();
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        ByteBuffer copy = buffer.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,218 @@
+package io.runflowkafka.processor.orders;
+
+import io.runflowkafka.processor.internal.OrderPhoto;
+import io.runflowkafka.processor.internal.OrderState;
+import io.runflowkafka.processor.internal.OrderStatus;
+import io.runflowkafka.processor.internal.SubmissionRequest;
+import io.runflowkafka.processor.internal.SubmissionTrigger;
+import io.runflowkafka.schema.Decision;
+import io.runflowkafka.schema.ScoredUpload;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Collects each order's accepted photos and decides, once per order, when it is submitted: at
+ * {@code photos-per-job} photos, or {@code idle-timeout} after its latest photo with at least
+ * {@code min-photos}. The decision (a {@link SubmissionRequest} with a fresh job reference) and the
+ * order's SUBMITTED mark are written in one transaction; the HTTP call is made downstream, only once that
+ * transaction is committed.
+ */
+final class OrderCollector implements Processor<String, ScoredUpload, String, SubmissionRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OrderCollector.class);
+
+    private final OrderSettings settings;
+    private final OrderMetrics metrics;
+
+    private ProcessorContext<String, SubmissionRequest> context;
+    private KeyValueStore<String, OrderState> orders;
+    private KeyValueStore<String, String> deadlines;
+
+    OrderCollector(OrderSettings settings, OrderMetrics metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SubmissionRequest> context) {
+        this.context = context;
+        this.orders = context.getStateStore(HeadshotOrdersTopology.ORDERS_STORE);
+        this.deadlines = context.getStateStore(HeadshotOrdersTopology.DEADLINES_STORE);
+        context.schedule(settings.idleCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::submitIdleOrders);
+    }
+
+    @Override
+    public void process(Record<String, ScoredUpload> record) {
+        ScoredUpload photo = record.value();
+        if (photo == null) {
+            return;
+        }
+        String orderId = record.key() != null && !record.key().isBlank() ? record.key() : photo.getOrderId();
+        String skipped = reasonToSkip(orderId, photo);
+        if (skipped != null) {
+            LOG.warn("photo {} of order {} is not collected: {}", photo.getUploadId(), orderId, skipped);
+            metrics.skipped();
+            return;
+        }
+        OrderState state = orders.get(orderId);
+        if (state != null && state.getPhotos().stream().anyMatch(p -> p.getUploadId().equals(photo.getUploadId()))) {
+            metrics.duplicate();
+            return;
+        }
+        if (state != null && state.getStatus() == OrderStatus.SUBMITTED) {
+            // One job per order: a photo accepted after the submission is reported, never submitted.
+            LOG.info("photo {} of order {} arrived after the order was submitted (job_ref {}): not submitted",
+                    photo.getUploadId(), orderId, state.getJobRef());
+            metrics.late();
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        if (state == null) {
+            state = OrderState.newBuilder()
+                    .setOrderId(orderId)
+                    .setUserId(photo.getUserId())
+                    .setStatus(OrderStatus.COLLECTING)
+                    .setPhotos(new ArrayList<>())
+                    .setAttributes(new HashMap<>(photo.getAttributes()))
+                    .setLastAcceptedAt(now)
+                    .setLastTimestamp(record.timestamp())
+                    .setSourceTopic("")
+                    .setSourcePartition(-1)
+                    .setSourceOffset(-1L)
+                    .build();
+        } else if (!state.getUserId().equals(photo.getUserId())) {
+            LOG.warn("photo {} of order {} names user {} but the order belongs to user {}: kept, under the first",
+                    photo.getUploadId(), orderId, photo.getUserId(), state.getUserId());
+        }
+        state.getPhotos().add(new OrderPhoto(photo.getUploadId(), photo.getImageUri()));
+        state.setLastAcceptedAt(now);
+        state.setLastTimestamp(record.timestamp());
+        RecordMetadata source = context.recordMetadata().orElse(null);
+        if (source != null) {
+            state.setSourceTopic(source.topic());
+            state.setSourcePartition(source.partition());
+            state.setSourceOffset(source.offset());
+        }
+        metrics.collected();
+        unindex(state);
+        if (state.getPhotos().size() >= settings.photosPerJob()) {
+            submit(state, SubmissionTrigger.PHOTO_COUNT, now);
+            return;
+        }
+        long deadline = now + settings.idleTimeout().toMillis();
+        state.setIdleDeadline(deadline);
+        deadlines.put(deadlineKey(deadline, orderId), orderId);
+        orders.put(orderId, state);
+    }
+
+    /** Submits every collecting order whose idle deadline has passed and that has enough photos. */
+    private void submitIdleOrders(long now) {
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        // The upper bound sorts after every key of a deadline <= now ('~' follows the separator and the digits).
+        try (KeyValueIterator<String, String> expired = deadlines.range(null, String.format("%019d~", now))) {
+            expired.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, String> entry : due) {
+            deadlines.delete(entry.key);
+            OrderState state = orders.get(entry.value);
+            if (state == null || state.getStatus() != OrderStatus.COLLECTING || state.getIdleDeadline() == null
+                    || !entry.key.equals(deadlineKey(state.getIdleDeadline(), state.getOrderId()))) {
+                continue;
+            }
+            state.setIdleDeadline(null);
+            if (state.getPhotos().size() >= settings.minPhotos()) {
+                submit(state, SubmissionTrigger.IDLE_TIMEOUT, now);
+            } else {
+                // Waits for more photos; the next one sets a new deadline.
+                orders.put(state.getOrderId(), state);
+            }
+        }
+    }
+
+    private void submit(OrderState state, SubmissionTrigger trigger, long now) {
+        String jobRef = UUID.randomUUID().toString();
+        List<String> urls = new ArrayList<>();
+        List<String> uploadIds = new ArrayList<>();
+        for (OrderPhoto photo : state.getPhotos()) {
+            urls.add(photo.getImageUri());
+            uploadIds.add(photo.getUploadId());
+        }
+        SubmissionRequest request = SubmissionRequest.newBuilder()
+                .setOrderId(state.getOrderId())
+                .setUserId(state.getUserId())
+                .setJobRef(jobRef)
+                .setInputImageUrls(urls)
+                .setUploadIds(uploadIds)
+                .setAttributes(state.getAttributes())
+                .setTrigger(trigger)
+                .setDecidedAt(now)
+                .setSourceTopic(state.getSourceTopic())
+                .setSourcePartition(state.getSourcePartition())
+                .setSourceOffset(state.getSourceOffset())
+                .build();
+        state.setStatus(OrderStatus.SUBMITTED);
+        state.setJobRef(jobRef);
+        state.setSubmittedAt(now);
+        state.setIdleDeadline(null);
+        orders.put(state.getOrderId(), state);
+        context.forward(new Record<>(state.getOrderId(), request, state.getLastTimestamp()));
+        metrics.submitted(trigger);
+        LOG.info("order {} handed to the submitter as job_ref {} with {} photos ({})", state.getOrderId(), jobRef,
+                urls.size(), trigger == SubmissionTrigger.PHOTO_COUNT ? "photo count reached" : "idle timeout");
+    }
+
+    private void unindex(OrderState state) {
+        if (state.getIdleDeadline() != null) {
+            deadlines.delete(deadlineKey(state.getIdleDeadline(), state.getOrderId()));
+            state.setIdleDeadline(null);
+        }
+    }
+
+    /** Zero-padded so that the store's byte order is deadline order. */
+    static String deadlineKey(long deadline, String orderId) {
+        return String.format("%019d/%s", deadline, orderId);
+    }
+
+    private static String reasonToSkip(String orderId, ScoredUpload photo) {
+        if (orderId == null || orderId.isBlank()) {
+            return "no order id";
+        }
+        if (photo.getDecision() != Decision.ACCEPTED) {
+            return "decision is " + photo.getDecision() + ", not ACCEPTED";
+        }
+        if (photo.getUploadId() == null || photo.getUploadId().isBlank()) {
+            return "no upload id";
+        }
+        return isHttpUrl(photo.getImageUri()) ? null
+                : "Generate Headshots takes http(s) image URLs, and this image_uri is not one";
+    }
+
+    private static boolean isHttpUrl(String value) {
+        if (value == null) {
+            return false;
+        }
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            return (scheme.equals("https") || scheme.equals("http")) && uri.getHost() != null
+                    && uri.getRawUserInfo() == null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+}
