@@ -1,0 +1,193 @@
+package io.runflowkafka.bridge;
+
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.runflowkafka.common.config.ServiceConfig;
+import io.runflowkafka.common.kafka.Topics;
+import io.runflowkafka.common.ops.Health;
+import io.runflowkafka.serde.AvroSerdes;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running bridge: HTTP server, Kafka producer, readiness probe and metrics, started together and stopped in
+ * order (refuse new requests, finish those in flight, flush the producer, close the clients).
+ */
+public final class WebhookBridge implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookBridge.class);
+    private static final String HTTP_COMPONENT = "http";
+
+    private final Javalin app;
+    private final Health health;
+    private final BridgeMetrics metrics;
+    private final PrometheusMeterRegistry registry;
+    private final KafkaEventPublisher publisher;
+    private final KafkaReadiness readiness;
+    private final KafkaClientMetrics producerMetrics;
+    private final Admin admin;
+    private boolean closed;
+
+    private WebhookBridge(Javalin app, Health health, BridgeMetrics metrics, PrometheusMeterRegistry registry,
+            KafkaEventPublisher publisher, KafkaReadiness readiness, KafkaClientMetrics producerMetrics, Admin admin) {
+        this.app = app;
+        this.health = health;
+        this.metrics = metrics;
+        this.registry = registry;
+        this.publisher = publisher;
+        this.readiness = readiness;
+        this.producerMetrics = producerMetrics;
+        this.admin = admin;
+    }
+
+    /** Starts the bridge from a loaded configuration. */
+    public static WebhookBridge start(ServiceConfig config) {
+        return start(BridgeConfig.settings(config), config.kafkaProperties(), config.schemaRegistryProperties());
+    }
+
+    /**
+     * Starts the bridge: creates missing topics (when enabled), the producer, the probe and the HTTP server.
+     *
+     * @param settings the bridge's settings
+     * @param kafkaProperties Kafka client properties ({@code bootstrap.servers}, security, producer tuning)
+     * @param registryProperties Schema Registry serde properties ({@code schema.registry.url}, ...)
+     */
+    public static WebhookBridge start(BridgeSettings settings, Map<String, Object> kafkaProperties,
+            Map<String, Object> registryProperties) {
+        Objects.requireNonNull(settings, "settings");
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        Health health = new Health();
+        health.down(HTTP_COMPONENT, "starting");
+
+        Admin admin = Admin.create(adminProperties(kafkaProperties, settings));
+        Producer<String, byte[]> producer = null;
+        KafkaReadiness readiness = null;
+        KafkaEventPublisher publisher = null;
+        try {
+            if (settings.createTopics()) {
+                Topics.ensure(admin, List.of(
+                        Topics.topic(settings.headshotsTopic(), settings.partitions(), settings.replication()),
+                        Topics.topic(settings.runsTopic(), settings.partitions(), settings.replication())));
+            }
+            producer = KafkaEventPublisher.createProducer(kafkaProperties, settings.kafkaTimeout());
+            KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+            producerMetrics.bindTo(registry);
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            Serializer<GenericRecord> serializer = (Serializer) AvroSerdes.generic(registryProperties, false).serializer();
+            publisher = new KafkaEventPublisher(producer, serializer, registry, settings.shutdownTimeout());
+            readiness = new KafkaReadiness(admin, health, settings.readinessInterval());
+
+            QueuedThreadPool threads = new QueuedThreadPool(settings.httpThreads(), 8);
+            threads.setName("bridge-http");
+            BridgeMetrics metrics = new BridgeMetrics(registry);
+            Javalin app = BridgeRoutes.create(
+                    handler("headshots", new HeadshotsCallbackParser(settings.headshotsTopic(), settings.urlLifetime()),
+                            settings, publisher, metrics, threads),
+                    handler("runs", new RunCallbackParser(settings.runsTopic()), settings, publisher, metrics, threads),
+                    metrics, health, registry,
+                    new BridgeRoutes.ServerSettings(settings.maxBodyBytes(), settings.shutdownTimeout(),
+                            settings.requestLog(), threads));
+            readiness.probe();
+            readiness.start();
+            app.start(settings.host(), settings.port());
+            health.up(HTTP_COMPONENT, "listening on port " + app.port());
+            LOG.info("Webhook bridge listening on {}:{} (callbacks to {} and {}, signatures {})", settings.host(),
+                    app.port(), settings.headshotsTopic(), settings.runsTopic(),
+                    settings.signatures().enabled() ? "required" : "off");
+            return new WebhookBridge(app, health, metrics, registry, publisher, readiness, producerMetrics, admin);
+        } catch (RuntimeException e) {
+            if (readiness != null) {
+                readiness.close();
+            }
+            if (publisher != null) {
+                publisher.close();
+            } else if (producer != null) {
+                producer.close();
+            }
+            admin.close();
+            throw e;
+        }
+    }
+
+    private static CallbackHandler handler(String kind, CallbackParser parser, BridgeSettings settings,
+            EventPublisher publisher, BridgeMetrics metrics, QueuedThreadPool threads) {
+        return new CallbackHandler(kind, parser, settings.tokens(), settings.signatures(), publisher, metrics, threads,
+                Clock.systemUTC(), settings.limits());
+    }
+
+    private static Map<String, Object> adminProperties(Map<String, Object> kafkaProperties, BridgeSettings settings) {
+        Map<String, Object> properties = new HashMap<>(kafkaProperties);
+        // Only client-wide keys matter to the admin client; producer tuning would only log "unknown config" lines.
+        properties.keySet().removeIf(key -> !AdminClientConfig.configNames().contains(key));
+        properties.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "webhook-bridge-admin");
+        properties.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) Math.max(settings.readinessInterval().toMillis(), 1_000));
+        properties.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                (int) Math.max(settings.readinessInterval().toMillis(), 1_000));
+        return properties;
+    }
+
+    /** The port the HTTP server listens on. */
+    public int port() {
+        return app.port();
+    }
+
+    /** What {@code /health/*} reports. */
+    public Health health() {
+        return health;
+    }
+
+    /** The request meters, e.g. how many callbacks were stored. */
+    public BridgeMetrics metrics() {
+        return metrics;
+    }
+
+    /** The Prometheus registry behind {@code /metrics}. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Stops in order: not ready, no new connections, in-flight requests finished (up to the shutdown timeout),
+     * buffered events flushed, clients closed.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("Webhook bridge stopping: finishing requests in flight");
+        health.down(HTTP_COMPONENT, "shutting down");
+        try {
+            app.stop();
+        } finally {
+            readiness.close();
+            publisher.close();
+            producerMetrics.close();
+            admin.close();
+        }
+        LOG.info("Webhook bridge stopped");
+    }
+}

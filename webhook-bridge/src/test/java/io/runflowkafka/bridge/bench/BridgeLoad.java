@@ -1,0 +1,261 @@
+package io.runflowkafka.bridge.bench;
+
+import io.runflowkafka.bridge.BridgeConfig;
+import io.runflowkafka.bridge.BridgeMetrics.Outcome;
+import io.runflowkafka.bridge.WebhookBridge;
+import io.runflowkafka.client.CallbackTokens;
+import io.runflowkafka.common.config.ServiceConfig;
+import io.runflowkafka.testkit.InProcessKafkaBroker;
+import io.runflowkafka.testkit.KafkaClients;
+import io.runflowkafka.testkit.Unique;
+import io.runflowkafka.testkit.Waits;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The {@code bridge-load} benchmark (run by {@code bench/bridge-load.sh}, never by the test suite): an in-process
+ * Kafka broker and the bridge in this JVM, {@code wrk} on loopback posting valid 60-URL headshots callbacks with
+ * distinct headshots ids, then every event on the topic counted against the callbacks the bridge acknowledged.
+ * The last line printed is {@code rps=… p50_ms=… p99_ms=… non2xx=… stored=… acked=…}.
+ *
+ * <p>Options: {@code --duration 20s --warmup 5s --connections 32 --threads 1 --jobs 200}. The warm-up run's callbacks
+ * count in {@code stored} and {@code acked} (every callback is checked), not in the request rate or latencies.
+ */
+public final class BridgeLoad {
+
+    private static final String CALLBACK_SECRET = "bench-callback-secret-0123456789abcdef";
+    private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
+    private static final Pattern TOTAL = Pattern.compile("(\\d+) requests in ");
+    private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
+    private static final Pattern SOCKET_ERRORS = Pattern.compile(
+            "Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+
+    private BridgeLoad() {
+    }
+
+    /** Runs the benchmark; see the class comment for options. */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        String duration = options.getOrDefault("duration", "20s");
+        String connections = options.getOrDefault("connections", "32");
+        String threads = options.getOrDefault("threads", "1");
+        int jobs = Integer.parseInt(options.getOrDefault("jobs", "200"));
+        String warmup = options.getOrDefault("warmup", "5s");
+
+        Path work = Files.createDirectories(Path.of("webhook-bridge", "target", "bench").toAbsolutePath());
+        String topic = "headshots.completed";
+        try (InProcessKafkaBroker broker = InProcessKafkaBroker.start(Files.createDirectories(
+                work.resolve(Unique.name("kafka"))))) {
+            Map<String, String> env = new HashMap<>();
+            env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+            env.put("SCHEMA_REGISTRY_URL", "mock://" + Unique.name("bridge-load"));
+            env.put("HTTP_HOST", "127.0.0.1");
+            env.put("HTTP_PORT", "0");
+            env.put("TOPICS_PARTITIONS", "6");
+            env.put("TOPICS_REPLICATION_FACTOR", "1");
+            env.put("BRIDGE_TOPIC_HEADSHOTS_COMPLETED", topic);
+            env.put("BRIDGE_CALLBACK_SECRETS", CALLBACK_SECRET);
+            env.put("BRIDGE_REQUEST_LOG", "false");
+            WebhookBridge bridge = WebhookBridge.start(ServiceConfig.load(BridgeConfig.definition(), Optional.empty(), env));
+            String wrkOutput;
+            long cpuBefore;
+            long finishedBefore;
+            Map<String, Long> threadsBefore;
+            Map<String, Long> threadsAfter;
+            long cpuAfter;
+            try {
+                Path script = work.resolve("bridge-load.lua");
+                Files.writeString(script, luaScript(jobs), StandardCharsets.UTF_8);
+                String url = "http://127.0.0.1:" + bridge.port() + "/";
+                if (!warmup.equals("0s")) {
+                    // JIT compilation and first-use costs belong to no steady state: a short run first, not reported.
+                    run(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + warmup, "--timeout", "10s",
+                            "-s", script.toString(), url, "--", "1"));
+                }
+                finishedBefore = finished(bridge);
+                threadsBefore = cpuByThreadGroup();
+                cpuBefore = processCpuNanos();
+                wrkOutput = run(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + duration, "--timeout", "10s",
+                        "--latency", "-s", script.toString(), url, "--", "2"));
+                System.out.println(wrkOutput);
+                // wrk stops mid-request; let the bridge finish (and count) what it already handed to Kafka.
+                Waits.await("the bridge to answer every callback in flight", Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> settled(bridge));
+                cpuAfter = processCpuNanos();
+                threadsAfter = cpuByThreadGroup();
+            } finally {
+                bridge.close();
+            }
+            long acked = bridge.metrics().count("headshots", Outcome.STORED);
+            List<ConsumerRecord<String, byte[]>> records = new KafkaClients(broker.bootstrapServers())
+                    .readAllCommitted(topic, new StringDeserializer(), new ByteArrayDeserializer());
+            Set<String> keys = new HashSet<>();
+            records.forEach(record -> keys.add(record.key()));
+
+            double rps = number(RPS, wrkOutput);
+            Matcher errors = SOCKET_ERRORS.matcher(wrkOutput);
+            String socketErrors = errors.find()
+                    ? String.format("connect=%s,read=%s,write=%s,timeout=%s", errors.group(1), errors.group(2),
+                            errors.group(3), errors.group(4))
+                    : "none";
+            long finished = finished(bridge) - finishedBefore;
+            System.out.printf(Locale.ROOT, "wrk_requests=%d records=%d distinct_keys=%d unavailable=%d socket_errors=%s"
+                            + " jvm_cpu_us_per_request=%.0f (bridge and broker together, wrk excluded)%n",
+                    (long) number(TOTAL, wrkOutput), records.size(), keys.size(),
+                    bridge.metrics().count("headshots", Outcome.UNAVAILABLE), socketErrors,
+                    finished == 0 ? Double.NaN : (cpuAfter - cpuBefore) / 1_000.0 / finished);
+            StringBuilder split = new StringBuilder("cpu_us_per_request_by_thread_group:");
+            for (Map.Entry<String, Long> group : new TreeMap<>(threadsAfter).entrySet()) {
+                long spent = group.getValue() - threadsBefore.getOrDefault(group.getKey(), 0L);
+                split.append(String.format(Locale.ROOT, " %s=%.0f", group.getKey(), finished == 0 ? Double.NaN
+                        : spent / 1_000.0 / finished));
+            }
+            System.out.println(split + " (JIT and GC threads are not visible here)");
+            System.out.printf(Locale.ROOT, "rps=%.0f p50_ms=%.2f p99_ms=%.2f non2xx=%d stored=%d acked=%d%n",
+                    rps, percentileMillis(wrkOutput, "50%"), percentileMillis(wrkOutput, "99%"),
+                    (long) number(NON_2XX, wrkOutput), keys.size(), acked);
+        }
+    }
+
+    /** CPU time of live threads by role: Jetty request threads, the producer's I/O thread, the broker, the rest. */
+    private static Map<String, Long> cpuByThreadGroup() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> groups = new HashMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long cpu = threads.getThreadCpuTime(info.getThreadId());
+            if (cpu < 0) {
+                continue;
+            }
+            String name = info.getThreadName();
+            String group = name.startsWith("bridge-http") ? "jetty_and_bridge"
+                    : name.startsWith("kafka-producer-network-thread") ? "producer_io"
+                    : name.startsWith("kafka-admin") || name.startsWith("bridge-kafka-readiness") ? "admin"
+                    : name.startsWith("main") ? "main" : "broker_and_other";
+            groups.merge(group, cpu, Long::sum);
+        }
+        return groups;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** True once two scrapes a moment apart show the same number of finished requests. */
+    private static boolean settled(WebhookBridge bridge) {
+        long before = finished(bridge);
+        Waits.await("a quiet moment", Duration.ofSeconds(2)).pollDelay(Duration.ofMillis(500)).until(() -> true);
+        return finished(bridge) == before;
+    }
+
+    private static long finished(WebhookBridge bridge) {
+        long total = 0;
+        for (Outcome outcome : Outcome.values()) {
+            total += bridge.metrics().count("headshots", outcome);
+        }
+        return total;
+    }
+
+    /** A wrk script posting valid callbacks, each with its own headshots id, over {@code jobs} job references. */
+    static String luaScript(int jobs) {
+        CallbackTokens tokens = CallbackTokens.of(CALLBACK_SECRET);
+        StringBuilder paths = new StringBuilder();
+        for (int i = 0; i < jobs; i++) {
+            String url = tokens.callbackUrl("http://x", "headshots", "bench-job-" + i);
+            paths.append("  \"").append(url.substring("http://x".length())).append("\",\n");
+        }
+        List<String> urls = new ArrayList<>();
+        for (int i = 1; i <= 60; i++) {
+            urls.add(String.format(Locale.ROOT, "\\\"https://cdn.runflow.io/headshots/%%s/out_%03d.jpg\\\"", i));
+        }
+        String template = "{\\\"event\\\":\\\"headshots.completed\\\",\\\"headshots_id\\\":\\\"%s\\\",\\\"image_urls\\\":["
+                + String.join(",", urls) + "]}";
+        return """
+                -- Generated by io.runflowkafka.bridge.bench.BridgeLoad: valid, distinct headshots callbacks.
+                local paths = {
+                %s}
+                local template = "%s"
+                local headers = { ["Content-Type"] = "application/json" }
+                local counter = 0
+                local next_thread = 0
+                local run = 0
+
+                function setup(thread)
+                  thread:set("tid", next_thread)
+                  next_thread = next_thread + 1
+                end
+
+                function init(args)
+                  -- Each wrk run passes its own number, so ids never repeat across the warm-up and the measured run.
+                  run = tonumber(args[1]) or 0
+                end
+
+                function request()
+                  counter = counter + 1
+                  local id = string.format("%%04x%%04x-0000-4000-8000-%%012x", run, tid, counter)
+                  local body = string.format(template, id%s)
+                  return wrk.format("POST", paths[(counter %% #paths) + 1], headers, body)
+                end
+                """.formatted(paths, template, ", id".repeat(60));
+    }
+
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException("wrk failed: " + new String(output, StandardCharsets.UTF_8));
+        }
+        return new String(output, StandardCharsets.UTF_8);
+    }
+
+    private static double number(Pattern pattern, String text) {
+        Matcher matcher = pattern.matcher(text);
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+    }
+
+    /** A percentile of wrk's latency distribution ({@code 99%   12.34ms}) in milliseconds. */
+    static double percentileMillis(String wrkOutput, String percentile) {
+        Matcher matcher = Pattern.compile("\\s" + Pattern.quote(percentile) + "\\s+([\\d.]+)(us|ms|s)").matcher(wrkOutput);
+        if (!matcher.find()) {
+            return Double.NaN;
+        }
+        double value = Double.parseDouble(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "us" -> value / 1_000;
+            case "s" -> value * 1_000;
+            default -> value;
+        };
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return options;
+    }
+}
