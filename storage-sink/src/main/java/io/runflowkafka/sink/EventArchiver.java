@@ -104,11 +104,6 @@ public final class EventArchiver implements Archiver, AutoCloseable {
         this.progress = Caffeine.newBuilder().maximumSize(1_000).expireAfterAccess(Duration.ofHours(6)).build();
     }
 
-    /** The archive this archiver writes to. */
-    public ArchiveStore store() {
-        return store;
-    }
-
     /**
      * Archives {@code event}, read from {@code source}.
      *
@@ -263,7 +258,7 @@ public final class EventArchiver implements Archiver, AutoCloseable {
         } finally {
             window.release();
         }
-        return store(id, index, url, image, done, present);
+        return storeImage(id, index, url, image, done, present);
     }
 
     /** Downloads the image, retrying transient failures; throws the failure that ended the tries. */
@@ -302,7 +297,7 @@ public final class EventArchiver implements Archiver, AutoCloseable {
     }
 
     /** Stores a downloaded image unless the archive already holds the same bytes; empty when it is archived. */
-    private Optional<ImageFailure> store(String id, int index, CheckedUrl url, FetchedImage image,
+    private Optional<ImageFailure> storeImage(String id, int index, CheckedUrl url, FetchedImage image,
                                          ConcurrentMap<Integer, Manifest.Image> done, Set<String> present) {
         String key = ArchiveKeys.image(id, index, image.type().extension());
         try {

@@ -27,11 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -184,6 +182,11 @@ public final class StorageSink implements AutoCloseable {
             }
         }
         return groupId + "-" + host;
+    }
+
+    /** Blocks until the consumer loop has ended (after {@link #close()} or a fatal error). */
+    public void awaitStop() throws InterruptedException {
+        thread.join();
     }
 
     /** Whether the consumer loop has ended (after {@link #close()} or a fatal error). */

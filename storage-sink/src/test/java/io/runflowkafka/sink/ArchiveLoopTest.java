@@ -69,7 +69,7 @@ class ArchiveLoopTest {
             return next != null ? next : new Outcome.Archived(archivedEvent(event.getHeadshotsId()), true);
         };
         loop = new ArchiveLoop(new ArchiveLoop.Settings(INPUT, ARCHIVED, DLQ, Duration.ofMillis(1), Duration.ZERO,
-                Duration.ofMillis(20), Duration.ofMillis(100), 8), () -> consumer, () -> producer,
+                Duration.ofMillis(300), Duration.ofMillis(600), 8), () -> consumer, () -> producer,
                 completed.deserializer(), archived.serializer(), archiver, "file:///archive", new SinkMetrics(registry),
                 health, Clock.systemUTC());
         loop.open();
@@ -187,7 +187,7 @@ class ArchiveLoopTest {
 
         stepUntil("P1 committed while P0 waits", () -> committed(P1) == 1);
 
-        assertThat(health.components().get("archive").up()).as("the last event archived fine").isTrue();
+        assertThat(sentTo(ARCHIVED)).as("P1 is not held up by P0's retry").containsExactly("job-b");
         stepUntil("P0 committed after its retry", () -> committed(P0) == 1);
         assertThat(sentTo(ARCHIVED)).containsExactlyInAnyOrder("job-a", "job-b");
     }

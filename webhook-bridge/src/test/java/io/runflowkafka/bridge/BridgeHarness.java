@@ -79,9 +79,9 @@ final class BridgeHarness implements AutoCloseable {
         app.start("127.0.0.1", 0);
     }
 
-    /** Unsigned callbacks, acknowledgements completed by the test, 2 s Kafka timeout. */
+    /** Unsigned callbacks, acknowledgements completed by the test, 15 s Kafka timeout (ample on a loaded machine). */
     static BridgeHarness manual() {
-        return new BridgeHarness(false, SignatureVerifier.disabled(), limits(Duration.ofSeconds(2)), Duration.ofSeconds(5));
+        return new BridgeHarness(false, SignatureVerifier.disabled(), limits(Duration.ofSeconds(15)), Duration.ofSeconds(5));
     }
 
     /** Unsigned callbacks, every send acknowledged at once. */
