@@ -182,6 +182,9 @@ public final class WebhookBridge implements AutoCloseable {
         health.down(HTTP_COMPONENT, "shutting down");
         try {
             app.stop();
+        } catch (RuntimeException e) {
+            // Javalin reports a graceful stop that ran out of time; the server is stopped all the same.
+            LOG.warn("Webhook bridge HTTP server did not stop gracefully in time: {}", e.getMessage());
         } finally {
             readiness.close();
             publisher.close();

@@ -44,7 +44,8 @@ class InternalErrorTest {
                 metrics, threads, Clock.systemUTC(), BridgeHarness.limits(Duration.ofSeconds(1)));
         Health health = new Health();
         Javalin app = BridgeRoutes.create(handler, handler, metrics, health, registry,
-                new BridgeRoutes.ServerSettings(1_048_576, Duration.ofSeconds(1), false, threads));
+                new BridgeRoutes.ServerSettings(1_048_576, Duration.ofSeconds(5), false, threads));
+        // 5 s to stop: Jetty closes idle keep-alive connections about 1 s into a graceful stop.
         app.start("127.0.0.1", 0);
         try {
             HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
