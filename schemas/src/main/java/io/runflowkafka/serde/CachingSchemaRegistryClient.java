@@ -30,23 +30,16 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
 
   @Override
   public int register(String subject, Schema schema) {
-    Integer cached = cachedId(subject, schema);
-    if (cached != null) {
-      return cached;
-    }
-    synchronized (missLock) {
-      cached = cachedId(subject, schema);
-      if (cached != null) {
-        return cached;
-      }
-      int id = delegate.register(subject, schema);
-      remember(subject, schema, id);
-      return id;
-    }
+    return idOf(subject, schema, delegate::register);
   }
 
   @Override
   public int getId(String subject, Schema schema) {
+    return idOf(subject, schema, delegate::getId);
+  }
+
+  /** The cached id, else asks the registry once (double-checked under the miss lock) and remembers it. */
+  private int idOf(String subject, Schema schema, java.util.function.ToIntBiFunction<String, Schema> ask) {
     Integer cached = cachedId(subject, schema);
     if (cached != null) {
       return cached;
@@ -56,7 +49,7 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
       if (cached != null) {
         return cached;
       }
-      int id = delegate.getId(subject, schema);
+      int id = ask.applyAsInt(subject, schema);
       remember(subject, schema, id);
       return id;
     }
