@@ -161,7 +161,7 @@ public final class ProcessorConfig {
     public GateSettings gateSettings() {
         int maxInFlight = config.getInt(MAX_IN_FLIGHT);
         return new GateSettings(config.getDouble(THRESHOLD), config.getBoolean(ORDERED),
-                Math.max(64, 2 * maxInFlight), Duration.ofMillis(config.getLong(MAX_BLOCK_MS)),
+                GateSettings.maxPendingPerTask(maxInFlight), Duration.ofMillis(config.getLong(MAX_BLOCK_MS)),
                 Duration.ofMillis(config.getLong(DRAIN_INTERVAL_MS)), GateSettings.holdingRetries());
     }
 
@@ -202,7 +202,7 @@ public final class ProcessorConfig {
         int maxInFlight = config.getInt(MAX_IN_FLIGHT);
         try {
             return new OrderSettings(config.getInt(ORDERS_PHOTOS_PER_JOB), config.getInt(ORDERS_MIN_PHOTOS),
-                    Duration.ofMillis(config.getLong(ORDERS_IDLE_TIMEOUT_MS)), bridgeUrl, Math.max(64, 2 * maxInFlight),
+                    Duration.ofMillis(config.getLong(ORDERS_IDLE_TIMEOUT_MS)), bridgeUrl, GateSettings.maxPendingPerTask(maxInFlight),
                     Duration.ofMillis(config.getLong(MAX_BLOCK_MS)), Duration.ofMillis(config.getLong(DRAIN_INTERVAL_MS)),
                     GateSettings.holdingRetries());
         } catch (IllegalArgumentException e) {

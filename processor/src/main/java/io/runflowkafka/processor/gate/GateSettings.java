@@ -27,8 +27,13 @@ public record GateSettings(double threshold, boolean ordered, int maxPendingPerT
 
     /** Defaults: threshold 0.6, ordered, retries that hold work through an outage. */
     public static GateSettings defaults(int maxInFlight) {
-        return new GateSettings(0.6, true, Math.max(64, 2 * maxInFlight), Duration.ofSeconds(1),
+        return new GateSettings(0.6, true, maxPendingPerTask(maxInFlight), Duration.ofSeconds(1),
                 Duration.ofMillis(10), holdingRetries());
+    }
+
+    /** Room a task keeps for accepted but unanswered uploads: twice the cap, so the cap stays full while answers drain. */
+    public static int maxPendingPerTask(int maxInFlight) {
+        return Math.max(64, 2 * maxInFlight);
     }
 
     /** Retries transient failures without a cap on attempts: an outage holds the work, it does not fail it. */
