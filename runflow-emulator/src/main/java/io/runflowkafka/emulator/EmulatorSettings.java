@@ -16,6 +16,7 @@ record EmulatorSettings(
         String adminToken,
         Duration headshotsDelay,
         Duration imageTtl,
+        LatencySpec imageLatency,
         Duration runQueuedFor,
         Duration runDuration,
         WebhookSender.RetrySchedule callbackRetry,
@@ -36,7 +37,8 @@ record EmulatorSettings(
         return "EmulatorSettings[host=" + host + ", port=" + port + ", httpsPort=" + httpsPort
                 + ", publicBaseUrl=" + publicBaseUrl + ", apiKeys=" + apiKeys.size() + ", readOnlyKeys="
                 + readOnlyKeys.size() + ", adminToken=" + (adminToken == null ? "none" : "****")
-                + ", headshotsDelay=" + headshotsDelay + ", imageTtl=" + imageTtl + ", runQueuedFor=" + runQueuedFor
+                + ", headshotsDelay=" + headshotsDelay + ", imageTtl=" + imageTtl + ", imageLatency=" + imageLatency
+                + ", runQueuedFor=" + runQueuedFor
                 + ", runDuration=" + runDuration + ", callbackRetry=" + callbackRetry + ", webhookSigning="
                 + (webhookSecret != null) + ", faults=" + faults + ", maxImageBytes=" + maxImageBytes
                 + ", fetchTimeout=" + fetchTimeout + ", scoreCacheSize=" + scoreCacheSize + ", tlsKeyStore="

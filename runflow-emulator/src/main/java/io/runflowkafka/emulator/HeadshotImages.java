@@ -5,12 +5,14 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Serves the generated headshots like Runflow's CDN: {@code GET /cdn/headshots/{id}/{NNN}.jpg},
- * 200 with the JPEG, 404 when unknown, 410 once the URL has expired. No key needed; faults do not apply.
+ * 200 with the JPEG, 404 when unknown, 410 once the URL has expired. No key needed; faults do not apply, but an
+ * image latency (a distant CDN) may be added before each answer, holding no server thread.
  */
 final class HeadshotImages {
 
@@ -22,15 +24,27 @@ final class HeadshotImages {
     private final EmulatorCounters counters;
     private final ObjectMapper json;
     private final Responder responder;
+    private final LatencySpec latency;
 
-    HeadshotImages(HeadshotJobs jobs, EmulatorCounters counters, ObjectMapper json, Responder responder) {
+    HeadshotImages(HeadshotJobs jobs, EmulatorCounters counters, ObjectMapper json, Responder responder,
+                   LatencySpec latency) {
         this.jobs = jobs;
         this.counters = counters;
         this.json = json;
         this.responder = responder;
+        this.latency = latency;
     }
 
     void image(Context ctx) {
+        if (latency.isNone()) {
+            answer(ctx);
+            return;
+        }
+        Duration wait = latency.sample(ThreadLocalRandom.current());
+        ctx.future(() -> responder.delay(wait).thenRun(() -> answer(ctx)));
+    }
+
+    private void answer(Context ctx) {
         String id = ctx.pathParam("id");
         Matcher file = FILE.matcher(ctx.pathParam("file"));
         // UUID.fromString accepts non-canonical forms, so the canonical shape is checked first.

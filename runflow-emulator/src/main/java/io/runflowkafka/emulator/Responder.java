@@ -116,7 +116,8 @@ final class Responder {
                 Map.of("Retry-After", Long.toString(Math.max(0, plan.retryAfter().toSeconds()))));
     }
 
-    private CompletableFuture<Void> delay(Duration latency) {
+    /** Completes after {@code latency} on the scheduler, holding no thread meanwhile. */
+    CompletableFuture<Void> delay(Duration latency) {
         if (latency.isZero()) {
             return CompletableFuture.completedFuture(null);
         }

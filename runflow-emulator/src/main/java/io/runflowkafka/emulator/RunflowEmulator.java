@@ -92,7 +92,7 @@ public final class RunflowEmulator implements AutoCloseable {
         EmulatorRoutes.Handlers handlers = new EmulatorRoutes.Handlers(
                 new SolutionsApi(responder, scorer, headshots, counters, json, settings.maxImageBytes()),
                 new ModelApi(responder, faults, runs, json),
-                new HeadshotImages(headshots, counters, json, responder),
+                new HeadshotImages(headshots, counters, json, responder, settings.imageLatency()),
                 new Sandbox(json, responder, this::publicBaseUrl),
                 new AdminApi(faults, counters, json, responder, settings.clock(), settings.adminToken()),
                 responder);
@@ -331,6 +331,7 @@ public final class RunflowEmulator implements AutoCloseable {
         private String adminToken;
         private Duration headshotsDelay = Duration.ofSeconds(2);
         private Duration imageTtl = Duration.ofHours(24);
+        private LatencySpec imageLatency = LatencySpec.NONE;
         private Duration runQueuedFor = Duration.ofMillis(200);
         private Duration runDuration = Duration.ofSeconds(1);
         private Duration callbackInitialBackoff = Duration.ofSeconds(1);
@@ -402,6 +403,15 @@ public final class RunflowEmulator implements AutoCloseable {
         /** How long generated image URLs stay valid, 410 afterwards (default 24 h). */
         public Builder imageTtl(Duration value) {
             this.imageTtl = requireNonNegative(value);
+            return this;
+        }
+
+        /**
+         * Latency added before each generated image is served (default none), as a distant CDN would answer; faults
+         * never apply to images, this does.
+         */
+        public Builder imageLatency(LatencySpec value) {
+            this.imageLatency = Objects.requireNonNull(value);
             return this;
         }
 
@@ -494,7 +504,8 @@ public final class RunflowEmulator implements AutoCloseable {
             }
             Set<String> keys = apiKeys.isEmpty() ? Set.of(DEFAULT_API_KEY) : Set.copyOf(apiKeys);
             EmulatorSettings settings = new EmulatorSettings(host, port, httpsPort, publicBaseUrl, keys,
-                    Set.copyOf(readOnlyKeys), adminToken, headshotsDelay, imageTtl, runQueuedFor, runDuration,
+                    Set.copyOf(readOnlyKeys), adminToken, headshotsDelay, imageTtl, imageLatency, runQueuedFor,
+                    runDuration,
                     new WebhookSender.RetrySchedule(callbackInitialBackoff, callbackMaxBackoff, callbackMaxAttempts,
                             callbackTimeout),
                     webhookSecret, faults, maxImageBytes, fetchTimeout, scoreCacheSize, urlCacheTtl, maxServerThreads,

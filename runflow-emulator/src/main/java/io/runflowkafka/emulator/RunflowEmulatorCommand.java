@@ -91,6 +91,10 @@ public final class RunflowEmulatorCommand implements Callable<Integer> {
             description = "Added latency in ms: 200, uniform:100-300, normal:200,50 or exponential:200 (RUNFLOW_EMULATOR_LATENCY, default ${DEFAULT-VALUE}).")
     String latency;
 
+    @Option(names = "--image-latency", defaultValue = "${env:RUNFLOW_EMULATOR_IMAGE_LATENCY:-0}",
+            description = "Latency in ms added before each generated image is served, like a distant CDN; same forms as --latency (RUNFLOW_EMULATOR_IMAGE_LATENCY, default ${DEFAULT-VALUE}).")
+    String imageLatency;
+
     @Option(names = "--error-rate", split = ",", defaultValue = "${env:RUNFLOW_EMULATOR_ERROR_RATES}",
             description = "Injected error rates, e.g. 429=0.1,503=0.05 (RUNFLOW_EMULATOR_ERROR_RATES, default none).")
     Map<Integer, Double> errorRates;
@@ -162,7 +166,8 @@ public final class RunflowEmulatorCommand implements Callable<Integer> {
         RunflowEmulator.Builder builder = RunflowEmulator.builder()
                 .host(host).port(port).httpsPort(httpsPort).publicBaseUrl(blankToNull(publicBaseUrl))
                 .adminToken(blankToNull(adminToken))
-                .headshotsDelay(headshotsDelay).imageTtl(imageTtl).runTimings(runQueuedFor, runDuration)
+                .headshotsDelay(headshotsDelay).imageTtl(imageTtl).imageLatency(LatencySpec.parse(imageLatency))
+                .runTimings(runQueuedFor, runDuration)
                 .callbackRetry(callbackInitialBackoff, callbackMaxBackoff, callbackMaxAttempts)
                 .callbackTimeout(callbackTimeout).webhookSecret(blankToNull(webhookSecret))
                 .maxImageBytes(maxImageBytes).scoreCacheSize(scoreCacheSize).maxServerThreads(maxThreads);

@@ -274,6 +274,44 @@ class RunflowEmulatorIT {
     }
 
     @Test
+    void shouldDelayEveryImageByTheImageLatencyWithoutHoldingAServerThreadEach() throws Exception {
+        try (RunflowEmulator distant = RunflowEmulator.builder().maxServerThreads(16).headshotsDelay(Duration.ZERO)
+                .imageLatency(LatencySpec.fixed(Duration.ofMillis(500))).build().start();
+                CallbackReceiver receiver = new CallbackReceiver(0)) {
+            String body = "{\"callback_url\":\"" + receiver.url("/h") + "\",\"input_images\":[\""
+                    + distant.sampleUrl("portrait.jpg") + "\"]}";
+            http.send(HttpRequest.newBuilder(URI.create(distant.baseUrl() + "/api/v1/images/generate-headshots"))
+                    .header("x-api-key", RunflowEmulator.DEFAULT_API_KEY).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+            await("the headshots callback").atMost(Duration.ofSeconds(30)).until(() -> !receiver.accepted().isEmpty());
+            List<String> urls = new ArrayList<>();
+            JSON.readTree(receiver.accepted().get(0).body()).path("image_urls").forEach(u -> urls.add(u.asText()));
+
+            long one = System.nanoTime();
+            HttpResponse<byte[]> first = http.send(HttpRequest.newBuilder(URI.create(urls.get(0))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            Duration single = Duration.ofNanos(System.nanoTime() - one);
+            long start = System.nanoTime();
+            List<CompletableFuture<HttpResponse<byte[]>>> images = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                for (String url : urls) {
+                    images.add(http.sendAsync(HttpRequest.newBuilder(URI.create(url)).build(),
+                            HttpResponse.BodyHandlers.ofByteArray()));
+                }
+            }
+            CompletableFuture.allOf(images.toArray(CompletableFuture[]::new)).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(single).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+            assertThat(images).allMatch(r -> r.join().statusCode() == 200 && r.join().body().length > 100_000);
+            // Holding a thread per delayed image, 16 threads would need 180 / 16 x 0.5 s = 5.6 s.
+            assertThat(elapsed).isLessThan(Duration.ofSeconds(4));
+            assertThat(distant.counters().snapshot().imagesServed()).isEqualTo(181);
+        }
+    }
+
+    @Test
     void shouldAbandonACallbackAfterItsLastAttempt() throws Exception {
         try (CallbackReceiver alwaysFailing = new CallbackReceiver(Integer.MAX_VALUE)) {
             postJson("/api/v1/images/generate-headshots", "x-api-key", KEY, "{\"callback_url\":\""
@@ -299,12 +337,14 @@ class RunflowEmulatorIT {
     void shouldTakeEveryFlagOnTheCommandLine() throws Exception {
         RunflowEmulatorCommand command = new RunflowEmulatorCommand();
         new picocli.CommandLine(command).parseArgs("--port", "0", "--https-port", "-1", "--api-key", "a-key,b-key",
-                "--latency", "uniform:1-2", "--error-rate", "503=0.5", "--headshots-delay", "250ms", "--image-ttl", "2h");
+                "--latency", "uniform:1-2", "--error-rate", "503=0.5", "--headshots-delay", "250ms", "--image-ttl", "2h",
+                "--image-latency", "normal:30,5");
 
         try (RunflowEmulator fromFlags = command.toBuilder().build().start()) {
             assertThat(fromFlags.httpsBaseUrl()).isNull();
             assertThat(fromFlags.faults().current().errorRates()).containsEntry(503, 0.5);
             assertThat(fromFlags.faults().current().latency()).hasToString("uniform:1-2");
+            assertThat(fromFlags.toString()).contains("imageLatency=normal:30,5");
             assertThat(get(fromFlags.baseUrl() + "/v1/health").statusCode()).isEqualTo(200);
             HttpResponse<String> wrongKey = http.send(HttpRequest.newBuilder(URI.create(fromFlags.baseUrl() + "/v1/runs/x"))
                     .header("Authorization", "Bearer sandbox-key").build(), HttpResponse.BodyHandlers.ofString());
