@@ -4,7 +4,7 @@
 # Per round: a plain concurrent download of the jobs' image URLs at the sink's concurrency (the bound), then the
 # same number of fresh jobs archived through the whole sink (Kafka transactions included).
 # The last line printed is: images_per_s=… mb_per_s=… bound_mb_per_s=… efficiency=…
-# Usage: bench/sink-throughput.sh [--jobs 50] [--concurrency 16] [--per-event 8] [--in-flight 8] [--rounds 3] [--warmup-rounds 2] [--fsync true] [--mode service|core|fetch]
+# Usage: bench/sink-throughput.sh [--jobs 50] [--concurrency 16] [--per-event 8] [--in-flight 8] [--rounds 3] [--warmup-rounds 2] [--max-warmup-rounds 6] [--fsync true] [--direct-io true] [--mode service|core|fetch] [--image-latency 0] [--cpu-detail false]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

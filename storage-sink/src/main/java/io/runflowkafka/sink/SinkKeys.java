@@ -26,6 +26,7 @@ public final class SinkKeys {
     public static final String ARCHIVE = "sink.archive";
     public static final String ARCHIVE_DIR = "sink.archive.dir";
     public static final String ARCHIVE_FSYNC = "sink.archive.fsync";
+    public static final String ARCHIVE_DIRECT_IO = "sink.archive.direct-io";
     public static final String S3_BUCKET = "sink.s3.bucket";
     public static final String S3_PREFIX = "sink.s3.prefix";
     public static final String S3_ENDPOINT = "sink.s3.endpoint";
@@ -78,6 +79,9 @@ public final class SinkKeys {
                         "Archive directory of the filesystem back end.")
                 .define(ARCHIVE_FSYNC, Type.BOOLEAN, true, Importance.LOW,
                         "Force every archived file to disk before it becomes visible (filesystem back end).")
+                .define(ARCHIVE_DIRECT_IO, Type.BOOLEAN, true, Importance.LOW,
+                        "Write archived files with direct I/O (O_DIRECT), bypassing the page cache; the sink falls back "
+                                + "to buffered writes, with a log line, where the filesystem refuses it (filesystem back end).")
                 .define(S3_BUCKET, Type.STRING, "", Importance.HIGH, "Bucket of the s3 back end (must exist).")
                 .define(S3_PREFIX, Type.STRING, "", Importance.MEDIUM, "Key prefix inside the bucket, e.g. archive/prod.")
                 .define(S3_ENDPOINT, Type.STRING, "", Importance.MEDIUM,

@@ -156,7 +156,7 @@ public final class StorageSink implements AutoCloseable {
                     config.getBoolean(SinkKeys.S3_CHECKSUM_SHA256)));
         }
         return new FilesystemArchiveStore(Path.of(config.getString(SinkKeys.ARCHIVE_DIR)),
-                config.getBoolean(SinkKeys.ARCHIVE_FSYNC));
+                config.getBoolean(SinkKeys.ARCHIVE_FSYNC), config.getBoolean(SinkKeys.ARCHIVE_DIRECT_IO));
     }
 
     private static Optional<TlsTrust> trust(ServiceConfig config) {

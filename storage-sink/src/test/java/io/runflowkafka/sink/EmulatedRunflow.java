@@ -3,6 +3,7 @@ package io.runflowkafka.sink;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.runflowkafka.emulator.LatencySpec;
 import io.runflowkafka.emulator.RunflowEmulator;
 import io.runflowkafka.schema.HeadshotsCompleted;
 import io.runflowkafka.testkit.Waits;
@@ -41,8 +42,13 @@ public final class EmulatedRunflow implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
 
     public EmulatedRunflow(Duration imageTtl) throws IOException {
+        this(imageTtl, LatencySpec.NONE);
+    }
+
+    /** An emulator whose image URLs answer after {@code imageLatency}, like a distant CDN. */
+    public EmulatedRunflow(Duration imageTtl, LatencySpec imageLatency) throws IOException {
         emulator = RunflowEmulator.builder().httpsPort(0).headshotsDelay(Duration.ofMillis(50)).imageTtl(imageTtl)
-                .build().start();
+                .imageLatency(imageLatency).build().start();
         callbacks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         callbacks.createContext("/callback", exchange -> {
             try (exchange) {

@@ -57,7 +57,7 @@ class EventArchiverTest {
     @BeforeEach
     void create() throws Exception {
         root = Path.of("target", "test-archives", UUID.randomUUID().toString());
-        store = new FilesystemArchiveStore(root, false);
+        store = new FilesystemArchiveStore(root, false, false);
         archiver = archiver(4, 4);
         id = UUID.randomUUID().toString();
     }

@@ -1,5 +1,6 @@
 package io.runflowkafka.sink.archive;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -27,23 +28,37 @@ import org.slf4j.LoggerFactory;
  * An archive in a local directory. Each object is written to a temporary file in its own directory, forced
  * to disk, then renamed over its key, so a crash leaves either the old object or the new one, never half of
  * one; a create-only write (the manifest) links the temporary file instead, which fails if the key exists.
+ *
+ * <p>With direct I/O the temporary file is written with {@code O_DIRECT} from a block-aligned buffer: archived
+ * objects are written once and rarely read back, so copying them through the page cache only costs CPU (and,
+ * on virtual machines, fresh guest pages) and evicts pages other programs use. Only the last partial block,
+ * if any, goes through the page cache.
  */
 public final class FilesystemArchiveStore implements ArchiveStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(FilesystemArchiveStore.class);
     private static final Pattern SAFE_KEY = Pattern.compile("[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*");
     private static final String TEMP_SUFFIX = ".tmp";
+    /** Largest single write with direct I/O; bigger objects are written in chunks of this size. */
+    private static final int DIRECT_CHUNK = 1024 * 1024;
+    /** Largest block size used for direct I/O; filesystems with larger blocks are written through the cache. */
+    private static final int MAX_DIRECT_BLOCK = 64 * 1024;
 
     private final Path root;
     private final boolean fsync;
+    /** Block size that direct writes are aligned to; 0 when writing through the page cache. */
+    private final int directBlock;
+    private final ThreadLocal<ByteBuffer> directBuffers;
 
     /**
      * An archive under {@code root}, created if missing.
      *
      * @param fsync whether each object is forced to disk before it becomes visible (off only for benchmarks
      *     of the filesystem cache, never in production)
+     * @param directIo whether to write objects with direct I/O; ignored, with a log line, where the
+     *     filesystem refuses it
      */
-    public FilesystemArchiveStore(Path root, boolean fsync) throws ArchiveException {
+    public FilesystemArchiveStore(Path root, boolean fsync, boolean directIo) throws ArchiveException {
         this.root = root.toAbsolutePath().normalize();
         this.fsync = fsync;
         try {
@@ -51,6 +66,15 @@ public final class FilesystemArchiveStore implements ArchiveStore {
         } catch (IOException e) {
             throw new ArchiveException("cannot create archive directory " + this.root, e);
         }
+        this.directBlock = directIo ? directBlockSize(this.root) : 0;
+        int block = Math.max(directBlock, 1);
+        this.directBuffers = ThreadLocal.withInitial(
+                () -> ByteBuffer.allocateDirect(DIRECT_CHUNK + block).alignedSlice(block).limit(DIRECT_CHUNK).slice());
+    }
+
+    /** Whether objects are written with direct I/O (asked for, and the filesystem accepted it). */
+    public boolean directIo() {
+        return directBlock > 0;
     }
 
     /** The archive directory. */
@@ -187,28 +211,103 @@ public final class FilesystemArchiveStore implements ArchiveStore {
     private Path writeTemp(Path target, byte[] content) throws ArchiveException {
         Path directory = target.getParent();
         // A random name created exclusively in the target's own directory: the rename stays on one filesystem,
-        // and one open both creates and writes it (fewer metadata calls than createTempFile then open).
+        // and opening it creates it (fewer metadata calls than createTempFile then open).
         Path temp = directory.resolve("." + target.getFileName() + "."
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
         try {
             if (!Files.isDirectory(directory)) {
                 Files.createDirectories(directory);
             }
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                if (fsync) {
-                    // Data (and the size needed to read it back) only: the rename that follows is journaled, and
-                    // the directory is forced before a manifest names the file.
-                    channel.force(false);
-                }
-            }
+            writeFile(temp, content);
             return temp;
         } catch (IOException e) {
             deleteQuietly(temp);
             throw new ArchiveException("cannot write a temporary file beside " + root.relativize(target), e);
+        }
+    }
+
+    /**
+     * Creates {@code file} with {@code content}: the whole blocks with direct I/O (when on), the rest through the
+     * page cache, then forces it once. Cutting a padded last block off with ftruncate instead would make the
+     * filesystem read that block back to zero its end.
+     */
+    private void writeFile(Path file, byte[] content) throws IOException {
+        int whole = directBlock > 0 ? content.length / directBlock * directBlock : 0;
+        if (whole > 0) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    ExtendedOpenOption.DIRECT)) {
+                writeBlocks(channel, content, whole);
+                if (whole == content.length) {
+                    force(channel);
+                    return;
+                }
+            }
+        }
+        try (FileChannel channel = whole > 0
+                ? FileChannel.open(file, StandardOpenOption.WRITE)
+                : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            writeAt(channel, content, whole);
+            force(channel);
+        }
+    }
+
+    private void force(FileChannel channel) throws IOException {
+        if (fsync) {
+            // Data (and the size needed to read it back) only: the rename that follows is journaled, and the
+            // directory is forced before a manifest names the file.
+            channel.force(false);
+        }
+    }
+
+    private static void writeAt(FileChannel channel, byte[] content, int offset) throws IOException {
+        ByteBuffer rest = ByteBuffer.wrap(content, offset, content.length - offset);
+        while (rest.hasRemaining()) {
+            channel.write(rest, rest.position());
+        }
+    }
+
+    /** Writes the first {@code length} bytes (whole blocks) of {@code content} through this thread's aligned buffer. */
+    private void writeBlocks(FileChannel channel, byte[] content, int length) throws IOException {
+        ByteBuffer buffer = directBuffers.get();
+        for (int offset = 0; offset < length; ) {
+            int chunk = Math.min(DIRECT_CHUNK, length - offset);
+            buffer.clear();
+            buffer.put(content, offset, chunk);
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            offset += chunk;
+        }
+    }
+
+    /**
+     * The block size direct writes under {@code directory} must be aligned to, found by writing a probe file with
+     * {@code O_DIRECT}; 0 when the filesystem (tmpfs on older kernels, some network and FUSE filesystems) refuses.
+     */
+    private static int directBlockSize(Path directory) {
+        Path probe = directory.resolve(".direct-io-probe-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + TEMP_SUFFIX);
+        try {
+            long size = Files.getFileStore(directory).getBlockSize();
+            if (size <= 0 || size > MAX_DIRECT_BLOCK || Long.bitCount(size) != 1) {
+                LOG.info("archive {}: block size {} does not suit direct I/O; writing through the page cache",
+                        directory, size);
+                return 0;
+            }
+            int block = (int) size;
+            try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    ExtendedOpenOption.DIRECT)) {
+                ByteBuffer buffer = ByteBuffer.allocateDirect(2 * block).alignedSlice(block).limit(block).slice();
+                channel.write(buffer);
+            }
+            return block;
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.info("archive {}: the filesystem refuses direct I/O ({}); writing through the page cache",
+                    directory, e.toString());
+            return 0;
+        } finally {
+            deleteQuietly(probe);
         }
     }
 
@@ -242,6 +341,6 @@ public final class FilesystemArchiveStore implements ArchiveStore {
 
     @Override
     public String toString() {
-        return "FilesystemArchiveStore[" + root + "]";
+        return "FilesystemArchiveStore[" + root + (directBlock > 0 ? ", direct I/O" : "") + "]";
     }
 }

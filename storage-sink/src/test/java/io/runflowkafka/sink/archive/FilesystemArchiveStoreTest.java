@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FilesystemArchiveStoreTest {
 
@@ -21,7 +24,7 @@ class FilesystemArchiveStoreTest {
     @BeforeEach
     void create() throws Exception {
         root = Path.of("target", "test-archives", UUID.randomUUID().toString());
-        store = new FilesystemArchiveStore(root, true);
+        store = new FilesystemArchiveStore(root, true, true);
     }
 
     @Test
@@ -58,6 +61,36 @@ class FilesystemArchiveStoreTest {
         assertThat(store.read(manifest)).hasValueSatisfying(bytes -> assertThat(bytes).containsExactly(1));
         try (Stream<Path> files = Files.list(root.resolve(manifest).getParent())) {
             assertThat(files).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {0, 1, 511, 4095, 4096, 4097, 204_801, 1024 * 1024, 3 * 1024 * 1024 + 5})
+    void shouldWriteEverySizeExactlyWithDirectIoAndWithout(int size) throws Exception {
+        byte[] content = new byte[size];
+        new Random(size).nextBytes(content);
+        FilesystemArchiveStore buffered = new FilesystemArchiveStore(root.resolve("buffered"), true, false);
+
+        store.write(KEY, content, S3ArchiveStore.sha256Hex(content), "image/jpeg");
+        buffered.write(KEY, content, S3ArchiveStore.sha256Hex(content), "image/jpeg");
+
+        // Direct writes are padded to whole blocks; the padding must be cut off again.
+        assertThat(root.resolve(KEY)).hasBinaryContent(content);
+        assertThat(root.resolve("buffered").resolve(KEY)).hasBinaryContent(content);
+        assertThat(store.find(KEY).orElseThrow().matches(size, S3ArchiveStore.sha256Hex(content))).isTrue();
+        try (Stream<Path> files = Files.list(root.resolve(KEY).getParent())) {
+            assertThat(files).extracting(path -> path.getFileName().toString()).containsExactly("001.jpg");
+        }
+        assertThat(buffered.directIo()).isFalse();
+    }
+
+    @Test
+    void shouldUseDirectIoWhereTheFilesystemTakesItAndLeaveNoProbeBehind() throws Exception {
+        // target/ is on a local disk filesystem (ext4, xfs, btrfs, apfs…), all of which accept O_DIRECT.
+        assertThat(store.directIo()).isTrue();
+        assertThat(store).hasToString("FilesystemArchiveStore[" + root.toAbsolutePath().normalize() + ", direct I/O]");
+        try (Stream<Path> files = Files.list(root)) {
+            assertThat(files).isEmpty();
         }
     }
 
@@ -104,10 +137,10 @@ class FilesystemArchiveStoreTest {
     void shouldReportAnUnwritableArchiveAsAnArchiveFailure() throws Exception {
         Path file = root.resolve("not-a-directory");
         Files.write(file, new byte[] {1});
-        FilesystemArchiveStore broken = new FilesystemArchiveStore(root, false);
+        FilesystemArchiveStore broken = new FilesystemArchiveStore(root, false, false);
 
         assertThatThrownBy(() -> broken.write("not-a-directory/001.jpg", new byte[] {1}, "00", "image/jpeg"))
                 .isInstanceOf(ArchiveException.class);
-        assertThatThrownBy(() -> new FilesystemArchiveStore(file, false).probe()).isInstanceOf(ArchiveException.class);
+        assertThatThrownBy(() -> new FilesystemArchiveStore(file, false, false).probe()).isInstanceOf(ArchiveException.class);
     }
 }

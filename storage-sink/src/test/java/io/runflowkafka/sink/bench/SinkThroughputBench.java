@@ -1,48 +1,63 @@
 package io.runflowkafka.sink.bench;
 
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runflowkafka.common.config.ServiceConfig;
-import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.kafka.Topics;
+import io.runflowkafka.common.ops.Health;
+import io.runflowkafka.emulator.LatencySpec;
+import io.runflowkafka.schema.HeadshotsCompleted;
+import io.runflowkafka.serde.AvroSerdes;
+import io.runflowkafka.serde.MockSchemaRegistry;
+import io.runflowkafka.sink.EmulatedRunflow;
 import io.runflowkafka.sink.EventArchiver;
 import io.runflowkafka.sink.Outcome;
+import io.runflowkafka.sink.SinkKeys;
 import io.runflowkafka.sink.SinkMetrics;
+import io.runflowkafka.sink.StorageSink;
 import io.runflowkafka.sink.archive.FilesystemArchiveStore;
 import io.runflowkafka.sink.archive.Manifest;
 import io.runflowkafka.sink.fetch.ImageFetcher;
 import io.runflowkafka.sink.fetch.TlsTrust;
 import io.runflowkafka.sink.url.AddressPolicy;
 import io.runflowkafka.sink.url.UrlPolicy;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import io.runflowkafka.schema.HeadshotsCompleted;
-import io.runflowkafka.serde.AvroSerdes;
-import io.runflowkafka.serde.MockSchemaRegistry;
-import io.runflowkafka.sink.EmulatedRunflow;
-import io.runflowkafka.sink.SinkFixtures;
-import io.runflowkafka.sink.SinkKeys;
-import io.runflowkafka.sink.StorageSink;
 import io.runflowkafka.testkit.InProcessKafkaBroker;
 import io.runflowkafka.testkit.Waits;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
@@ -50,320 +65,447 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * sink-throughput: archives {@code --jobs} Generate Headshots jobs of 60 images (~180 KB JPEGs served by the
- * Runflow emulator over HTTPS) through the whole sink (in-process broker, transactions, filesystem archive;
- * timed from the sink getting its partitions, the events already in Kafka, to its last offset committed), and
- * times a plain concurrent download of the same URLs at the same concurrency with nothing else (the bound). Everything runs in this JVM on loopback. The last line printed is
+ * sink-throughput: archives {@code --jobs} Generate Headshots jobs of 60 images (~200 KB JPEGs served by the
+ * Runflow emulator over HTTPS) per round through the whole sink, and times a plain concurrent download of the same
+ * URLs at the same concurrency with nothing else (the bound). Everything runs in this JVM on loopback: the
+ * in-process broker, the in-memory schema registry, the emulator, the sink (filesystem archive, Kafka transactions).
+ *
+ * <p>The sink is started once and keeps running across rounds, as a deployed sink does; a round is timed from
+ * producing its completions to the sink committing the last one's offset. The last line printed is
  * {@code images_per_s=… mb_per_s=… bound_mb_per_s=… efficiency=…} (MB = 10^6 bytes).
  *
  * <p>Not a test: {@code bench/sink-throughput.sh} builds and runs it.
  */
 public final class SinkThroughputBench {
 
-    /** Thread CPU times taken just before the plain download's threads end (diagnostics only). */
-    private static Map<String, Long> lastPlainThreads = Map.of();
-
     private SinkThroughputBench() {
     }
 
+    /** The options, with their defaults. */
+    private record Options(int jobs, int concurrency, int perEvent, int inFlight, int rounds, int minWarmups,
+                           int maxWarmups, boolean fsync, boolean directIo, String mode, LatencySpec imageLatency,
+                           boolean cpuDetail) {
+
+        static Options parse(String[] args) {
+            Map<String, String> options = new HashMap<>();
+            for (int i = 0; i < args.length; i += 2) {
+                if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                    throw new IllegalArgumentException("expected --option value, got " + args[i]);
+                }
+                options.put(args[i].substring(2), args[i + 1]);
+            }
+            int minWarmups = Integer.parseInt(options.getOrDefault("warmup-rounds", "2"));
+            Options parsed = new Options(Integer.parseInt(options.getOrDefault("jobs", "50")),
+                    Integer.parseInt(options.getOrDefault("concurrency", "16")),
+                    Integer.parseInt(options.getOrDefault("per-event", "8")),
+                    Integer.parseInt(options.getOrDefault("in-flight", "8")),
+                    Integer.parseInt(options.getOrDefault("rounds", "3")), minWarmups,
+                    Math.max(minWarmups, Integer.parseInt(options.getOrDefault("max-warmup-rounds", "6"))),
+                    Boolean.parseBoolean(options.getOrDefault("fsync", "true")),
+                    Boolean.parseBoolean(options.getOrDefault("direct-io", "true")),
+                    options.getOrDefault("mode", "service"),
+                    LatencySpec.parse(options.getOrDefault("image-latency", "0")),
+                    Boolean.parseBoolean(options.getOrDefault("cpu-detail", "false")));
+            if (!List.of("service", "core", "fetch").contains(parsed.mode())) {
+                throw new IllegalArgumentException("--mode is service, core or fetch");
+            }
+            return parsed;
+        }
+    }
+
     /**
-     * Options: {@code --jobs 50 --concurrency 16 --per-event 8 --in-flight 8 --rounds 3 --warmup-rounds 2 --fsync true
-     * --mode service};
-     * {@code --mode core} drives {@link EventArchiver} directly, without Kafka.
+     * Options: {@code --jobs 50 --concurrency 16 --per-event 8 --in-flight 8 --rounds 3 --warmup-rounds 2
+     * --max-warmup-rounds 6 --fsync true --direct-io true --mode service --image-latency 0 --cpu-detail false}.
+     * {@code --image-latency} (ms, or a distribution such as {@code normal:40,10}) makes the emulator answer each
+     * image like a distant CDN. {@code --mode core}
+     * drives {@link EventArchiver} directly, without Kafka; {@code --mode fetch} only the sink's
+     * {@link ImageFetcher}.
      */
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = options(args);
-        int jobs = Integer.parseInt(options.getOrDefault("jobs", "50"));
-        int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "16"));
-        int perEvent = Integer.parseInt(options.getOrDefault("per-event", "8"));
-        int inFlight = Integer.parseInt(options.getOrDefault("in-flight", "8"));
-        int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
-        boolean fsync = Boolean.parseBoolean(options.getOrDefault("fsync", "true"));
-        String mode = options.getOrDefault("mode", "service");
-        if (!List.of("service", "core", "fetch").contains(mode)) {
-            throw new IllegalArgumentException("--mode is service, core or fetch");
-        }
+        Options options = Options.parse(args);
         Path work = (Files.isDirectory(Path.of("storage-sink")) ? Path.of("storage-sink", "target") : Path.of("target"))
                 .resolve("bench-" + UUID.randomUUID().toString().substring(0, 8));
-
         String scope = "sink-bench";
-        String registryUrl = "mock://" + scope;
         InProcessKafkaBroker broker = InProcessKafkaBroker.start(work.resolve("kafka"));
-        EmulatedRunflow runflow = new EmulatedRunflow(Duration.ofHours(24));
+        EmulatedRunflow runflow = new EmulatedRunflow(Duration.ofHours(24), options.imageLatency());
         Path trustStore = runflow.writeTrustStore(work.resolve("tls"));
-        try {
-            System.out.printf(Locale.ROOT, "sink-throughput (%s): %d jobs x 60 images, concurrency %d (%d per event), "
-                    + "%d events in flight, fsync %s, %d rounds%n", mode, jobs, concurrency, perEvent, inFlight, fsync,
-                    rounds);
-            // Warm-up rounds (not counted): on two cores the JIT compilers otherwise take a third of the CPU while
-            // the sink's code paths (and the broker's) are still being compiled, which the plain download is not.
-            int warmups = Integer.parseInt(options.getOrDefault("warmup-rounds", "2"));
-            for (int round = 1; round <= warmups; round++) {
-                List<HeadshotsCompleted> warmup = runflow.generate(jobs, Duration.ofHours(24));
-                plainDownload(urls(warmup), concurrency, trustStore);
-                run(mode, broker, registryUrl, warmup, work.resolve("warmup-" + round), trustStore, runflow.imageHost(),
-                        concurrency, perEvent, inFlight, fsync);
-            }
-
-            double sinkImages = 0;
-            double sinkBytes = 0;
-            double sinkSeconds = 0;
-            double boundBytes = 0;
-            double boundSeconds = 0;
-            for (int round = 1; round <= rounds; round++) {
-                List<HeadshotsCompleted> events = runflow.generate(jobs, Duration.ofHours(24));
-                List<String> urls = urls(events);
-
-                long cpuBefore = cpuNanos();
-                Map<String, Long> threadsBefore = cpuByThreadGroup();
+        Path archive = work.resolve("archive");
+        try (PlainDownload plain = new PlainDownload(options.concurrency(), trustStore);
+             Target target = switch (options.mode()) {
+                 case "fetch" -> new FetchTarget(options, trustStore, runflow.imageHost());
+                 case "core" -> new CoreTarget(options, archive, trustStore, runflow.imageHost());
+                 default -> new ServiceTarget(options, broker, "mock://" + scope, archive, trustStore, runflow.imageHost());
+             }) {
+            System.out.printf(Locale.ROOT, "sink-throughput (%s): %d jobs x 60 images per round, concurrency %d (%d per "
+                            + "event), %d events in flight, fsync %s, direct I/O %s, image latency %s ms, %d rounds%n",
+                    options.mode(), options.jobs(), options.concurrency(), options.perEvent(), options.inFlight(),
+                    options.fsync(), options.directIo(), options.imageLatency(), options.rounds());
+            // Warm-up rounds (not counted): on two cores the JIT compilers otherwise take a large share of the CPU
+            // while the sink's code paths (and the broker's) are still being compiled. At least --warmup-rounds, then
+            // more (at most --max-warmup-rounds) while the JIT compiled for over a tenth of a round.
+            for (int round = 1; round <= options.maxWarmups(); round++) {
+                long jitBefore = jitMillis();
                 long started = System.nanoTime();
-                long bytes = plainDownload(urls, concurrency, trustStore);
-                double bound = seconds(started);
-                double boundCpu = (cpuNanos() - cpuBefore) / 1e9;
-                Map<String, Long> threadsBetween = lastPlainThreads;
-                cpuBefore = cpuNanos();
-
-                Result sink = run(mode, broker, registryUrl, events, work.resolve("round-" + round), trustStore,
-                        runflow.imageHost(), concurrency, perEvent, inFlight, fsync);
-                double sinkCpu = (cpuNanos() - cpuBefore) / 1e9;
-                if (options.containsKey("cpu-detail")) {
-                    System.out.println("  CPU s by thread, plain download: " + difference(threadsBefore, threadsBetween));
-                    System.out.println("  CPU s by thread, " + mode + ": " + sink.cpuByThread());
+                List<HeadshotsCompleted> events = runflow.generate(options.jobs(), Duration.ofHours(24));
+                plain.download(urls(events));
+                target.round(events);
+                double jitShare = (jitMillis() - jitBefore) / 1e3 / seconds(started);
+                System.out.printf(Locale.ROOT, "warm-up %d: the JIT compiled for %.0f%% of the round%n", round,
+                        100 * jitShare);
+                if (round >= options.minWarmups() && jitShare <= 0.10) {
+                    break;
                 }
-                System.out.printf(Locale.ROOT, "round %d: plain download %d images %.1f MB in %.2f s (%.1f MB/s, %.1f CPU s); "
-                                + "%s %d images %.1f MB in %.2f s (%.1f MB/s, %.0f images/s, %.1f downloads in flight, %.1f CPU s), "
-                                + "efficiency %.2f%n", round,
-                        urls.size(), bytes / 1e6, bound, bytes / 1e6 / bound, boundCpu, mode, sink.images(), sink.bytes() / 1e6,
-                        sink.seconds(), sink.bytes() / 1e6 / sink.seconds(), sink.images() / sink.seconds(),
-                        sink.downloadsInFlight(), sinkCpu, (sink.bytes() / sink.seconds()) / (bytes / bound));
-                boundBytes += bytes;
-                boundSeconds += bound;
-                sinkImages += sink.images();
-                sinkBytes += sink.bytes();
-                sinkSeconds += sink.seconds();
             }
-            double mbPerS = sinkBytes / 1e6 / sinkSeconds;
-            double boundMbPerS = boundBytes / 1e6 / boundSeconds;
+
+            Totals sink = new Totals();
+            Totals bound = new Totals();
+            for (int round = 1; round <= options.rounds(); round++) {
+                List<HeadshotsCompleted> events = runflow.generate(options.jobs(), Duration.ofHours(24));
+                Measured plainRound = Measured.of(() -> plain.download(urls(events)));
+                Measured sinkRound = Measured.of(() -> target.round(events));
+                Result p = plainRound.result();
+                Result s = sinkRound.result();
+                if (options.cpuDetail()) {
+                    System.out.println("  CPU s by thread, plain download: " + plainRound.cpuByThread());
+                    System.out.println("  CPU s by thread, " + options.mode() + ": " + sinkRound.cpuByThread());
+                }
+                System.out.printf(Locale.ROOT, "round %d: plain download %d images %.1f MB in %.2f s (%.1f MB/s, %.1f CPU s, "
+                                + "%.1f s JIT); %s %d images %.1f MB in %.2f s (%.1f MB/s, %.0f images/s, %.1f downloads in "
+                                + "flight, %.1f CPU s, %.1f s JIT), efficiency %.2f%n", round,
+                        p.images(), p.bytes() / 1e6, p.seconds(), p.bytes() / 1e6 / p.seconds(), plainRound.cpuSeconds(),
+                        plainRound.jitSeconds(), options.mode(), s.images(), s.bytes() / 1e6, s.seconds(),
+                        s.bytes() / 1e6 / s.seconds(), s.images() / s.seconds(), s.downloadsInFlight(),
+                        sinkRound.cpuSeconds(), sinkRound.jitSeconds(),
+                        (s.bytes() / s.seconds()) / (p.bytes() / p.seconds()));
+                sink.add(s);
+                bound.add(p);
+            }
             System.out.printf(Locale.ROOT, "images_per_s=%.0f mb_per_s=%.1f bound_mb_per_s=%.1f efficiency=%.2f%n",
-                    sinkImages / sinkSeconds, mbPerS, boundMbPerS, mbPerS / boundMbPerS);
+                    sink.images / sink.seconds, sink.mbPerSecond(), bound.mbPerSecond(),
+                    sink.mbPerSecond() / bound.mbPerSecond());
         } finally {
             runflow.close();
             broker.close();
             MockSchemaRegistry.dropScope(scope);
+            deleteTree(work);
         }
         System.exit(0);
     }
 
-    private static Result run(String mode, InProcessKafkaBroker broker, String registryUrl, List<HeadshotsCompleted> events,
-                              Path directory, Path trustStore, String imageHost, int concurrency, int perEvent,
-                              int inFlight, boolean fsync) throws Exception {
-        return switch (mode) {
-            case "fetch" -> fetchOnly(urls(events), concurrency, trustStore, imageHost);
-            case "core" -> archiveCore(events, directory, trustStore, imageHost, concurrency, perEvent, inFlight, fsync);
-            default -> archive(broker, registryUrl, events, directory, trustStore, imageHost, concurrency, perEvent,
-                    inFlight, fsync);
-        };
+    /** What one timed run moved and how long it took. */
+    private record Result(long images, long bytes, double seconds, double downloadsInFlight) {
     }
 
-    /** What one sink run archived and how long it took, from the first event produced to the last offset committed. */
-    private record Result(long images, long bytes, double seconds, double downloadsInFlight, String cpuByThread) {
-    }
+    /** Sums of rounds. */
+    private static final class Totals {
+        private double images;
+        private double bytes;
+        private double seconds;
 
-    /** Mean downloads in flight over the run (Little's law: downloads x mean latency / time). */
-    private static double downloadsInFlight(PrometheusMeterRegistry metrics, double seconds) {
-        var latency = metrics.get("sink.download.latency").timer();
-        return latency.count() * latency.mean(TimeUnit.SECONDS) / seconds;
-    }
-
-    private static Result archive(InProcessKafkaBroker broker, String registryUrl, List<HeadshotsCompleted> events,
-                                  Path directory, Path trustStore, String imageHost, int concurrency, int perEvent,
-                                  int inFlight, boolean fsync) throws Exception {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String completed = "headshots.completed-" + suffix;
-        String group = "storage-sink-bench-" + suffix;
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        env.put("SCHEMA_REGISTRY_URL", registryUrl);
-        env.put("SINK_TOPIC_COMPLETED", completed);
-        env.put("SINK_TOPIC_ARCHIVED", "headshots.archived-" + suffix);
-        env.put("SINK_TOPIC_DLQ", completed + ".dlq");
-        env.put("SINK_GROUP_ID", group);
-        env.put("SINK_TRANSACTIONAL_ID", group + "-1");
-        env.put("SINK_ARCHIVE_DIR", directory.resolve("archive").toString());
-        env.put("SINK_ARCHIVE_FSYNC", Boolean.toString(fsync));
-        env.put("SINK_URL_ALLOWED_HOSTS", imageHost);
-        env.put("SINK_URL_ALLOW_PRIVATE_ADDRESSES", "true");
-        env.put("SINK_TLS_TRUSTSTORE", trustStore.toString());
-        env.put("SINK_TLS_TRUSTSTORE_PASSWORD", EmulatedRunflow.TRUST_PASSWORD);
-        env.put("SINK_DOWNLOAD_CONCURRENCY", Integer.toString(concurrency));
-        env.put("SINK_DOWNLOAD_PER_EVENT", Integer.toString(perEvent));
-        env.put("SINK_EVENTS_MAX_IN_FLIGHT", Integer.toString(inFlight));
-        env.put("TOPICS_PARTITIONS", "12");
-        Map<String, Object> producer = new HashMap<>();
-        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        producer.put(ProducerConfig.ACKS_CONFIG, "all");
-        // Topics exist before the events; the events are in Kafka before the sink starts, so the timing covers
-        // the sink alone: from getting its partitions to committing the last offset.
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            Topics.ensure(admin, List.of(Topics.topic(completed, 12, (short) 1)));
+        void add(Result result) {
+            images += result.images();
+            bytes += result.bytes();
+            seconds += result.seconds();
         }
-        SinkFixtures.produce(producer, completed,
-                AvroSerdes.specific(HeadshotsCompleted.class, Map.of("schema.registry.url", registryUrl), false).serializer(),
-                events);
-        long end = SinkFixtures.end(broker.bootstrapServers(), completed);
-        Health health = new Health();
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (StorageSink sink = StorageSink.start(ServiceConfig.load(SinkKeys.define(), Optional.empty(), env), health, metrics);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+
+        double mbPerSecond() {
+            return bytes / 1e6 / seconds;
+        }
+    }
+
+    /** A result with the CPU this whole JVM spent meanwhile (emulator, broker and sink alike), for diagnostics. */
+    private record Measured(Result result, double cpuSeconds, double jitSeconds, String cpuByThread) {
+
+        static Measured of(Callable<Result> run) throws Exception {
+            long cpu = processCpuNanos();
+            long jit = jitMillis();
+            Map<String, Long> threads = cpuByThreadGroup();
+            Result result = run.call();
+            return new Measured(result, (processCpuNanos() - cpu) / 1e9, (jitMillis() - jit) / 1e3,
+                    difference(threads, cpuByThreadGroup()));
+        }
+    }
+
+    /** What a round times: the whole sink, its archiving core, or its fetcher. Created once, used by every round. */
+    private interface Target extends AutoCloseable {
+        Result round(List<HeadshotsCompleted> events) throws Exception;
+    }
+
+    /**
+     * The whole sink, started once: a round produces its completions and waits until the group has committed
+     * them all; images and bytes come from the sink's own metrics.
+     */
+    private static final class ServiceTarget implements Target {
+        private final String topic;
+        private final String group;
+        private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        private final StorageSink sink;
+        private final KafkaProducer<String, HeadshotsCompleted> producer;
+        private final Admin admin;
+        private long produced;
+
+        ServiceTarget(Options options, InProcessKafkaBroker broker, String registryUrl, Path archive, Path trustStore,
+                      String imageHost) throws Exception {
+            String suffix = UUID.randomUUID().toString().substring(0, 8);
+            this.topic = "headshots.completed-" + suffix;
+            this.group = "storage-sink-bench-" + suffix;
+            Map<String, String> env = new HashMap<>();
+            env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+            env.put("SCHEMA_REGISTRY_URL", registryUrl);
+            env.put("SINK_TOPIC_COMPLETED", topic);
+            env.put("SINK_TOPIC_ARCHIVED", "headshots.archived-" + suffix);
+            env.put("SINK_TOPIC_DLQ", topic + ".dlq");
+            env.put("SINK_GROUP_ID", group);
+            env.put("SINK_TRANSACTIONAL_ID", group + "-1");
+            env.put("SINK_ARCHIVE_DIR", archive.toString());
+            env.put("SINK_ARCHIVE_FSYNC", Boolean.toString(options.fsync()));
+            env.put("SINK_ARCHIVE_DIRECT_IO", Boolean.toString(options.directIo()));
+            env.put("SINK_URL_ALLOWED_HOSTS", imageHost);
+            env.put("SINK_URL_ALLOW_PRIVATE_ADDRESSES", "true");
+            env.put("SINK_TLS_TRUSTSTORE", trustStore.toString());
+            env.put("SINK_TLS_TRUSTSTORE_PASSWORD", EmulatedRunflow.TRUST_PASSWORD);
+            env.put("SINK_DOWNLOAD_CONCURRENCY", Integer.toString(options.concurrency()));
+            env.put("SINK_DOWNLOAD_PER_EVENT", Integer.toString(options.perEvent()));
+            env.put("SINK_EVENTS_MAX_IN_FLIGHT", Integer.toString(options.inFlight()));
+            env.put("TOPICS_PARTITIONS", "12");
+            this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+            Topics.ensure(admin, List.of(Topics.topic(topic, 12, (short) 1)));
+            Map<String, Object> producerConfig = new HashMap<>();
+            producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+            this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), AvroSerdes.specific(
+                    HeadshotsCompleted.class, Map.of("schema.registry.url", registryUrl), false).serializer());
+            Health health = new Health();
+            this.sink = StorageSink.start(ServiceConfig.load(SinkKeys.define(), Optional.empty(), env), health, metrics);
             Waits.await("the sink to join its group and get partitions", Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(5))
                     .until(() -> health.components().containsKey("kafka")
                             && health.components().get("kafka").detail().startsWith("12 partitions"));
-            Map<String, Long> threadsBefore = cpuByThreadGroup();
+        }
+
+        @Override
+        public Result round(List<HeadshotsCompleted> events) throws Exception {
+            Snapshot before = snapshot();
             long started = System.nanoTime();
-            Waits.await("the sink to commit all " + end + " events", Duration.ofMinutes(10))
+            for (HeadshotsCompleted event : events) {
+                producer.send(new ProducerRecord<>(topic, event.getHeadshotsId(), event));
+            }
+            producer.flush();
+            produced += events.size();
+            Waits.await("the sink to commit all " + produced + " events", Duration.ofMinutes(10))
                     .pollInterval(Duration.ofMillis(20))
-                    .until(() -> committed(admin, group) >= end);
+                    .until(() -> committed() >= produced);
             double seconds = seconds(started);
-            double images = metrics.get("sink.images.archived").counters().stream().mapToDouble(c -> c.count()).sum();
-            double bytes = metrics.get("sink.bytes.archived").counter().count();
-            return new Result((long) images, (long) bytes, seconds, downloadsInFlight(metrics, seconds),
-                    difference(threadsBefore, cpuByThreadGroup()));
+            return snapshot().since(before, seconds);
+        }
+
+        private long committed() throws Exception {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                    .values().stream().filter(Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
+        }
+
+        private Snapshot snapshot() {
+            return Snapshot.of(metrics);
+        }
+
+        @Override
+        public void close() {
+            sink.close();
+            producer.close();
+            admin.close();
         }
     }
 
-    private static long committed(Admin admin, String group) throws Exception {
-        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
-                .values().stream().filter(java.util.Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
-    }
-
     /**
-     * The archiving core alone, without Kafka: {@code inFlight} threads each archive one event at a time through
-     * {@link EventArchiver}, as the consumer loop's window does.
+     * The archiving core alone, without Kafka: {@code --in-flight} threads each archive one event at a time through
+     * one long-lived {@link EventArchiver}, as the consumer loop's window does.
      */
-    private static Result archiveCore(List<HeadshotsCompleted> events, Path directory, Path trustStore, String imageHost,
-                                      int concurrency, int perEvent, int inFlight, boolean fsync) throws Exception {
-        UrlPolicy policy = new UrlPolicy(List.of(imageHost), new AddressPolicy(true));
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (ImageFetcher fetcher = new ImageFetcher(new ImageFetcher.Settings(Duration.ofSeconds(5), Duration.ofSeconds(30),
-                     25L * 1024 * 1024, 0, concurrency,
-                     Optional.of(new TlsTrust(trustStore, EmulatedRunflow.TRUST_PASSWORD.toCharArray()))), policy);
-             EventArchiver archiver = new EventArchiver(new EventArchiver.Settings(concurrency, perEvent, 3,
-                     Duration.ofMillis(250), 120), policy, fetcher,
-                     new FilesystemArchiveStore(directory.resolve("archive"), fsync), new SinkMetrics(metrics),
-                     java.time.Clock.systemUTC())) {
-            ExecutorService pool = Executors.newFixedThreadPool(inFlight);
-            ConcurrentLinkedQueue<HeadshotsCompleted> queue = new ConcurrentLinkedQueue<>(events);
-            Map<String, Long> threadsBefore = cpuByThreadGroup();
+    private static final class CoreTarget implements Target {
+        private final int inFlight;
+        private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        private final ImageFetcher fetcher;
+        private final EventArchiver archiver;
+        private final ExecutorService workers;
+
+        CoreTarget(Options options, Path archive, Path trustStore, String imageHost) throws Exception {
+            this.inFlight = options.inFlight();
+            UrlPolicy policy = new UrlPolicy(List.of(imageHost), new AddressPolicy(true));
+            this.fetcher = fetcher(options.concurrency(), trustStore, policy);
+            this.archiver = new EventArchiver(new EventArchiver.Settings(options.concurrency(), options.perEvent(), 3,
+                    Duration.ofMillis(250), 120), policy, fetcher,
+                    new FilesystemArchiveStore(archive, options.fsync(), options.directIo()), new SinkMetrics(metrics),
+                    Clock.systemUTC());
+            this.workers = Executors.newFixedThreadPool(inFlight);
+        }
+
+        @Override
+        public Result round(List<HeadshotsCompleted> events) throws Exception {
+            Snapshot before = Snapshot.of(metrics);
             long started = System.nanoTime();
-            List<Future<?>> workers = new ArrayList<>();
-            for (int i = 0; i < inFlight; i++) {
-                workers.add(pool.submit(() -> {
-                    for (HeadshotsCompleted event = queue.poll(); event != null; event = queue.poll()) {
-                        Outcome outcome = archiver.archive(event, new Manifest.Source("bench", 0, 0));
-                        if (!(outcome instanceof Outcome.Archived)) {
-                            throw new IllegalStateException("not archived: " + outcome);
-                        }
+            ConcurrentLinkedQueue<HeadshotsCompleted> queue = new ConcurrentLinkedQueue<>(events);
+            drain(workers, inFlight, queue, event -> {
+                try {
+                    Outcome outcome = archiver.archive(event, new Manifest.Source("bench", 0, 0));
+                    if (!(outcome instanceof Outcome.Archived)) {
+                        throw new IllegalStateException("not archived: " + outcome);
                     }
-                    return null;
-                }));
-            }
-            for (Future<?> worker : workers) {
-                worker.get();
-            }
-            double seconds = seconds(started);
-            String cpu = difference(threadsBefore, cpuByThreadGroup());
-            pool.shutdownNow();
-            double images = metrics.get("sink.images.archived").counters().stream().mapToDouble(c -> c.count()).sum();
-            return new Result((long) images, (long) metrics.get("sink.bytes.archived").counter().count(), seconds,
-                    downloadsInFlight(metrics, seconds), cpu);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            });
+            return Snapshot.of(metrics).since(before, seconds(started));
+        }
+
+        @Override
+        public void close() {
+            workers.shutdownNow();
+            archiver.close();
+            fetcher.close();
         }
     }
 
     /**
      * A diagnostic: the sink's {@link ImageFetcher} alone (URL policy, checked resolution, size cap, type and magic
-     * checks, SHA-256) on {@code concurrency} threads, writing nothing.
+     * checks, SHA-256) on {@code --concurrency} threads, writing nothing.
      */
-    private static Result fetchOnly(List<String> urls, int concurrency, Path trustStore, String imageHost) throws Exception {
-        UrlPolicy policy = new UrlPolicy(List.of(imageHost), new AddressPolicy(true));
-        try (ImageFetcher fetcher = new ImageFetcher(new ImageFetcher.Settings(Duration.ofSeconds(5), Duration.ofSeconds(30),
-                25L * 1024 * 1024, 0, concurrency,
-                Optional.of(new TlsTrust(trustStore, EmulatedRunflow.TRUST_PASSWORD.toCharArray()))), policy)) {
-            ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-            ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(urls);
+    private static final class FetchTarget implements Target {
+        private final int concurrency;
+        private final UrlPolicy policy;
+        private final ImageFetcher fetcher;
+        private final ExecutorService workers;
+
+        FetchTarget(Options options, Path trustStore, String imageHost) {
+            this.concurrency = options.concurrency();
+            this.policy = new UrlPolicy(List.of(imageHost), new AddressPolicy(true));
+            this.fetcher = fetcher(concurrency, trustStore, policy);
+            this.workers = Executors.newFixedThreadPool(concurrency);
+        }
+
+        @Override
+        public Result round(List<HeadshotsCompleted> events) throws Exception {
             AtomicLong bytes = new AtomicLong();
+            List<String> urls = urls(events);
             long started = System.nanoTime();
-            List<Future<?>> workers = new ArrayList<>();
-            for (int i = 0; i < concurrency; i++) {
-                workers.add(pool.submit(() -> {
-                    for (String url = queue.poll(); url != null; url = queue.poll()) {
-                        bytes.addAndGet(fetcher.fetch(policy.check(url)).size());
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> worker : workers) {
-                worker.get();
-            }
-            double seconds = seconds(started);
-            pool.shutdownNow();
-            return new Result(urls.size(), bytes.get(), seconds, concurrency, "");
+            drain(workers, concurrency, new ConcurrentLinkedQueue<>(urls), url -> {
+                try {
+                    bytes.addAndGet(fetcher.fetch(policy.check(url)).size());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            return new Result(urls.size(), bytes.get(), seconds(started), concurrency);
+        }
+
+        @Override
+        public void close() {
+            workers.shutdownNow();
+            fetcher.close();
         }
     }
 
-    /** GETs every URL with {@code concurrency} threads, as the sink's download pool does, keeping nothing. */
-    private static long plainDownload(List<String> urls, int concurrency, Path trustStore) throws Exception {
-        SslContextFactory.Client tls = new SslContextFactory.Client();
-        tls.setTrustStorePath(trustStore.toString());
-        tls.setTrustStorePassword(EmulatedRunflow.TRUST_PASSWORD);
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(tls);
-        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
-        client.setMaxConnectionsPerDestination(concurrency);
-        client.start();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(urls);
-        AtomicLong bytes = new AtomicLong();
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int i = 0; i < concurrency; i++) {
-                workers.add(pool.submit(() -> {
-                    for (String url = queue.poll(); url != null; url = queue.poll()) {
-                        ContentResponse response = client.newRequest(url).timeout(30, TimeUnit.SECONDS).send();
-                        if (response.getStatus() != 200) {
-                            throw new IllegalStateException("HTTP " + response.getStatus() + " for " + url);
-                        }
-                        bytes.addAndGet(response.getContent().length);
+    /** GETs every URL with {@code concurrency} threads over one long-lived client, keeping nothing: the bound. */
+    private static final class PlainDownload implements AutoCloseable {
+        private final int concurrency;
+        private final HttpClient client;
+        private final ExecutorService workers;
+
+        PlainDownload(int concurrency, Path trustStore) throws Exception {
+            this.concurrency = concurrency;
+            SslContextFactory.Client tls = new SslContextFactory.Client();
+            tls.setTrustStorePath(trustStore.toString());
+            tls.setTrustStorePassword(EmulatedRunflow.TRUST_PASSWORD);
+            ClientConnector connector = new ClientConnector();
+            connector.setSslContextFactory(tls);
+            this.client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+            client.setMaxConnectionsPerDestination(concurrency);
+            client.start();
+            this.workers = Executors.newFixedThreadPool(concurrency);
+        }
+
+        Result download(List<String> urls) throws Exception {
+            AtomicLong bytes = new AtomicLong();
+            long started = System.nanoTime();
+            drain(workers, concurrency, new ConcurrentLinkedQueue<>(urls), url -> {
+                try {
+                    ContentResponse response = client.newRequest(url).timeout(30, TimeUnit.SECONDS).send();
+                    if (response.getStatus() != 200) {
+                        throw new IllegalStateException("HTTP " + response.getStatus() + " for " + url);
                     }
-                    return null;
-                }));
-            }
-            for (Future<?> worker : workers) {
-                worker.get();
-            }
-            lastPlainThreads = cpuByThreadGroup();
-        } finally {
-            pool.shutdownNow();
+                    bytes.addAndGet(response.getContent().length);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            return new Result(urls.size(), bytes.get(), seconds(started), concurrency);
+        }
+
+        @Override
+        public void close() throws Exception {
+            workers.shutdownNow();
             client.stop();
         }
-        return bytes.get();
+    }
+
+    /** The sink's counters at one moment; {@link #since} turns two of them into a round's result. */
+    private record Snapshot(double images, double bytes, long downloads, double downloadSeconds) {
+
+        static Snapshot of(PrometheusMeterRegistry metrics) {
+            Timer latency = metrics.find("sink.download.latency").timer();
+            return new Snapshot(
+                    metrics.find("sink.images.archived").counters().stream().mapToDouble(c -> c.count()).sum(),
+                    metrics.find("sink.bytes.archived").counters().stream().mapToDouble(c -> c.count()).sum(),
+                    latency == null ? 0 : latency.count(), latency == null ? 0 : latency.totalTime(TimeUnit.SECONDS));
+        }
+
+        /** Mean downloads in flight by Little's law: summed download time over elapsed time. */
+        Result since(Snapshot before, double seconds) {
+            return new Result((long) (images - before.images), (long) (bytes - before.bytes), seconds,
+                    (downloadSeconds - before.downloadSeconds) / seconds);
+        }
+    }
+
+    private static ImageFetcher fetcher(int concurrency, Path trustStore, UrlPolicy policy) {
+        return new ImageFetcher(new ImageFetcher.Settings(Duration.ofSeconds(5), Duration.ofSeconds(30),
+                25L * 1024 * 1024, 0, concurrency,
+                Optional.of(new TlsTrust(trustStore, EmulatedRunflow.TRUST_PASSWORD.toCharArray()))), policy);
+    }
+
+    /** Runs {@code work} on every item of {@code queue} with {@code threads} of {@code pool}; rethrows the first failure. */
+    private static <T> void drain(ExecutorService pool, int threads, ConcurrentLinkedQueue<T> queue, Consumer<T> work)
+            throws Exception {
+        List<Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            running.add(pool.submit(() -> {
+                for (T item = queue.poll(); item != null; item = queue.poll()) {
+                    work.accept(item);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : running) {
+            future.get();
+        }
     }
 
     private static List<String> urls(List<HeadshotsCompleted> events) {
         return events.stream().flatMap(event -> event.getImageUrls().stream()).toList();
     }
 
-    /** CPU time of this whole JVM (emulator, broker and sink alike), to tell a CPU-bound run from a waiting one. */
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Time the JIT compilers spent compiling since the JVM started, summed over compiler threads. */
+    private static long jitMillis() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     /** CPU time of live threads, summed by name with digits removed (sink-download-N, runflow-emulator-http-N, …). */
     private static Map<String, Long> cpuByThreadGroup() {
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        Map<String, Long> byGroup = new java.util.TreeMap<>();
-        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> byGroup = new TreeMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (info != null) {
                 long cpu = threads.getThreadCpuTime(info.getThreadId());
                 if (cpu > 0) {
@@ -385,18 +527,23 @@ public final class SinkThroughputBench {
         return out.toString().strip();
     }
 
-    private static double seconds(long startedNanos) {
-        return (System.nanoTime() - startedNanos) / 1e9;
+    /**
+     * Deletes the work directory at the end (600 MB of archive per round), so runs do not fill the disk. Not between
+     * rounds: on ext4 without a journal, creating files right after deleting thousands scans past every recently
+     * freed inode, which would slow the next round's archive writes.
+     */
+    private static void deleteTree(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --option value, got " + args[i]);
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
-        return options;
+    private static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
     }
 }
