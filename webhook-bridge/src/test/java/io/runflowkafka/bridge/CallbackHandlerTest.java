@@ -167,7 +167,7 @@ class CallbackHandlerTest {
         bridge = BridgeHarness.autoAck();
         byte[] big = new byte[1_048_577];
 
-        HttpResponse<String> answer = bridge.post(bridge.callbackUrl("headshots", "job-1"), "application/json", big, Map.of());
+        HttpResponse<String> answer = bridge.postOversized(bridge.callbackUrl("headshots", "job-1"), big);
 
         assertThat(answer.statusCode()).isEqualTo(413);
         assertThat(JSON.readTree(answer.body()).get("error").asText()).isEqualTo("body_too_large");

@@ -61,7 +61,7 @@ class SecretsNotLeakedTest {
             seen.add(bridge.post(url, headshotsBody(HEADSHOTS_ID, 2)).body()); // 503: never acknowledged
             seen.add(bridge.post(url, "text/plain", body, Map.of()).body()); // 415
             seen.add(bridge.post(url, "{\"event\":1}").body()); // 400
-            seen.add(bridge.post(url, "application/json", new byte[2_000_000], Map.of()).body()); // 413
+            seen.add(bridge.postOversized(url, new byte[2_000_000]).body()); // 413
             seen.add(bridge.post(bridge.base() + "/webhooks/runflow/headshots/job-other/" + token,
                     headshotsBody(HEADSHOTS_ID, 2)).body()); // 401
             seen.add(bridge.post(bridge.base() + "/elsewhere/" + token, "{}").body()); // 404
