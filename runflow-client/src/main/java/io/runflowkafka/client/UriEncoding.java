@@ -2,8 +2,8 @@ package io.runflowkafka.client;
 
 import java.nio.charset.StandardCharsets;
 
-/** Percent-encoding of one URL path segment (RFC 3986), for run ids and callback job references. */
-final class UriEncoding {
+/** Percent-encoding of one URL path segment (RFC 3986), for run ids, callback job references and order ids. */
+public final class UriEncoding {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
@@ -11,7 +11,8 @@ final class UriEncoding {
     }
 
     // Hand-written: the JDK has no RFC 3986 path-segment encoder (URLEncoder is for forms: '+' for space).
-    static String pathSegment(String value) {
+    /** {@code value} as one path segment: every byte but RFC 3986's unreserved characters percent-encoded. */
+    public static String pathSegment(String value) {
         StringBuilder out = new StringBuilder(value.length());
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;

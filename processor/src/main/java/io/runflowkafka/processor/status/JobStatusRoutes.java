@@ -3,12 +3,12 @@ package io.runflowkafka.processor.status;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.runflowkafka.client.UriEncoding;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -82,7 +82,7 @@ public final class JobStatusRoutes {
         } else if (result instanceof JobStatusLookup.NotFound) {
             ctx.status(HttpStatus.NOT_FOUND).json(JobStatusJson.error("not_found", notFound));
         } else if (result instanceof JobStatusLookup.Elsewhere elsewhere) {
-            forward(ctx, elsewhere.host(), path + pathSegment(id));
+            forward(ctx, elsewhere.host(), path + UriEncoding.pathSegment(id));
         } else {
             unavailable(ctx, ((JobStatusLookup.Unavailable) result).reason());
         }
@@ -124,21 +124,5 @@ public final class JobStatusRoutes {
     private static String hostPort(HostInfo host) {
         String name = host.host().contains(":") && !host.host().startsWith("[") ? "[" + host.host() + "]" : host.host();
         return name + ":" + host.port();
-    }
-
-    /** RFC 3986 percent-encoding of one path segment (URLEncoder is for forms: it writes '+' for a space). */
-    static String pathSegment(String value) {
-        StringBuilder out = new StringBuilder(value.length());
-        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~';
-            if (unreserved) {
-                out.append((char) c);
-            } else {
-                out.append('%').append(String.format("%02X", c));
-            }
-        }
-        return out.toString();
     }
 }

@@ -3,6 +3,7 @@ package io.runflowkafka.processor.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javalin.Javalin;
+import io.runflowkafka.client.UriEncoding;
 import io.runflowkafka.processor.internal.JobState;
 import io.runflowkafka.processor.internal.JobStatus;
 import java.io.IOException;
@@ -161,7 +162,7 @@ class JobStatusRoutesTest {
         other.elsewhere.put("order 7/ü", new HostInfo("127.0.0.1", ownerPort));
         int otherPort = serve(other);
 
-        HttpResponse<String> response = get(otherPort, "/jobs/" + JobStatusRoutes.pathSegment("order 7/ü"));
+        HttpResponse<String> response = get(otherPort, "/jobs/" + UriEncoding.pathSegment("order 7/ü"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"order_id\":\"order 7/ü\"");
