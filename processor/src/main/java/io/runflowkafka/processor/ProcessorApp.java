@@ -56,7 +56,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,6 +124,9 @@ public final class ProcessorApp implements AutoCloseable {
         health.up("runflow", "calls allowed");
         streams.setStateListener((now, before) -> onStateChange(now));
         streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
+        limiter.onOutputStatus(reason -> reason.ifPresentOrElse(
+                why -> health.down("outputs", "answers held until their output can be written: " + why),
+                () -> health.up("outputs", "written")));
         limiter.onHalt(reason -> {
             health.down("runflow", reason);
             // close() waits for the stream threads, so it must not run on one of them.
@@ -292,8 +294,9 @@ public final class ProcessorApp implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, raw.getString(STATE_DIR));
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetter());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeserializationDeadLetterHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueProcessingExceptionHandler.class);
+        // Processing errors are not data: Kafka Streams' default fails the thread (its transaction aborts), and
+        // nothing is dead-lettered for them. Bad input bytes are dead-lettered by the deserialization handler, a
+        // refused call by the processors themselves.
         config.applicationServer().ifPresent(server ->
                 props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server.host() + ":" + server.port()));
         if (raw.getShort(CommonKeys.TOPIC_REPLICATION) > 0) {

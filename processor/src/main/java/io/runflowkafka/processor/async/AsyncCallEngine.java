@@ -14,8 +14,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs many Runflow calls at once for one Kafka Streams task and hands their answers back on the
@@ -35,6 +38,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class AsyncCallEngine<P, R> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncCallEngine.class);
+
     /** What the engine needs from the processor that owns it. */
     public interface Handler<P, R> {
         /** Decodes a stored call again after a restart. */
@@ -43,10 +48,16 @@ public final class AsyncCallEngine<P, R> {
         /** Starts one attempt of the call; may be invoked again for retries, from another thread. */
         CompletableFuture<R> call(P payload);
 
-        /** Forwards the answer (stream thread). */
+        /**
+         * Forwards the answer (stream thread). Throws {@link OutputUnavailableException} or
+         * {@link OutputRefusedException} before it forwards anything when the output cannot be written.
+         */
         void completed(PendingCall call, P payload, R result, int attempts);
 
-        /** Forwards a permanent failure, typically to the dead-letter topic (stream thread). */
+        /**
+         * Forwards a permanent failure, typically to the dead-letter topic (stream thread); throws as
+         * {@link #completed} does.
+         */
         void failed(PendingCall call, P payload, Throwable failure, int attempts);
     }
 
@@ -60,7 +71,18 @@ public final class AsyncCallEngine<P, R> {
 
         default void answered(Duration latency, Throwable failureOrNull) {
         }
+
+        /** An answer's output could not be written; it is kept and tried again after {@code retryIn}. */
+        default void outputHeld(Throwable failure, Duration retryIn) {
+        }
+
+        /** Held outputs were written again after they had been held. */
+        default void outputResumed() {
+        }
     }
+
+    private static final Duration FIRST_OUTPUT_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_OUTPUT_BACKOFF = Duration.ofSeconds(5);
 
     private final KeyValueStore<String, PendingCall> store;
     private final CallLimiter limiter;
@@ -74,6 +96,12 @@ public final class AsyncCallEngine<P, R> {
     private final Map<String, ArrayDeque<String>> waitingByKey = new HashMap<>();
     private final ArrayDeque<String> ready = new ArrayDeque<>();
     private final LinkedBlockingQueue<Answer<P, R>> answers = new LinkedBlockingQueue<>();
+    /** Answers whose output could not be written yet, oldest first; they go before any newer answer. */
+    private final ArrayDeque<Answer<P, R>> held = new ArrayDeque<>();
+    private Duration outputBackoff = FIRST_OUTPUT_BACKOFF;
+    private long outputRetryAtMs;
+    private boolean holdingOutputs;
+    private final LongSupplier clockMs;
     private volatile boolean closed;
 
     /**
@@ -86,9 +114,10 @@ public final class AsyncCallEngine<P, R> {
      * @param maxPending how many accepted but unanswered calls the task holds before {@link #awaitCapacity} waits
      * @param handler the owning processor
      * @param observer told about calls, for metrics
+     * @param clockMs the task's wall clock ({@code context::currentSystemTimeMs}), which times output retries
      */
     public AsyncCallEngine(KeyValueStore<String, PendingCall> store, CallLimiter limiter, RetryPolicy retryPolicy,
-            boolean ordered, int maxPending, Handler<P, R> handler, Observer observer) {
+            boolean ordered, int maxPending, Handler<P, R> handler, Observer observer, LongSupplier clockMs) {
         this.store = store;
         this.limiter = limiter;
         this.retryPolicy = retryPolicy;
@@ -96,6 +125,7 @@ public final class AsyncCallEngine<P, R> {
         this.maxPending = maxPending;
         this.handler = handler;
         this.observer = observer;
+        this.clockMs = clockMs;
     }
 
     /** Issues every call left in the store by an earlier owner of the task, in id order. */
@@ -138,10 +168,16 @@ public final class AsyncCallEngine<P, R> {
                 return;
             }
             try {
-                Answer<P, R> answer = answers.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)),
-                        TimeUnit.NANOSECONDS);
-                if (answer != null) {
-                    handle(answer);
+                if (!held.isEmpty()) {
+                    // No room can be made before the held outputs can be written: wait for their next try.
+                    long untilRetry = TimeUnit.MILLISECONDS.toNanos(Math.max(outputRetryAtMs - clockMs.getAsLong(), 0));
+                    TimeUnit.NANOSECONDS.sleep(Math.min(left, Math.min(untilRetry, TimeUnit.MILLISECONDS.toNanos(50))));
+                } else {
+                    Answer<P, R> answer = answers.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)),
+                            TimeUnit.NANOSECONDS);
+                    if (answer != null && !deliver(answer)) {
+                        held.addLast(answer);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -153,11 +189,74 @@ public final class AsyncCallEngine<P, R> {
 
     /** Forwards every answer that has arrived and starts calls that can start (stream thread). */
     public void drain() {
+        deliverAnswers();
+        dispatchReady();
+    }
+
+    private void deliverAnswers() {
+        if (!held.isEmpty()) {
+            if (clockMs.getAsLong() < outputRetryAtMs) {
+                return;
+            }
+            while (!held.isEmpty()) {
+                if (!deliver(held.peekFirst())) {
+                    return;
+                }
+                held.pollFirst();
+            }
+            outputBackoff = FIRST_OUTPUT_BACKOFF;
+            releaseOutputs();
+        }
         Answer<P, R> answer;
         while ((answer = answers.poll()) != null) {
-            handle(answer);
+            if (!deliver(answer)) {
+                held.addLast(answer);
+                return;
+            }
         }
-        dispatchReady();
+    }
+
+    /** Hands one answer to the handler; false when its output could not be written (nothing was forwarded). */
+    private boolean deliver(Answer<P, R> answer) {
+        try {
+            handle(answer);
+            return true;
+        } catch (OutputUnavailableException e) {
+            holdOutputs(e, outputBackoff);
+            outputBackoff = min(outputBackoff.multipliedBy(2), MAX_OUTPUT_BACKOFF);
+            return false;
+        } catch (OutputRefusedException e) {
+            holdOutputs(e, MAX_OUTPUT_BACKOFF);
+            limiter.halt("an output record was refused, so the processor stops (its input stays pending and is "
+                    + "processed again on the next start): " + e.getMessage()
+                    + "; fix the schema or the registry's compatibility setting, then restart");
+            return false;
+        }
+    }
+
+    private void holdOutputs(RuntimeException failure, Duration retryIn) {
+        outputRetryAtMs = clockMs.getAsLong() + retryIn.toMillis();
+        if (!holdingOutputs) {
+            holdingOutputs = true;
+            LOG.warn("answers are held, not forwarded, until their output can be written (retrying in {} ms): {}",
+                    retryIn.toMillis(), failure.getMessage());
+            limiter.outputHeld(failure.getMessage());
+        }
+        observer.outputHeld(failure, retryIn);
+    }
+
+    private void releaseOutputs() {
+        if (holdingOutputs) {
+            holdingOutputs = false;
+            LOG.info("held answers written: their output can be written again");
+            limiter.outputReleased();
+        }
+        observer.outputResumed();
+    }
+
+    /** Answers held because their output could not be written. */
+    public int heldOutputs() {
+        return held.size();
     }
 
     /** Accepted calls not answered yet (in flight, waiting for a retry, or queued). */
@@ -172,6 +271,11 @@ public final class AsyncCallEngine<P, R> {
         waitingByKey.clear();
         ready.clear();
         answers.clear();
+        held.clear();
+        if (holdingOutputs) {
+            holdingOutputs = false;
+            limiter.outputReleased();
+        }
     }
 
     private void enqueue(String id, PendingCall call, P payload, String key) {
@@ -287,6 +391,10 @@ public final class AsyncCallEngine<P, R> {
 
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static Throwable unwrap(Throwable failure) {

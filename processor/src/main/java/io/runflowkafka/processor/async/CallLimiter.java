@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -30,6 +31,8 @@ public final class CallLimiter implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final AtomicReference<String> haltReason = new AtomicReference<>();
     private volatile Consumer<String> onHalt = reason -> { };
+    private final AtomicInteger tasksHoldingOutput = new AtomicInteger();
+    private volatile Consumer<Optional<String>> onOutputStatus = reason -> { };
 
     /**
      * Creates the limiter.
@@ -119,6 +122,32 @@ public final class CallLimiter implements AutoCloseable {
     /** Why calls were halted, if they were. */
     public Optional<String> haltReason() {
         return Optional.ofNullable(haltReason.get());
+    }
+
+    /** A task began holding answers whose output cannot be written now (the registry is unreachable). */
+    void outputHeld(String reason) {
+        tasksHoldingOutput.incrementAndGet();
+        onOutputStatus.accept(Optional.of(reason));
+    }
+
+    /** A task that held answers wrote them, or was closed. */
+    void outputReleased() {
+        if (tasksHoldingOutput.decrementAndGet() == 0) {
+            onOutputStatus.accept(Optional.empty());
+        }
+    }
+
+    /** Tasks of this instance holding answers because their output cannot be written now. */
+    public int tasksHoldingOutput() {
+        return tasksHoldingOutput.get();
+    }
+
+    /**
+     * Registers what to do when outputs are held (with the reason: report unready) and when no task holds any
+     * more (empty: ready again).
+     */
+    public void onOutputStatus(Consumer<Optional<String>> action) {
+        this.onOutputStatus = action;
     }
 
     /** Registers what to do (once) when calls are halted: report unready, stop the application. */

@@ -4,6 +4,7 @@ import io.runflowkafka.client.ScoreResult;
 import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.async.AsyncCallEngine;
 import io.runflowkafka.processor.async.CallLimiter;
+import io.runflowkafka.processor.async.OutputEncoder;
 import io.runflowkafka.processor.internal.PendingCall;
 import io.runflowkafka.schema.Decision;
 import io.runflowkafka.schema.ScoredUpload;
@@ -25,7 +26,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * accepted, retake or dead-letter sink. The concurrency and exactly-once mechanism is
  * {@link AsyncCallEngine}'s; this class says what a call is and where its answer goes.
  */
-final class QualityGateProcessor implements Processor<String, Upload, String, Object>,
+final class QualityGateProcessor implements Processor<String, Upload, String, byte[]>,
         AsyncCallEngine.Handler<UploadEvent, ScoreResult> {
 
     private final Scorer scorer;
@@ -33,27 +34,32 @@ final class QualityGateProcessor implements Processor<String, Upload, String, Ob
     private final GateSettings settings;
     private final GateMetrics metrics;
     private final Deserializer<Upload> decoder;
+    private final OutputEncoder<ScoredUpload> acceptedEncoder;
+    private final OutputEncoder<ScoredUpload> retakeEncoder;
     private final String storeName;
 
-    private ProcessorContext<String, Object> context;
+    private ProcessorContext<String, byte[]> context;
     private AsyncCallEngine<UploadEvent, ScoreResult> engine;
 
     QualityGateProcessor(Scorer scorer, CallLimiter limiter, GateSettings settings, GateMetrics metrics,
-            Deserializer<Upload> decoder, String storeName) {
+            Deserializer<Upload> decoder, OutputEncoder<ScoredUpload> acceptedEncoder,
+            OutputEncoder<ScoredUpload> retakeEncoder, String storeName) {
         this.scorer = scorer;
         this.limiter = limiter;
         this.settings = settings;
         this.metrics = metrics;
         this.decoder = decoder;
+        this.acceptedEncoder = acceptedEncoder;
+        this.retakeEncoder = retakeEncoder;
         this.storeName = storeName;
     }
 
     @Override
-    public void init(ProcessorContext<String, Object> context) {
+    public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         KeyValueStore<String, PendingCall> store = context.getStateStore(storeName);
         engine = new AsyncCallEngine<>(store, limiter, settings.retryPolicy(), settings.ordered(),
-                settings.maxPendingPerTask(), this, metrics);
+                settings.maxPendingPerTask(), this, metrics, context::currentSystemTimeMs);
         engine.restore();
         context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> engine.drain());
     }
@@ -105,7 +111,9 @@ final class QualityGateProcessor implements Processor<String, Upload, String, Ob
                 .setAttempts(attempts)
                 .setAttributes(upload.getAttributes())
                 .build();
-        context.forward(new Record<>(key(call), scored, call.getTimestamp()),
+        // Encoded here, before anything is forwarded: a registry that fails holds this answer (see OutputEncoder).
+        byte[] value = (accepted ? acceptedEncoder : retakeEncoder).encode(scored);
+        context.forward(new Record<>(key(call), value, call.getTimestamp()),
                 accepted ? QualityGateTopology.ACCEPTED_SINK : QualityGateTopology.RETAKE_SINK);
         if (accepted) {
             metrics.accepted();
@@ -116,7 +124,7 @@ final class QualityGateProcessor implements Processor<String, Upload, String, Ob
 
     @Override
     public void failed(PendingCall call, UploadEvent upload, Throwable failure, int attempts) {
-        context.forward(new Record<String, Object>(key(call), bytes(call.getValue()), call.getTimestamp(),
+        context.forward(new Record<>(key(call), bytes(call.getValue()), call.getTimestamp(),
                 DeadLetters.headers(failure, "score", attempts, call.getTopic(), call.getPartition(),
                         call.getOffset())), QualityGateTopology.DEAD_LETTER_SINK);
         metrics.deadLettered();

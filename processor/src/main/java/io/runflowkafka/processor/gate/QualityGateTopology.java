@@ -1,6 +1,7 @@
 package io.runflowkafka.processor.gate;
 
 import io.runflowkafka.processor.async.CallLimiter;
+import io.runflowkafka.processor.async.OutputEncoder;
 import io.runflowkafka.processor.async.PendingCallSerde;
 import io.runflowkafka.schema.ScoredUpload;
 import io.runflowkafka.schema.UploadEvent;
@@ -42,12 +43,15 @@ public final class QualityGateTopology {
             CallLimiter limiter, GateMetrics metrics, Serde<UploadEvent> uploadSerde, Serde<ScoredUpload> scoredSerde) {
         UploadDeserializer uploads = new UploadDeserializer(uploadSerde.deserializer());
         topology.addSource(SOURCE, new StringDeserializer(), uploads, topics.uploaded());
-        topology.addProcessor(PROCESSOR,
-                () -> new QualityGateProcessor(scorer, limiter, settings, metrics, uploads, STORE), SOURCE);
+        OutputEncoder<ScoredUpload> acceptedEncoder = new OutputEncoder<>(topics.accepted(), scoredSerde.serializer());
+        OutputEncoder<ScoredUpload> retakeEncoder = new OutputEncoder<>(topics.retake(), scoredSerde.serializer());
+        topology.addProcessor(PROCESSOR, () -> new QualityGateProcessor(scorer, limiter, settings, metrics, uploads,
+                acceptedEncoder, retakeEncoder, STORE), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE),
                 Serdes.String(), new PendingCallSerde()), PROCESSOR);
-        topology.addSink(ACCEPTED_SINK, topics.accepted(), new StringSerializer(), scoredSerde.serializer(), PROCESSOR);
-        topology.addSink(RETAKE_SINK, topics.retake(), new StringSerializer(), scoredSerde.serializer(), PROCESSOR);
+        // Values arrive encoded (the processor encodes them, so that a registry failure holds the answer).
+        topology.addSink(ACCEPTED_SINK, topics.accepted(), new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
+        topology.addSink(RETAKE_SINK, topics.retake(), new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetter(), new StringSerializer(), new ByteArraySerializer(),
                 PROCESSOR);
         return topology;

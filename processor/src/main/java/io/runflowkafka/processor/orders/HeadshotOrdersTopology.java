@@ -2,6 +2,7 @@ package io.runflowkafka.processor.orders;
 
 import io.runflowkafka.client.CallbackTokens;
 import io.runflowkafka.processor.async.CallLimiter;
+import io.runflowkafka.processor.async.OutputEncoder;
 import io.runflowkafka.processor.async.PendingCallSerde;
 import io.runflowkafka.processor.internal.OrderState;
 import io.runflowkafka.processor.internal.SubmissionRequest;
@@ -68,13 +69,16 @@ public final class HeadshotOrdersTopology {
                 .process(collector(settings, metrics), Named.as(COLLECTOR))
                 .repartition(Repartitioned.<String, SubmissionRequest>as(SUBMISSIONS)
                         .withKeySerde(Serdes.String()).withValueSerde(requestSerde))
-                .process(submitter(submitter, tokens, limiter, settings, metrics, inFlight), Named.as(SUBMITTER))
+                .process(submitter(submitter, tokens, limiter, settings, metrics, inFlight,
+                        new OutputEncoder<>(topics.jobs(), jobSerde.serializer())), Named.as(SUBMITTER))
                 .split(Named.as(OUTCOMES))
                 .branch((orderId, outcome) -> outcome instanceof SubmissionOutcome.Accepted,
                         Branched.withConsumer(accepted -> accepted
                                 .mapValues(outcome -> ((SubmissionOutcome.Accepted) outcome).job(),
                                         Named.as("headshot-submission-job"))
-                                .to(topics.jobs(), Produced.with(Serdes.String(), jobSerde).withName(JOBS_SINK)),
+                                // Encoded by the submitter, so that a registry failure holds the answer.
+                                .to(topics.jobs(), Produced.with(Serdes.String(), Serdes.ByteArray())
+                                        .withName(JOBS_SINK)),
                                 "accepted"))
                 .defaultBranch(Branched.withConsumer(refused -> refused
                         .mapValues(outcome -> ((SubmissionOutcome.Refused) outcome).deadLetter(),
@@ -105,11 +109,11 @@ public final class HeadshotOrdersTopology {
 
     private static ProcessorSupplier<String, SubmissionRequest, String, SubmissionOutcome> submitter(
             HeadshotsSubmitter submitter, CallbackTokens tokens, CallLimiter limiter, OrderSettings settings,
-            OrderMetrics metrics, InFlightSubmissions inFlight) {
+            OrderMetrics metrics, InFlightSubmissions inFlight, OutputEncoder<HeadshotJob> jobEncoder) {
         return new ProcessorSupplier<>() {
             @Override
             public SubmissionProcessor get() {
-                return new SubmissionProcessor(submitter, tokens, limiter, settings, metrics, inFlight);
+                return new SubmissionProcessor(submitter, tokens, limiter, settings, metrics, inFlight, jobEncoder);
             }
 
             @Override

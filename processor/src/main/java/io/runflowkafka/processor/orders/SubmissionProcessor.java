@@ -5,6 +5,7 @@ import io.runflowkafka.client.HeadshotsSubmission;
 import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.async.AsyncCallEngine;
 import io.runflowkafka.processor.async.CallLimiter;
+import io.runflowkafka.processor.async.OutputEncoder;
 import io.runflowkafka.processor.internal.PendingCall;
 import io.runflowkafka.processor.internal.SubmissionRequest;
 import io.runflowkafka.schema.HeadshotJob;
@@ -45,6 +46,7 @@ final class SubmissionProcessor implements Processor<String, SubmissionRequest, 
     private final OrderSettings settings;
     private final OrderMetrics metrics;
     private final InFlightSubmissions inFlight;
+    private final OutputEncoder<HeadshotJob> jobEncoder;
     private final AvroBinarySerde<SubmissionRequest> serde = AvroBinarySerde.of(SubmissionRequest.class);
     /** Job references this task sent and has not forwarded an answer for; written from HTTP threads too. */
     private final Set<String> sentHere = ConcurrentHashMap.newKeySet();
@@ -53,13 +55,15 @@ final class SubmissionProcessor implements Processor<String, SubmissionRequest, 
     private AsyncCallEngine<SubmissionRequest, HeadshotsSubmission> engine;
 
     SubmissionProcessor(HeadshotsSubmitter submitter, CallbackTokens tokens, CallLimiter limiter,
-            OrderSettings settings, OrderMetrics metrics, InFlightSubmissions inFlight) {
+            OrderSettings settings, OrderMetrics metrics, InFlightSubmissions inFlight,
+            OutputEncoder<HeadshotJob> jobEncoder) {
         this.submitter = submitter;
         this.tokens = tokens;
         this.limiter = limiter;
         this.settings = settings;
         this.metrics = metrics;
         this.inFlight = inFlight;
+        this.jobEncoder = jobEncoder;
     }
 
     @Override
@@ -67,7 +71,7 @@ final class SubmissionProcessor implements Processor<String, SubmissionRequest, 
         this.context = context;
         KeyValueStore<String, PendingCall> store = context.getStateStore(HeadshotOrdersTopology.PENDING_STORE);
         engine = new AsyncCallEngine<>(store, limiter, settings.retryPolicy(), true, settings.maxPendingPerTask(),
-                this, metrics);
+                this, metrics, context::currentSystemTimeMs);
         engine.restore();
         context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> engine.drain());
     }
@@ -130,7 +134,10 @@ final class SubmissionProcessor implements Processor<String, SubmissionRequest, 
                 .setSubmittedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
                 .setAttributes(request.getAttributes())
                 .build();
-        context.forward(new Record<>(request.getOrderId(), new SubmissionOutcome.Accepted(job), call.getTimestamp()));
+        // Encoded before anything is forwarded: a registry that fails holds this answer (see OutputEncoder).
+        byte[] encoded = jobEncoder.encode(job);
+        context.forward(new Record<>(request.getOrderId(), new SubmissionOutcome.Accepted(encoded),
+                call.getTimestamp()));
         forwarded(request.getJobRef());
         metrics.accepted();
         LOG.info("order {} submitted: headshots_id {} (job_ref {}, {} photos, {} attempt(s))", request.getOrderId(),
