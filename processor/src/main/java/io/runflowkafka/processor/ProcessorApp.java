@@ -4,6 +4,7 @@ import static io.runflowkafka.processor.ProcessorConfig.GUARANTEE;
 import static io.runflowkafka.processor.ProcessorConfig.STATE_DIR;
 import static io.runflowkafka.processor.ProcessorConfig.STREAM_THREADS;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,6 +18,8 @@ import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.ops.OpsRoutes;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.gate.GateMetrics;
+import io.runflowkafka.processor.gate.GateSettings;
+import io.runflowkafka.processor.kafka.ProcessorClientSupplier;
 import io.runflowkafka.processor.gate.GateTopics;
 import io.runflowkafka.processor.gate.QualityGateTopology;
 import io.runflowkafka.processor.gate.RunflowScorer;
@@ -51,6 +54,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import io.runflowkafka.serde.SchemaRegistryConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -71,6 +77,9 @@ public final class ProcessorApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorApp.class);
     private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(5);
+    /** Kafka Streams' per-partition buffer and the main consumer's poll size: what a paused task still gets. */
+    private static final int INPUT_BUFFER_RECORDS = 100;
+    private static final int REGISTRY_TIMEOUT_MS = 2_000;
 
     private final ProcessorConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -91,7 +100,7 @@ public final class ProcessorApp implements AutoCloseable {
         this.limiter = new CallLimiter(config.maxInFlight(), config.rateLimit());
         Scorer scorer = scorerOverride != null ? scorerOverride
                 : new RunflowScorer(client, this::s3, config.fileUrisEnabled(), fileReads);
-        Map<String, Object> registryConfig = raw.schemaRegistryProperties();
+        Map<String, Object> registryConfig = registryProperties(raw);
         GateTopics topics = config.gateTopics();
         StatusTopics statusTopics = config.statusTopics();
         boolean orders = config.ordersEnabled();
@@ -119,7 +128,14 @@ public final class ProcessorApp implements AutoCloseable {
                 new GateMetrics(registry, limiter),
                 AvroSerdes.specific(UploadEvent.class, registryConfig, false), scoredSerde);
         LOG.info("topology:\n{}", topology.describe());
-        this.streams = new KafkaStreams(topology, streamsProperties(config, topics));
+        Properties streamsProperties = streamsProperties(config, topics);
+        this.streams = new KafkaStreams(topology, streamsProperties, new ProcessorClientSupplier());
+        int perTaskBound = GateSettings.maxPendingPerTask(config.maxInFlight()) + inputBuffer(streamsProperties);
+        Gauge.builder("processor.pending.calls", limiter, CallLimiter::pendingCalls)
+                .description("Runflow calls accepted by this instance and not answered yet").register(registry);
+        Gauge.builder("processor.pending.calls.bound", limiter, l -> (double) l.openEngines() * perTaskBound)
+                .description("The most pending calls this instance can hold with its current tasks: its input "
+                        + "is paused before").register(registry);
         health.down("kafka-streams", "starting");
         health.up("runflow", "calls allowed");
         streams.setStateListener((now, before) -> onStateChange(now));
@@ -302,7 +318,65 @@ public final class ProcessorApp implements AutoCloseable {
         if (raw.getShort(CommonKeys.TOPIC_REPLICATION) > 0) {
             props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) raw.getShort(CommonKeys.TOPIC_REPLICATION));
         }
+        props.putIfAbsent(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, INPUT_BUFFER_RECORDS);
+        props.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), INPUT_BUFFER_RECORDS);
+        checkTransactionTime(props, raw);
         return props;
+    }
+
+    /**
+     * Records a task can still receive after its input is paused: what Kafka Streams had buffered for the
+     * partition, and one poll more.
+     */
+    static int inputBuffer(Properties props) {
+        Object buffered = props.get(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG);
+        Object maxPoll = props.getOrDefault(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
+                props.getOrDefault(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, INPUT_BUFFER_RECORDS));
+        return Integer.parseInt(String.valueOf(buffered)) + Integer.parseInt(String.valueOf(maxPoll));
+    }
+
+    /**
+     * Refuses a configuration under which a stream thread could hold a transaction open near its time-out (the
+     * broker would abort it and fence the instance): process() never waits for room, so what remains is the commit
+     * interval and one schema-registry call made on the stream thread while outputs are held.
+     */
+    private static void checkTransactionTime(Properties props, ServiceConfig raw) {
+        if (!String.valueOf(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).startsWith("exactly_once")) {
+            return;
+        }
+        long transactionTimeout = longOf(props, StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                longOf(props, ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000L));
+        long commitInterval = longOf(props, StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L);
+        if (commitInterval * 2 > transactionTimeout) {
+            throw new ConfigException("kafka." + StreamsConfig.COMMIT_INTERVAL_MS_CONFIG + " (" + commitInterval
+                    + " ms) must be at most half of kafka." + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG + " ("
+                    + transactionTimeout + " ms): a transaction is held open for a commit interval, and the broker "
+                    + "aborts it at its time-out");
+        }
+        var registry = new SchemaRegistryConfig(registryProperties(raw));
+        long registryCall = registry.connectTimeout().plus(registry.readTimeout()).toMillis();
+        if (registryCall * 2 > transactionTimeout) {
+            throw new ConfigException("the schema registry's time-outs (" + SchemaRegistryConfig.HTTP_CONNECT_TIMEOUT_MS
+                    + " + " + SchemaRegistryConfig.HTTP_READ_TIMEOUT_MS + " = " + registryCall + " ms) are too long "
+                    + "for kafka." + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG + " (" + transactionTimeout + " ms): "
+                    + "a registry call made while a transaction is open must end well before the broker aborts it");
+        }
+    }
+
+    /**
+     * The registry client's settings, with time-outs short enough for a call made on the stream thread inside an
+     * open transaction (the client's own defaults, 5 s + 10 s, are longer than Kafka Streams' 10 s transactions).
+     */
+    static Map<String, Object> registryProperties(ServiceConfig raw) {
+        Map<String, Object> properties = new java.util.HashMap<>(raw.schemaRegistryProperties());
+        properties.putIfAbsent(SchemaRegistryConfig.HTTP_CONNECT_TIMEOUT_MS, REGISTRY_TIMEOUT_MS);
+        properties.putIfAbsent(SchemaRegistryConfig.HTTP_READ_TIMEOUT_MS, REGISTRY_TIMEOUT_MS);
+        return properties;
+    }
+
+    private static long longOf(Properties props, String key, long fallback) {
+        Object value = props.get(key);
+        return value == null ? fallback : Long.parseLong(String.valueOf(value).strip());
     }
 
     private static RunflowClientConfig runflowClientConfig(ProcessorConfig config) {

@@ -33,7 +33,6 @@ public final class ProcessorConfig {
     public static final String MAX_IN_FLIGHT = "processor.max-in-flight";
     public static final String RATE_LIMIT = "processor.rate-limit";
     public static final String ORDERED = "processor.ordered";
-    public static final String MAX_BLOCK_MS = "processor.max-block-ms";
     public static final String DRAIN_INTERVAL_MS = "processor.drain-interval-ms";
     public static final String STREAM_THREADS = "processor.stream-threads";
     public static final String GUARANTEE = "processor.processing-guarantee";
@@ -80,8 +79,6 @@ public final class ProcessorConfig {
                     "Most Runflow requests per second per instance, retries included; 0 for no limit.")
             .define(ORDERED, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Score one upload per order at a time, in input order; false scores an order's uploads concurrently.")
-            .define(MAX_BLOCK_MS, Type.LONG, 1000L, Range.between(1L, 60_000L), Importance.LOW,
-                    "Longest a stream thread waits for room in one process() call when the cap is reached.")
             .define(DRAIN_INTERVAL_MS, Type.LONG, 10L, Range.between(1L, 10_000L), Importance.LOW,
                     "How often answers are forwarded when no input arrives (wall-clock punctuation).")
             .define(STREAM_THREADS, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM,
@@ -161,7 +158,7 @@ public final class ProcessorConfig {
     public GateSettings gateSettings() {
         int maxInFlight = config.getInt(MAX_IN_FLIGHT);
         return new GateSettings(config.getDouble(THRESHOLD), config.getBoolean(ORDERED),
-                GateSettings.maxPendingPerTask(maxInFlight), Duration.ofMillis(config.getLong(MAX_BLOCK_MS)),
+                GateSettings.maxPendingPerTask(maxInFlight),
                 Duration.ofMillis(config.getLong(DRAIN_INTERVAL_MS)), GateSettings.holdingRetries());
     }
 
@@ -203,7 +200,7 @@ public final class ProcessorConfig {
         try {
             return new OrderSettings(config.getInt(ORDERS_PHOTOS_PER_JOB), config.getInt(ORDERS_MIN_PHOTOS),
                     Duration.ofMillis(config.getLong(ORDERS_IDLE_TIMEOUT_MS)), bridgeUrl, GateSettings.maxPendingPerTask(maxInFlight),
-                    Duration.ofMillis(config.getLong(MAX_BLOCK_MS)), Duration.ofMillis(config.getLong(DRAIN_INTERVAL_MS)),
+                    Duration.ofMillis(config.getLong(DRAIN_INTERVAL_MS)),
                     GateSettings.holdingRetries());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid headshot order settings (" + ORDERS_PHOTOS_PER_JOB + ", "

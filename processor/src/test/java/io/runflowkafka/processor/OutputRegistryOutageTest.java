@@ -113,7 +113,7 @@ class OutputRegistryOutageTest {
 
     @Test
     void shouldNeitherLoseNorDeadLetterWhenAnAnswerIsDrainedWhileWaitingForRoom() {
-        GateSettings one = new GateSettings(0.6, true, 1, Duration.ofMillis(200), Duration.ofMillis(10),
+        GateSettings one = new GateSettings(0.6, true, 1, Duration.ofMillis(10),
                 GateSettings.holdingRetries());
         startGate(upload -> held.computeIfAbsent(upload.getUploadId(), id -> new CompletableFuture<>()), one);
         pipeUploads("x");
@@ -203,7 +203,7 @@ class OutputRegistryOutageTest {
         RetryPolicy fast = RetryPolicy.builder().initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5))
                 .maxAttempts(Integer.MAX_VALUE).maxTotalTime(Duration.ofMinutes(1)).build();
         OrderSettings settings = new OrderSettings(4, 1, Duration.ofMinutes(15), "https://hooks.example.com", 64,
-                Duration.ofSeconds(1), Duration.ofMillis(10), fast);
+                Duration.ofMillis(10), fast);
         StreamsBuilder builder = HeadshotOrdersTopology.addTo(new StreamsBuilder(), orderTopics, settings,
                 (callbackUrl, images) -> {
                     String headshotsId = UUID.randomUUID().toString();

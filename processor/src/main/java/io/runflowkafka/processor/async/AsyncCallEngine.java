@@ -8,6 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import io.runflowkafka.processor.kafka.InputFlowControl;
+import org.apache.kafka.common.TopicPartition;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -101,6 +105,9 @@ public final class AsyncCallEngine<P, R> {
     private Duration outputBackoff = FIRST_OUTPUT_BACKOFF;
     private long outputRetryAtMs;
     private boolean holdingOutputs;
+    /** The input partitions of the task (one, for the processors here). */
+    private final Set<TopicPartition> inputs = new HashSet<>();
+    private boolean inputHeld;
     private final LongSupplier clockMs;
     private volatile boolean closed;
 
@@ -111,7 +118,7 @@ public final class AsyncCallEngine<P, R> {
      * @param limiter the instance's shared cap, rate limit and halt switch
      * @param retryPolicy when and how long to wait before retrying a transient failure
      * @param ordered whether calls of one key run one at a time, in input order
-     * @param maxPending how many accepted but unanswered calls the task holds before {@link #awaitCapacity} waits
+     * @param maxPending how many accepted but unanswered calls the task holds before its input is paused
      * @param handler the owning processor
      * @param observer told about calls, for metrics
      * @param clockMs the task's wall clock ({@code context::currentSystemTimeMs}), which times output retries
@@ -126,6 +133,7 @@ public final class AsyncCallEngine<P, R> {
         this.handler = handler;
         this.observer = observer;
         this.clockMs = clockMs;
+        limiter.engineOpened();
     }
 
     /** Issues every call left in the store by an earlier owner of the task, in id order. */
@@ -135,8 +143,12 @@ public final class AsyncCallEngine<P, R> {
             while (all.hasNext()) {
                 var next = all.next();
                 enqueue(next.key, next.value, handler.decode(next.value), orderKey(next.value));
+                inputs.add(new TopicPartition(next.value.getTopic(), next.value.getPartition()));
                 restored++;
             }
+        }
+        if (entries.size() >= maxPending) {
+            holdInput();
         }
         dispatchReady();
         return restored;
@@ -151,40 +163,11 @@ public final class AsyncCallEngine<P, R> {
     public void submit(String id, PendingCall call, P payload) {
         store.put(id, call);
         enqueue(id, call, payload, orderKey(call));
-        dispatchReady();
-    }
-
-    /**
-     * Backpressure for {@code process()}: while the task holds {@code maxPending} unanswered calls,
-     * forwards answers as they arrive, waiting at most {@code maxWait} in all (kept well inside
-     * {@code max.poll.interval.ms}).
-     */
-    public void awaitCapacity(Duration maxWait) {
-        long deadline = System.nanoTime() + maxWait.toNanos();
-        drain();
-        while (entries.size() >= maxPending && !closed) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            try {
-                if (!held.isEmpty()) {
-                    // No room can be made before the held outputs can be written: wait for their next try.
-                    long untilRetry = TimeUnit.MILLISECONDS.toNanos(Math.max(outputRetryAtMs - clockMs.getAsLong(), 0));
-                    TimeUnit.NANOSECONDS.sleep(Math.min(left, Math.min(untilRetry, TimeUnit.MILLISECONDS.toNanos(50))));
-                } else {
-                    Answer<P, R> answer = answers.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)),
-                            TimeUnit.NANOSECONDS);
-                    if (answer != null && !deliver(answer)) {
-                        held.addLast(answer);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            drain();
+        inputs.add(new TopicPartition(call.getTopic(), call.getPartition()));
+        if (entries.size() >= maxPending) {
+            holdInput();
         }
+        dispatchReady();
     }
 
     /** Forwards every answer that has arrived and starts calls that can start (stream thread). */
@@ -195,7 +178,7 @@ public final class AsyncCallEngine<P, R> {
 
     private void deliverAnswers() {
         if (!held.isEmpty()) {
-            if (clockMs.getAsLong() < outputRetryAtMs) {
+            if (clockMs.getAsLong() < Math.max(outputRetryAtMs, limiter.outputsDeferredUntilMs())) {
                 return;
             }
             while (!held.isEmpty()) {
@@ -236,6 +219,8 @@ public final class AsyncCallEngine<P, R> {
 
     private void holdOutputs(RuntimeException failure, Duration retryIn) {
         outputRetryAtMs = clockMs.getAsLong() + retryIn.toMillis();
+        // Every task of the instance waits as well: one probe of the registry per backoff, not one per task.
+        limiter.deferOutputs(outputRetryAtMs);
         if (!holdingOutputs) {
             holdingOutputs = true;
             LOG.warn("answers are held, not forwarded, until their output can be written (retrying in {} ms): {}",
@@ -266,7 +251,15 @@ public final class AsyncCallEngine<P, R> {
 
     /** Stops handing answers to this task; calls in flight give their slots back when they end. */
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
+        limiter.engineClosed();
+        limiter.pendingRemoved(entries.size());
+        if (inputHeld) {
+            releaseInput();
+        }
         entries.clear();
         waitingByKey.clear();
         ready.clear();
@@ -279,7 +272,9 @@ public final class AsyncCallEngine<P, R> {
     }
 
     private void enqueue(String id, PendingCall call, P payload, String key) {
-        entries.put(id, new Entry<>(id, call, payload, key));
+        if (entries.put(id, new Entry<>(id, call, payload, key)) == null) {
+            limiter.pendingAdded();
+        }
         if (!ordered) {
             ready.add(id);
             return;
@@ -289,6 +284,20 @@ public final class AsyncCallEngine<P, R> {
         if (queue.size() == 1) {
             ready.add(id);
         }
+    }
+
+    // Back-pressure: the input waits in Kafka (its partitions paused) while the task holds maxPending calls, and
+    // until half of them are answered. process() never blocks, so no transaction is held open waiting for room.
+    private void holdInput() {
+        if (!inputHeld) {
+            inputHeld = true;
+            InputFlowControl.hold(inputs);
+        }
+    }
+
+    private void releaseInput() {
+        inputHeld = false;
+        InputFlowControl.release(inputs);
     }
 
     private void dispatchReady() {
@@ -373,6 +382,10 @@ public final class AsyncCallEngine<P, R> {
         }
         store.delete(entry.id);
         entries.remove(entry.id);
+        limiter.pendingRemoved(1);
+        if (inputHeld && entries.size() <= maxPending / 2) {
+            releaseInput();
+        }
         if (ordered) {
             ArrayDeque<String> queue = waitingByKey.get(entry.key);
             queue.poll();

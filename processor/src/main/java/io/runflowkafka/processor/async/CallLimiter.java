@@ -32,6 +32,9 @@ public final class CallLimiter implements AutoCloseable {
     private final AtomicReference<String> haltReason = new AtomicReference<>();
     private volatile Consumer<String> onHalt = reason -> { };
     private final AtomicInteger tasksHoldingOutput = new AtomicInteger();
+    private final AtomicInteger pendingCalls = new AtomicInteger();
+    private final AtomicInteger openEngines = new AtomicInteger();
+    private volatile long outputsDeferredUntilMs;
     private volatile Consumer<Optional<String>> onOutputStatus = reason -> { };
 
     /**
@@ -122,6 +125,43 @@ public final class CallLimiter implements AutoCloseable {
     /** Why calls were halted, if they were. */
     public Optional<String> haltReason() {
         return Optional.ofNullable(haltReason.get());
+    }
+
+    /** Outputs of every task wait until this time (task wall clock, ms) after one found the registry down. */
+    long outputsDeferredUntilMs() {
+        return outputsDeferredUntilMs;
+    }
+
+    void deferOutputs(long untilMs) {
+        if (untilMs > outputsDeferredUntilMs) {
+            outputsDeferredUntilMs = untilMs;
+        }
+    }
+
+    void engineOpened() {
+        openEngines.incrementAndGet();
+    }
+
+    void engineClosed() {
+        openEngines.decrementAndGet();
+    }
+
+    /** Tasks of this instance that make calls (each holds at most its own bound of pending calls). */
+    public int openEngines() {
+        return openEngines.get();
+    }
+
+    void pendingAdded() {
+        pendingCalls.incrementAndGet();
+    }
+
+    void pendingRemoved(int count) {
+        pendingCalls.addAndGet(-count);
+    }
+
+    /** Calls accepted by the tasks of this instance and not answered yet (in flight, retrying or queued). */
+    public int pendingCalls() {
+        return pendingCalls.get();
     }
 
     /** A task began holding answers whose output cannot be written now (the registry is unreachable). */

@@ -66,7 +66,6 @@ final class QualityGateProcessor implements Processor<String, Upload, String, by
 
     @Override
     public void process(Record<String, Upload> record) {
-        engine.awaitCapacity(settings.maxBlock());
         RecordMetadata source = context.recordMetadata().orElseThrow();
         PendingCall call = PendingCall.newBuilder()
                 .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))

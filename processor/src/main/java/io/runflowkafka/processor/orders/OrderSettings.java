@@ -14,13 +14,12 @@ import java.util.Objects;
  * @param minPhotos an idle order is submitted only with at least this many
  * @param idleTimeout an order with at least {@code minPhotos} is submitted this long (wall clock) after its latest photo
  * @param bridgePublicUrl where Runflow reaches the webhook bridge, e.g. {@code https://hooks.example.com}
- * @param maxPendingPerTask accepted but unanswered submissions a task holds before {@code process()} waits
- * @param maxBlock longest a single {@code process()} call waits for room
+ * @param maxPendingPerTask accepted but unanswered submissions a task holds before its input is paused
  * @param drainInterval how often (wall clock) answers are forwarded when no input arrives
  * @param retryPolicy backoff for 429, 5xx, time-outs and connection failures
  */
 public record OrderSettings(int photosPerJob, int minPhotos, Duration idleTimeout, String bridgePublicUrl,
-        int maxPendingPerTask, Duration maxBlock, Duration drainInterval, RetryPolicy retryPolicy) {
+        int maxPendingPerTask, Duration drainInterval, RetryPolicy retryPolicy) {
 
     private static final Duration MAX_IDLE_CHECK_INTERVAL = Duration.ofSeconds(1);
 
@@ -39,7 +38,6 @@ public record OrderSettings(int photosPerJob, int minPhotos, Duration idleTimeou
         if (maxPendingPerTask < 1) {
             throw new IllegalArgumentException("max pending per task must be at least 1");
         }
-        Objects.requireNonNull(maxBlock, "maxBlock");
         Objects.requireNonNull(drainInterval, "drainInterval");
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         bridgePublicUrl = checkBridgeUrl(bridgePublicUrl);

@@ -82,7 +82,6 @@ final class SubmissionProcessor implements Processor<String, SubmissionRequest, 
         if (request == null) {
             return;
         }
-        engine.awaitCapacity(settings.maxBlock());
         RecordMetadata source = context.recordMetadata().orElseThrow();
         PendingCall call = PendingCall.newBuilder()
                 .setKey(ByteBuffer.wrap(request.getOrderId().getBytes(StandardCharsets.UTF_8)))

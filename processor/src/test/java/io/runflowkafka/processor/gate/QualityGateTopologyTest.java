@@ -185,7 +185,7 @@ class QualityGateTopologyTest {
                 .maxAttempts(Integer.MAX_VALUE).maxTotalTime(Duration.ofMinutes(1)).build();
         start(u -> failures.getAndIncrement() < 2
                 ? CompletableFuture.failedFuture(new ServerErrorException("503 from Runflow", 503, null))
-                : score(0.8), new GateSettings(0.6, true, 128, Duration.ofSeconds(1), Duration.ofMillis(10), fast));
+                : score(0.8), new GateSettings(0.6, true, 128, Duration.ofMillis(10), fast));
 
         uploads.pipeInput("order-1", upload("u1", "order-1", "https://img.example/flaky.jpg"));
 

@@ -117,8 +117,7 @@ class HeadshotOrdersTopologyTest {
     }
 
     private static OrderSettings settings(int photosPerJob, int minPhotos) {
-        return new OrderSettings(photosPerJob, minPhotos, IDLE, BRIDGE, 64, Duration.ofSeconds(1),
-                Duration.ofMillis(10), FAST_RETRIES);
+        return new OrderSettings(photosPerJob, minPhotos, IDLE, BRIDGE, 64, Duration.ofMillis(10), FAST_RETRIES);
     }
 
     private static ScoredUpload photo(String order, int n) {

@@ -1,0 +1,130 @@
+package io.runflowkafka.processor.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.Comparator;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stream thread's main consumer that the processor can ask to leave input partitions paused: the input then
+ * waits in Kafka (its lag visible) instead of in the processor's memory. Kafka Streams pauses and resumes
+ * partitions itself to bound its own buffers; a partition is fetched only when neither holds it.
+ *
+ * <p>All of it runs on the stream thread that owns the consumer, as Kafka's consumer requires: the processor
+ * finds the consumer through {@link #current()}, bound to the thread by {@link #poll(Duration)}.
+ */
+final class InputFlowConsumer extends KafkaConsumer<byte[], byte[]> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InputFlowConsumer.class);
+    private static final ThreadLocal<InputFlowConsumer> CURRENT = new ThreadLocal<>();
+    private static final Comparator<TopicPartition> ORDER =
+            Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
+
+    private final Runnable onClose;
+    private final Set<TopicPartition> pausedByStreams = new HashSet<>();
+    private final Set<TopicPartition> heldByProcessor = new HashSet<>();
+
+    InputFlowConsumer(Map<String, Object> config, Runnable onClose) {
+        super(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.onClose = onClose;
+    }
+
+    /** The main consumer of the calling stream thread, if it runs on one that has polled. */
+    static Optional<InputFlowConsumer> current() {
+        return Optional.ofNullable(CURRENT.get());
+    }
+
+    @Override
+    public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+        CURRENT.set(this);
+        return super.poll(timeout);
+    }
+
+    @Override
+    public void pause(Collection<TopicPartition> partitions) {
+        pausedByStreams.addAll(partitions);
+        super.pause(partitions);
+    }
+
+    @Override
+    public void resume(Collection<TopicPartition> partitions) {
+        pausedByStreams.removeAll(partitions);
+        super.resume(without(partitions, heldByProcessor));
+    }
+
+    /** Stops fetching these partitions until {@link #release} (the ones no longer assigned are ignored). */
+    void hold(Collection<TopicPartition> partitions) {
+        Collection<TopicPartition> assigned = assignedOf(partitions);
+        if (heldByProcessor.addAll(assigned)) {
+            super.pause(assigned);
+        }
+    }
+
+    /** Fetches these partitions again, unless Kafka Streams itself keeps them paused. */
+    void release(Collection<TopicPartition> partitions) {
+        if (heldByProcessor.removeAll(partitions)) {
+            super.resume(assignedOf(without(partitions, pausedByStreams)));
+        }
+    }
+
+    /**
+     * An offset commit that changes nothing: the group's committed offset of one assigned partition, as it is. Sent
+     * in a transaction that has no offsets of its own, it makes the group coordinator check this member's
+     * generation, which fences a zombie.
+     */
+    Map<TopicPartition, OffsetAndMetadata> unchangedCommit() {
+        TreeSet<TopicPartition> assigned = new TreeSet<>(ORDER);
+        assigned.addAll(assignment());
+        if (assigned.isEmpty()) {
+            return Map.of();
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(assigned, Duration.ofSeconds(30));
+        for (TopicPartition partition : assigned) {
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset != null) {
+                return Map.of(partition, offset);
+            }
+        }
+        // Nothing committed yet on any assigned partition: its first offset is where Kafka Streams starts anyway.
+        TopicPartition first = assigned.first();
+        long start = beginningOffsets(Set.of(first), Duration.ofSeconds(30)).get(first);
+        LOG.debug("fencing offset commit for {} at its beginning ({}): nothing committed yet", first, start);
+        return Map.of(first, new OffsetAndMetadata(start));
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        onClose.run();
+        super.close(timeout);
+    }
+
+    @Override
+    public void close() {
+        onClose.run();
+        super.close();
+    }
+
+    private Collection<TopicPartition> assignedOf(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> assigned = assignment();
+        return partitions.stream().filter(assigned::contains).toList();
+    }
+
+    private static Collection<TopicPartition> without(Collection<TopicPartition> partitions,
+            Set<TopicPartition> excluded) {
+        Collection<TopicPartition> rest = new ArrayList<>(partitions);
+        rest.removeAll(excluded);
+        return rest;
+    }
+}

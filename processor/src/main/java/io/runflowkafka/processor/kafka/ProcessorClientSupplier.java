@@ -1,0 +1,46 @@
+package io.runflowkafka.processor.kafka;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.processor.internals.DefaultKafkaClientSupplier;
+
+/**
+ * Kafka Streams' own clients, with two additions the processor's guarantees need (Kafka Streams has neither):
+ * each stream thread's main consumer can hold its task's input partitions paused ({@link InputFlowConsumer}),
+ * and each thread's transactional producer never commits a transaction without an offset commit, so that the
+ * group coordinator fences a zombie ({@link FencingProducer}).
+ */
+public final class ProcessorClientSupplier extends DefaultKafkaClientSupplier {
+
+    private static final String CONSUMER_SUFFIX = "-consumer";
+    private static final String PRODUCER_SUFFIX = "-producer";
+
+    /** Main consumers by their stream thread's client id, so that a thread's producer finds its consumer. */
+    private final Map<String, InputFlowConsumer> consumers = new ConcurrentHashMap<>();
+
+    @Override
+    public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
+        String threadClientId = threadClientId(config.get(ConsumerConfig.CLIENT_ID_CONFIG), CONSUMER_SUFFIX);
+        InputFlowConsumer consumer = new InputFlowConsumer(config, () -> consumers.remove(threadClientId));
+        consumers.put(threadClientId, consumer);
+        return consumer;
+    }
+
+    @Override
+    public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
+        if (config.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG) == null) {
+            return super.getProducer(config);
+        }
+        String threadClientId = threadClientId(config.get(ProducerConfig.CLIENT_ID_CONFIG), PRODUCER_SUFFIX);
+        return new FencingProducer(config, () -> consumers.get(threadClientId));
+    }
+
+    private static String threadClientId(Object clientId, String suffix) {
+        String id = String.valueOf(clientId);
+        return id.endsWith(suffix) ? id.substring(0, id.length() - suffix.length()) : id;
+    }
+}
