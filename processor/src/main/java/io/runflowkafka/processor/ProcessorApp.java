@@ -38,6 +38,7 @@ import io.runflowkafka.schema.HeadshotsCompleted;
 import io.runflowkafka.schema.ScoredUpload;
 import io.runflowkafka.schema.UploadEvent;
 import io.runflowkafka.serde.AvroSerdes;
+import io.runflowkafka.serde.SchemaRegistryAuthException;
 import io.runflowkafka.serde.SchemaRegistryUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +51,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,6 +64,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +80,8 @@ public final class ProcessorApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorApp.class);
     private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(5);
+    private static final int MAX_THREAD_FAILURES = 5;
+    private static final Duration THREAD_FAILURE_WINDOW = Duration.ofMinutes(10);
     /** Kafka Streams' per-partition buffer and the main consumer's poll size: what a paused task still gets. */
     private static final int INPUT_BUFFER_RECORDS = 100;
     private static final int REGISTRY_TIMEOUT_MS = 2_000;
@@ -91,13 +96,17 @@ public final class ProcessorApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final Javalin http;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.ArrayDeque<Long> threadFailures = new java.util.ArrayDeque<>();
+    private final java.util.concurrent.atomic.AtomicReference<String> failureReason =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final CompletableFuture<String> failure = new CompletableFuture<>();
     private volatile S3AsyncClient s3;
 
     private ProcessorApp(ProcessorConfig config, Scorer scorerOverride) {
         this.config = config;
         ServiceConfig raw = config.raw();
         this.client = new RunflowClient(runflowClientConfig(config));
-        this.limiter = new CallLimiter(config.maxInFlight(), config.rateLimit());
+        this.limiter = new CallLimiter(config.maxInFlight(), config.rateLimit(), config.giveUpAfter());
         Scorer scorer = scorerOverride != null ? scorerOverride
                 : new RunflowScorer(client, this::s3, config.fileUrisEnabled(), fileReads);
         Map<String, Object> registryConfig = registryProperties(raw);
@@ -228,6 +237,11 @@ public final class ProcessorApp implements AutoCloseable {
         http.stop();
     }
 
+    /**
+     * Replaces a failed stream thread (its tasks are closed dirty and resumed from their changelogs by the new one)
+     * unless the failure cannot be fixed that way: an Error, a deleted input topic, credentials the schema registry
+     * refuses, or a fifth failure within ten minutes. Then the client stops, reaches ERROR, and {@link #failure()} says why.
+     */
     private StreamThreadExceptionResponse onStreamThreadFailure(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SchemaRegistryUnavailableException) {
@@ -239,9 +253,44 @@ public final class ProcessorApp implements AutoCloseable {
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             }
         }
-        LOG.error("stream thread failed; the processor stops taking work", failure);
+        // No new thread can fix these: a JVM error, an input topic deleted, credentials the registry refuses.
+        boolean unrecoverable = failure instanceof Error || causedBy(failure, MissingSourceTopicException.class)
+                || causedBy(failure, SchemaRegistryAuthException.class);
+        long now = System.nanoTime();
+        synchronized (threadFailures) {
+            while (!threadFailures.isEmpty() && now - threadFailures.peekFirst() > THREAD_FAILURE_WINDOW.toNanos()) {
+                threadFailures.pollFirst();
+            }
+            threadFailures.addLast(now);
+            if (!unrecoverable && threadFailures.size() < MAX_THREAD_FAILURES) {
+                LOG.warn("stream thread failed ({} of {} allowed within {}); a new thread takes its tasks over",
+                        threadFailures.size(), MAX_THREAD_FAILURES - 1, THREAD_FAILURE_WINDOW, failure);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+        }
+        LOG.error("stream thread failed and cannot be replaced ({}); the processor stops taking work",
+                unrecoverable ? "not recoverable" : MAX_THREAD_FAILURES + " failures within " + THREAD_FAILURE_WINDOW,
+                failure);
         health.fatal("kafka-streams", "stream thread failed: " + failure.getClass().getSimpleName());
+        failureReason.compareAndSet(null, failure.getClass().getName() + ": " + failure.getMessage());
         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Completes, with the reason, when Kafka Streams has stopped for good (state ERROR): the instance does no work
+     * any more and should exit, so that its supervisor starts it again.
+     */
+    public CompletableFuture<String> failure() {
+        return failure;
     }
 
     private static void sleep(Duration duration) {
@@ -256,7 +305,11 @@ public final class ProcessorApp implements AutoCloseable {
         switch (state) {
             case RUNNING -> health.up("kafka-streams", "running");
             case REBALANCING -> health.up("kafka-streams", "rebalancing");
-            case ERROR -> health.fatal("kafka-streams", "in ERROR state");
+            case ERROR -> {
+                health.fatal("kafka-streams", "in ERROR state");
+                String reason = failureReason.get();
+                failure.complete(reason == null ? "Kafka Streams reached its ERROR state" : reason);
+            }
             default -> health.down("kafka-streams", state.name().toLowerCase());
         }
     }

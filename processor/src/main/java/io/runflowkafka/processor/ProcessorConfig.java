@@ -3,6 +3,7 @@ package io.runflowkafka.processor;
 import io.runflowkafka.client.CallbackTokens;
 import io.runflowkafka.common.config.CommonKeys;
 import io.runflowkafka.common.config.ServiceConfig;
+import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.gate.GateSettings;
 import io.runflowkafka.processor.gate.GateTopics;
 import io.runflowkafka.processor.orders.OrderSettings;
@@ -32,6 +33,7 @@ public final class ProcessorConfig {
     public static final String THRESHOLD = "processor.threshold";
     public static final String MAX_IN_FLIGHT = "processor.max-in-flight";
     public static final String RATE_LIMIT = "processor.rate-limit";
+    public static final String GIVE_UP_AFTER_MS = "processor.give-up-after-ms";
     public static final String ORDERED = "processor.ordered";
     public static final String DRAIN_INTERVAL_MS = "processor.drain-interval-ms";
     public static final String STREAM_THREADS = "processor.stream-threads";
@@ -77,6 +79,10 @@ public final class ProcessorConfig {
                     "Most Runflow calls in flight at once per processor instance (retrying calls included).")
             .define(RATE_LIMIT, Type.DOUBLE, 0.0, Range.atLeast(0.0), Importance.MEDIUM,
                     "Most Runflow requests per second per instance, retries included; 0 for no limit.")
+            .define(GIVE_UP_AFTER_MS, Type.LONG, CallLimiter.DEFAULT_GIVE_UP_AFTER.toMillis(), Range.atLeast(1L),
+                    Importance.LOW, "A call that keeps failing retryably (5xx, time-out, no S3 answer) this long while "
+                    + "other calls succeed is given up and its record dead-lettered; while every call fails (an "
+                    + "outage), nothing is.")
             .define(ORDERED, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Score one upload per order at a time, in input order; false scores an order's uploads concurrently.")
             .define(DRAIN_INTERVAL_MS, Type.LONG, 10L, Range.between(1L, 10_000L), Importance.LOW,
@@ -164,6 +170,11 @@ public final class ProcessorConfig {
 
     public int maxInFlight() {
         return config.getInt(MAX_IN_FLIGHT);
+    }
+
+    /** How long one call may keep failing retryably while others succeed before it is given up. */
+    public Duration giveUpAfter() {
+        return Duration.ofMillis(config.getLong(GIVE_UP_AFTER_MS));
     }
 
     public double rateLimit() {

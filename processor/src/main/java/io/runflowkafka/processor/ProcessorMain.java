@@ -3,6 +3,7 @@ package io.runflowkafka.processor;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,6 +11,8 @@ import org.slf4j.LoggerFactory;
 public final class ProcessorMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorMain.class);
+    /** The exit status of a processor whose Kafka Streams client reached ERROR. */
+    public static final int EXIT_FAILED = 70;
 
     private ProcessorMain() {
     }
@@ -24,6 +27,14 @@ public final class ProcessorMain {
             app.close();
             stopped.countDown();
         }, "processor-shutdown"));
-        stopped.await();
+        while (!stopped.await(1, TimeUnit.SECONDS)) {
+            if (app.failure().isDone()) {
+                // A supervisor (Kubernetes, compose's restart policy, systemd) starts a process that exits; it does
+                // not restart one that stays up doing nothing.
+                LOG.error("the processor stopped for good ({}); exiting with status {} so that it is started again",
+                        app.failure().join(), EXIT_FAILED);
+                System.exit(EXIT_FAILED);
+            }
+        }
     }
 }

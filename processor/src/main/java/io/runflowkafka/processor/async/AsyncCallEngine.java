@@ -330,11 +330,17 @@ public final class AsyncCallEngine<P, R> {
             return;
         }
         if (cause == null) {
+            limiter.succeeded();
             finish(new Answer<>(entry, result, null, false));
         } else if (cause instanceof UnauthorizedException || cause instanceof ForbiddenException) {
             limiter.halt("Runflow refused the API key (" + cause.getMessage() + "): no more calls are made; "
                     + "set runflow.api-key to a valid key with the needed scope and restart the processor");
             finish(new Answer<>(entry, null, cause, true));
+        } else if (retryPolicy.isRetryable(cause) && limiter.shouldGiveUp(entry.firstStartNanos, System.nanoTime())) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - entry.firstStartNanos);
+            finish(new Answer<>(entry, null, new GaveUpException("gave up after " + attempt + " attempts in "
+                    + elapsed.toSeconds() + " s while other calls succeeded; last failure: " + cause.getMessage(),
+                    cause), false));
         } else if (retryPolicy.isRetryable(cause)) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - entry.firstStartNanos);
             var delay = retryPolicy.nextDelay(attempt, cause, elapsed);

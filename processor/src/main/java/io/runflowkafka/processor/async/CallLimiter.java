@@ -25,7 +25,13 @@ public final class CallLimiter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallLimiter.class);
 
+    /** Ten minutes: long past any transient fault of one call, short of holding an order all day. */
+    public static final Duration DEFAULT_GIVE_UP_AFTER = Duration.ofMinutes(10);
+
     private final int maxInFlight;
+    private final Duration giveUpAfter;
+    private final java.util.concurrent.atomic.AtomicLong lastSuccessNanos =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - Duration.ofDays(1).toNanos());
     private final Semaphore permits;
     private final RateLimiter rateLimiter;
     private final ScheduledExecutorService scheduler;
@@ -44,6 +50,22 @@ public final class CallLimiter implements AutoCloseable {
      * @param requestsPerSecond request-rate cap, or 0 for none
      */
     public CallLimiter(int maxInFlight, double requestsPerSecond) {
+        this(maxInFlight, requestsPerSecond, DEFAULT_GIVE_UP_AFTER);
+    }
+
+    /**
+     * Creates the limiter.
+     *
+     * @param maxInFlight most calls in flight at once across all tasks of this instance
+     * @param requestsPerSecond request-rate cap, or 0 for none
+     * @param giveUpAfter how long a call may keep failing retryably while other calls succeed before its record
+     *     is dead-lettered; while no call succeeds (an outage) nothing is given up
+     */
+    public CallLimiter(int maxInFlight, double requestsPerSecond, Duration giveUpAfter) {
+        if (giveUpAfter.isNegative() || giveUpAfter.isZero()) {
+            throw new IllegalArgumentException("the give-up deadline must be positive but was " + giveUpAfter);
+        }
+        this.giveUpAfter = giveUpAfter;
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("max-in-flight must be at least 1 but was " + maxInFlight);
         }
@@ -87,6 +109,20 @@ public final class CallLimiter implements AutoCloseable {
         }
         long nanos = rateLimiter.reservePermission();
         return nanos <= 0 ? Duration.ZERO : Duration.ofNanos(nanos);
+    }
+
+    /** A call got a final answer from Runflow. */
+    void succeeded() {
+        lastSuccessNanos.set(System.nanoTime());
+    }
+
+    /**
+     * Whether a call that started at {@code firstStartNanos} and still fails should be given up: it has failed for
+     * longer than the deadline, and another call succeeded in the second half of that time (so Runflow is up).
+     */
+    boolean shouldGiveUp(long firstStartNanos, long nowNanos) {
+        long deadline = giveUpAfter.toNanos();
+        return nowNanos - firstStartNanos >= deadline && lastSuccessNanos.get() - (firstStartNanos + deadline / 2) > 0;
     }
 
     /** Gives a slot back. */

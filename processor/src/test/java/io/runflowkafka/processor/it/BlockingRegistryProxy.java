@@ -25,6 +25,7 @@ final class BlockingRegistryProxy implements AutoCloseable {
     private final String target;
     private final AtomicInteger refused = new AtomicInteger();
     private volatile Set<String> blocked = Set.of();
+    private volatile int answerAll;
 
     private BlockingRegistryProxy(String target) throws IOException {
         this.target = target.endsWith("/") ? target.substring(0, target.length() - 1) : target;
@@ -48,6 +49,12 @@ final class BlockingRegistryProxy implements AutoCloseable {
 
     void unblock() {
         blocked = Set.of();
+        answerAll = 0;
+    }
+
+    /** Answers every request with this status (401: the registry refuses the credentials). */
+    void answerAll(int status) {
+        answerAll = status;
     }
 
     /** Requests answered 503 so far. */
@@ -58,6 +65,11 @@ final class BlockingRegistryProxy implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
+            if (answerAll != 0) {
+                refused.incrementAndGet();
+                reply(exchange, answerAll, "{\"error_code\":" + answerAll + "01,\"message\":\"refused by the test\"}");
+                return;
+            }
             if (blocked.stream().anyMatch(path::contains)) {
                 refused.incrementAndGet();
                 reply(exchange, 503, "{\"error_code\":50301,\"message\":\"blocked by the test\"}");
