@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.runflowkafka.client.CallbackTokens;
 import io.runflowkafka.client.RunflowClient;
 import io.runflowkafka.client.RunflowClientConfig;
+import io.runflowkafka.emulator.LatencySpec;
 import io.runflowkafka.emulator.RunflowEmulator;
 import io.runflowkafka.processor.ProcessorApp;
 import io.runflowkafka.processor.ProcessorConfig;
@@ -219,6 +220,20 @@ class HeadshotOrdersIT {
         return uploads;
     }
 
+    /** Sends the uploads with their own upload times as record timestamps (as a producer stamping CreateTime would). */
+    private void feedUploadedAt(List<UploadEvent> uploads) {
+        try (KafkaProducer<String, UploadEvent> producer = KAFKA.clients().producer(new StringSerializer(),
+                AvroSerdes.specific(UploadEvent.class, registry, false).serializer())) {
+            uploads.forEach(u -> producer.send(new ProducerRecord<>(topics.uploaded(), null,
+                    u.getUploadedAt().toEpochMilli(), u.getOrderId(), u)));
+            producer.flush();
+        }
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
     private List<HeadshotJob> jobs() {
         return KAFKA.clients().readAllCommitted(topics.jobs(), new StringDeserializer(),
                 AvroSerdes.specific(HeadshotJob.class, registry, false).deserializer()).stream()
@@ -364,5 +379,65 @@ class HeadshotOrdersIT {
         Waits.await("both of Runflow's jobs to call back under one job_ref").until(() ->
                 callbacks.getOrDefault(job.getJobRef(), List.of()).size() == 2);
         assertThat(callbacks.get(job.getJobRef())).as("the job kept is one of the two").contains(job.getHeadshotsId());
+    }
+
+    @Test
+    void shouldSubmitEveryPhotoUploadedWithinTheIdleWindowWhenTheProcessorWasDownLongerThanTheTimeout()
+            throws Exception {
+        topics = Topics.create(1);
+        String portrait = emulator.sampleUrl("portrait.jpg");
+        String applicationId = Unique.name("orders-downtime");
+        String stateDir = Unique.directory("orders-downtime-state").toString();
+        Map<String, String> env = environment(applicationId, stateDir, freePort());
+        env.put("PROCESSOR_ORDERS_IDLE_TIMEOUT_MS", "5000");
+        ProcessorApp first = start(env, null);
+        Waits.await("the processor running", Duration.ofSeconds(60))
+                .until(() -> first.streams().state() == KafkaStreams.State.RUNNING);
+        // The photos' own times lie 15 s ahead, as from a user's clock running ahead of the processor's: it keeps
+        // the first run (scoring two photos and stopping takes several seconds on a loaded machine) well inside
+        // the idle window, whatever the machine's speed. Only the photos' times matter to the rule.
+        Instant firstUpload = Instant.now().plusSeconds(15);
+        Instant secondUpload = firstUpload.plusMillis(100);
+        List<UploadEvent> before = photos("order-1", 1, 2, portrait);
+        before.get(0).setUploadedAt(firstUpload);
+        before.get(1).setUploadedAt(secondUpload);
+        feedUploadedAt(before);
+        Waits.await("order-1's two photos collected", Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                KAFKA.clients().countCommitted(applicationId + "-headshot-orders-changelog") >= 2);
+        first.close();
+        Instant stopped = Instant.now();
+        assertThat(stopped).as("the first run ended inside the idle window (the test's premise)")
+                .isBefore(secondUpload.plusSeconds(5));
+        assertThat(jobs()).as("two photos of four, inside the idle time-out").isEmpty();
+
+        // While the processor is down the user uploads two more photos, 1 s and 2 s after the second one:
+        // inside the 5 s idle window, so they belong to the same job.
+        List<UploadEvent> during = photos("order-1", 3, 4, portrait);
+        during.get(0).setUploadedAt(secondUpload.plusSeconds(1));
+        during.get(1).setUploadedAt(secondUpload.plusSeconds(2));
+        feedUploadedAt(during);
+        // The downtime lasts past the order's deadline (the latest photo + 5 s), and at least 6 s.
+        Instant restartAt = later(stopped.plusSeconds(6), secondUpload.plusSeconds(2 + 6));
+        Waits.await("a downtime longer than the idle time-out", Duration.ofSeconds(40))
+                .pollDelay(Duration.ofSeconds(6)).until(() -> Instant.now().isAfter(restartAt));
+        System.out.printf("downtime restart: down %d ms, restarted %d ms after the latest photo's time%n",
+                Duration.between(stopped, Instant.now()).toMillis(),
+                Duration.between(secondUpload.plusSeconds(2), Instant.now()).toMillis());
+        env.put("HTTP_PORT", Integer.toString(freePort()));
+        env.put("PROCESSOR_APPLICATION_SERVER", "127.0.0.1:" + env.get("HTTP_PORT"));
+        // Runflow takes 3 s per answer after the restart: the backlog of the downtime is not scored at once, so
+        // whatever decides the order meets it still in the gate, whatever the machine's speed.
+        emulator.faults().latency(LatencySpec.fixed(Duration.ofSeconds(3)));
+        long started = System.nanoTime();
+        start(env, null);
+
+        Waits.await("order-1's job", Duration.ofSeconds(60)).until(() -> !jobs().isEmpty());
+        HeadshotJob job = jobs().get(0);
+        System.out.printf("downtime restart: job of %d photos %d ms after the restart%n", job.getUploadIds().size(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+        assertThat(job.getUploadIds()).as("every photo uploaded within the idle window")
+                .containsExactly("order-1-photo-1", "order-1-photo-2", "order-1-photo-3", "order-1-photo-4");
+        assertThat(jobs()).hasSize(1);
+        assertThat(emulator.counters().snapshot().headshotSubmissions()).isEqualTo(1);
     }
 }
