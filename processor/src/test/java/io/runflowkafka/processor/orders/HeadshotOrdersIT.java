@@ -440,4 +440,67 @@ class HeadshotOrdersIT {
         assertThat(jobs()).hasSize(1);
         assertThat(emulator.counters().snapshot().headshotSubmissions()).isEqualTo(1);
     }
+
+    @Test
+    void shouldSubmitAnIdleOrderOnAQuietPartitionOnceTheBacklogCheckFindsNothingOnItsWay() throws Exception {
+        topics = Topics.create(2);
+        String applicationId = Unique.name("orders-quiet");
+        Map<String, String> env = environment(applicationId, Unique.directory("orders-quiet-state").toString(),
+                freePort());
+        env.put("PROCESSOR_ORDERS_IDLE_TIMEOUT_MS", "3000");
+        ProcessorApp app = start(env, null);
+        Instant uploaded = Instant.now();
+        List<UploadEvent> two = photos("order-1", 1, 2, emulator.sampleUrl("portrait.jpg"));
+        two.forEach(photo -> photo.setUploadedAt(uploaded));
+        feedUploadedAt(two);
+
+        // Nothing more arrives: stream time stays at the photos' time; only the wall clock, once the check of
+        // photos.uploaded, the gate's pending calls and photos.accepted finds them empty, can submit the order.
+        Waits.await("order-1's job", Duration.ofSeconds(60)).until(() -> !jobs().isEmpty());
+        long after = Duration.between(uploaded, Instant.now()).toMillis();
+        System.out.printf("quiet partition: job of %d photos %d ms after the upload (idle time-out 3000 ms)%n",
+                jobs().get(0).getUploadIds().size(), after);
+        assertThat(jobs()).singleElement().satisfies(job -> assertThat(job.getUploadIds())
+                .containsExactly("order-1-photo-1", "order-1-photo-2"));
+        assertThat(after).as("not before the idle time-out").isGreaterThanOrEqualTo(3_000);
+        assertThat(app.registry().get("headshot.orders.submitted").tag("trigger", "idle_timeout").counter().count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldSubmitEveryPhotoUploadedWithinTheIdleWindowWhenARunflowOutageHeldThemPastTheTimeout()
+            throws Exception {
+        topics = Topics.create(1);
+        String portrait = emulator.sampleUrl("portrait.jpg");
+        String applicationId = Unique.name("orders-outage");
+        Map<String, String> env = environment(applicationId, Unique.directory("orders-outage-state").toString(),
+                freePort());
+        env.put("PROCESSOR_ORDERS_IDLE_TIMEOUT_MS", "3000");
+        ProcessorApp app = start(env, null);
+        Waits.await("the processor running", Duration.ofSeconds(60))
+                .until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
+        // Photo times 10 s ahead of the processor's clock keep the set-up inside the idle window on a slow machine.
+        Instant secondUpload = Instant.now().plusSeconds(10);
+        List<UploadEvent> before = photos("order-1", 1, 2, portrait);
+        before.forEach(photo -> photo.setUploadedAt(secondUpload));
+        feedUploadedAt(before);
+        Waits.await("order-1's two photos collected", Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                KAFKA.clients().countCommitted(applicationId + "-headshot-orders-changelog") >= 2);
+
+        // Runflow goes down; two more photos, inside the window, wait in the gate while the deadline passes.
+        emulator.faults().outageFor(Duration.ofSeconds(20));
+        Instant outageEnds = Instant.now().plusSeconds(20);
+        assertThat(outageEnds).as("the outage outlasts the order's deadline").isAfter(secondUpload.plusSeconds(2 + 3));
+        List<UploadEvent> during = photos("order-1", 3, 4, portrait);
+        during.get(0).setUploadedAt(secondUpload.plusSeconds(1));
+        during.get(1).setUploadedAt(secondUpload.plusSeconds(2));
+        feedUploadedAt(during);
+
+        Waits.await("order-1's job after the outage", Duration.ofSeconds(90)).until(() -> !jobs().isEmpty());
+        HeadshotJob job = jobs().get(0);
+        System.out.printf("outage: job of %d photos %d ms after the outage ended%n", job.getUploadIds().size(),
+                Duration.between(outageEnds, Instant.now()).toMillis());
+        assertThat(job.getUploadIds()).as("every photo uploaded within the idle window")
+                .containsExactly("order-1-photo-1", "order-1-photo-2", "order-1-photo-3", "order-1-photo-4");
+    }
 }
