@@ -28,6 +28,7 @@ import io.runflowkafka.processor.orders.HeadshotOrdersTopology;
 import io.runflowkafka.processor.orders.InFlightSubmissions;
 import io.runflowkafka.processor.orders.OrderMetrics;
 import io.runflowkafka.processor.orders.OrderTopics;
+import io.runflowkafka.processor.orders.PipelineBacklog;
 import io.runflowkafka.processor.status.JobStatusRoutes;
 import io.runflowkafka.processor.status.JobStatusTopology;
 import io.runflowkafka.processor.status.KafkaStreamsJobStatusLookup;
@@ -100,6 +101,7 @@ public final class ProcessorApp implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicReference<String> failureReason =
             new java.util.concurrent.atomic.AtomicReference<>();
     private final CompletableFuture<String> failure = new CompletableFuture<>();
+    private PipelineBacklog backlog;
     private volatile S3AsyncClient s3;
 
     private ProcessorApp(ProcessorConfig config, Scorer scorerOverride) {
@@ -123,9 +125,12 @@ public final class ProcessorApp implements AutoCloseable {
         var scoredSerde = AvroSerdes.specific(ScoredUpload.class, registryConfig, false);
         var jobSerde = AvroSerdes.specific(HeadshotJob.class, registryConfig, false);
         if (orders) {
+            backlog = new PipelineBacklog(raw.kafkaProperties(), raw.getString(ProcessorConfig.APPLICATION_ID),
+                    topics.uploaded(), topics.accepted(), QualityGateTopology.STORE,
+                    config.orderSettings().idleCheckInterval());
             HeadshotOrdersTopology.addTo(builder, config.orderTopics(), config.orderSettings(),
                     client::generateHeadshots, config.callbackTokens(), limiter,
-                    new OrderMetrics(registry, submissions), submissions, scoredSerde, jobSerde);
+                    new OrderMetrics(registry, submissions), submissions, scoredSerde, jobSerde, backlog);
             JobStatusTopology.addTo(builder, statusTopics, jobSerde,
                     AvroSerdes.specific(HeadshotsCompleted.class, registryConfig, false),
                     AvroSerdes.specific(HeadshotsArchived.class, registryConfig, false));
@@ -227,6 +232,9 @@ public final class ProcessorApp implements AutoCloseable {
         boolean closedCleanly = streams.close(left.isNegative() ? Duration.ZERO : left);
         if (closedCleanly) {
             submissions.close();
+        }
+        if (backlog != null) {
+            backlog.close();
         }
         limiter.close();
         client.close();

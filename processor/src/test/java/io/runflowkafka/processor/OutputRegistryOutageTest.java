@@ -210,7 +210,8 @@ class OutputRegistryOutageTest {
                     submitted.add(headshotsId);
                     return CompletableFuture.completedFuture(new HeadshotsSubmission(headshotsId));
                 }, CallbackTokens.of("output-outage-test-callback-secret-0123"), limiter,
-                new OrderMetrics(new SimpleMeterRegistry(), inFlight), inFlight, scoredSerde, jobSerde);
+                new OrderMetrics(new SimpleMeterRegistry(), inFlight), inFlight, scoredSerde, jobSerde,
+                (partition, since) -> true);
         driver = new TopologyTestDriver(builder.build(), streamsProperties(), START);
     }
 

@@ -60,13 +60,15 @@ public final class HeadshotOrdersTopology {
      * @param inFlight the instance's sent-but-unanswered submissions, drained on shutdown
      * @param scoredSerde the registry-aware serde of {@code ScoredUpload} values
      * @param jobSerde the registry-aware serde of {@code HeadshotJob} values
+     * @param backlog tells the collector when an idle order's input is all in (the idle time-out's wall-clock guard)
      */
     public static StreamsBuilder addTo(StreamsBuilder builder, OrderTopics topics, OrderSettings settings,
             HeadshotsSubmitter submitter, CallbackTokens tokens, CallLimiter limiter, OrderMetrics metrics,
-            InFlightSubmissions inFlight, Serde<ScoredUpload> scoredSerde, Serde<HeadshotJob> jobSerde) {
+            InFlightSubmissions inFlight, Serde<ScoredUpload> scoredSerde, Serde<HeadshotJob> jobSerde,
+            InputBacklog backlog) {
         Serde<SubmissionRequest> requestSerde = AvroBinarySerde.of(SubmissionRequest.class);
         builder.stream(topics.accepted(), Consumed.with(Serdes.String(), scoredSerde).withName(SOURCE))
-                .process(collector(settings, metrics), Named.as(COLLECTOR))
+                .process(collector(settings, metrics, backlog), Named.as(COLLECTOR))
                 .repartition(Repartitioned.<String, SubmissionRequest>as(SUBMISSIONS)
                         .withKeySerde(Serdes.String()).withValueSerde(requestSerde))
                 .process(submitter(submitter, tokens, limiter, settings, metrics, inFlight,
@@ -89,11 +91,11 @@ public final class HeadshotOrdersTopology {
     }
 
     private static ProcessorSupplier<String, ScoredUpload, String, SubmissionRequest> collector(
-            OrderSettings settings, OrderMetrics metrics) {
+            OrderSettings settings, OrderMetrics metrics, InputBacklog backlog) {
         return new ProcessorSupplier<>() {
             @Override
             public OrderCollector get() {
-                return new OrderCollector(settings, metrics);
+                return new OrderCollector(settings, metrics, backlog);
             }
 
             @Override

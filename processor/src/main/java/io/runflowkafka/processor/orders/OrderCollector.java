@@ -31,6 +31,27 @@ import org.slf4j.LoggerFactory;
  * {@code min-photos}. The decision (a {@link SubmissionRequest} with a fresh job reference) and the
  * order's SUBMITTED mark are written in one transaction; the HTTP call is made downstream, only once that
  * transaction is committed.
+ *
+ * <p><b>Which clock the idle time-out runs on.</b> An order's deadline is its latest photo's own time (the
+ * record timestamp, which the quality gate carries over from the upload; else {@code uploaded_at}) plus the
+ * idle time-out: event time, so that the job's content does not depend on when the processor ran. On the
+ * wall clock alone, a processor that was down (or held by a Runflow outage) longer than the time-out would,
+ * on its return, submit each order with the photos collected before the downtime and call the ones still in
+ * the gate's backlog "late". The deadline is then taken as passed in either of two ways:
+ * <ul>
+ *   <li><i>stream time</i>: the task's stream time (the newest photo time it has collected on its partition)
+ *       has passed the deadline by another idle time-out. On a busy partition this comes first; the extra time-out is the
+ *       slack allowed for the gate answering photos out of upload order (concurrent calls, retries). Stream
+ *       time stands still while nothing is scored, so neither a downtime nor an outage can fire it.</li>
+ *   <li><i>wall clock, once caught up</i>: the deadline has passed on the wall clock <b>and</b> a check of the
+ *       {@link InputBacklog} begun after the deadline found no upload of this partition still on its way
+ *       (not yet read by the gate, pending in it, or accepted but not yet collected). This is what submits an
+ *       order on a quiet partition, whose stream time never moves. After a restart the backlog is that of the
+ *       downtime, so the check fails until the gate has scored it and the collector has read it: catching up
+ *       never submits an order early. The check looks upstream, not only at this task's own input, because
+ *       the photos that matter after a downtime are still in {@code photos.uploaded}, where the collector's
+ *       own consumer lag cannot see them.</li>
+ * </ul>
  */
 final class OrderCollector implements Processor<String, ScoredUpload, String, SubmissionRequest> {
 
@@ -38,14 +59,16 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
 
     private final OrderSettings settings;
     private final OrderMetrics metrics;
+    private final InputBacklog backlog;
 
     private ProcessorContext<String, SubmissionRequest> context;
     private KeyValueStore<String, OrderState> orders;
     private KeyValueStore<String, String> deadlines;
 
-    OrderCollector(OrderSettings settings, OrderMetrics metrics) {
+    OrderCollector(OrderSettings settings, OrderMetrics metrics, InputBacklog backlog) {
         this.settings = settings;
         this.metrics = metrics;
+        this.backlog = backlog;
     }
 
     @Override
@@ -82,6 +105,7 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
             return;
         }
         long now = context.currentSystemTimeMs();
+        long photoTime = photoTime(record, photo);
         if (state == null) {
             state = OrderState.newBuilder()
                     .setOrderId(orderId)
@@ -90,7 +114,7 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
                     .setPhotos(new ArrayList<>())
                     .setAttributes(new HashMap<>(photo.getAttributes()))
                     .setLastAcceptedAt(now)
-                    .setLastTimestamp(record.timestamp())
+                    .setLastTimestamp(photoTime)
                     .setSourceTopic("")
                     .setSourcePartition(-1)
                     .setSourceOffset(-1L)
@@ -101,7 +125,8 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
         }
         state.getPhotos().add(new OrderPhoto(photo.getUploadId(), photo.getImageUri()));
         state.setLastAcceptedAt(now);
-        state.setLastTimestamp(record.timestamp());
+        // The latest photo by its own time: the gate may answer an order's photos out of upload order.
+        state.setLastTimestamp(Math.max(state.getLastTimestamp(), photoTime));
         RecordMetadata source = context.recordMetadata().orElse(null);
         if (source != null) {
             state.setSourceTopic(source.topic());
@@ -114,20 +139,33 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
             submit(state, SubmissionTrigger.PHOTO_COUNT, now);
             return;
         }
-        long deadline = now + settings.idleTimeout().toMillis();
+        long deadline = state.getLastTimestamp() + settings.idleTimeout().toMillis();
         state.setIdleDeadline(deadline);
         deadlines.put(deadlineKey(deadline, orderId), orderId);
         orders.put(orderId, state);
     }
 
-    /** Submits every collecting order whose idle deadline has passed and that has enough photos. */
+    /**
+     * Submits every collecting order, with enough photos, whose idle deadline has passed on stream time (plus
+     * one more time-out of slack), or on the wall clock once the partition's backlog is in (see the class
+     * comment).
+     */
     private void submitIdleOrders(long now) {
+        long streamTime = context.currentStreamTimeMs();
+        long byStreamTime = streamTime == Long.MIN_VALUE ? Long.MIN_VALUE : streamTime - settings.idleTimeout().toMillis();
+        int partition = context.taskId().partition();
         List<KeyValue<String, String>> due = new ArrayList<>();
-        // The upper bound sorts after every key of a deadline <= now ('~' follows the separator and the digits).
-        try (KeyValueIterator<String, String> expired = deadlines.range(null, String.format("%019d~", now))) {
+        // The upper bound sorts after every key of a deadline <= it ('~' follows the separator and the digits).
+        long upTo = Math.max(0, Math.max(now, byStreamTime));
+        try (KeyValueIterator<String, String> expired = deadlines.range(null, String.format("%019d~", upTo))) {
             expired.forEachRemaining(due::add);
         }
         for (KeyValue<String, String> entry : due) {
+            long deadline = Long.parseLong(entry.key.substring(0, entry.key.indexOf('/')));
+            if (deadline > byStreamTime && !backlog.caughtUp(partition, deadline)) {
+                // Deadlines are in order: a later one is not vouched for either (its check must begin later).
+                break;
+            }
             deadlines.delete(entry.key);
             OrderState state = orders.get(entry.value);
             if (state == null || state.getStatus() != OrderStatus.COLLECTING || state.getIdleDeadline() == null
@@ -174,6 +212,14 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
         metrics.submitted(trigger);
         LOG.info("order {} handed to the submitter as job_ref {} with {} photos ({})", state.getOrderId(), jobRef,
                 urls.size(), trigger == SubmissionTrigger.PHOTO_COUNT ? "photo count reached" : "idle timeout");
+    }
+
+    /** The photo's own time: its record timestamp (the upload's, carried by the gate), else its upload time. */
+    private static long photoTime(Record<String, ScoredUpload> record, ScoredUpload photo) {
+        if (record.timestamp() >= 0) {
+            return record.timestamp();
+        }
+        return photo.getUploadedAt() != null ? photo.getUploadedAt().toEpochMilli() : 0L;
     }
 
     private void unindex(OrderState state) {

@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * @param photosPerJob an order is submitted as soon as it has this many accepted photos
  * @param minPhotos an idle order is submitted only with at least this many
- * @param idleTimeout an order with at least {@code minPhotos} is submitted this long (wall clock) after its latest photo
+ * @param idleTimeout an order with at least {@code minPhotos} is submitted this long after its latest photo's own (upload) time
  * @param bridgePublicUrl where Runflow reaches the webhook bridge, e.g. {@code https://hooks.example.com}
  * @param maxPendingPerTask accepted but unanswered submissions a task holds before its input is paused
  * @param drainInterval how often (wall clock) answers are forwarded when no input arrives

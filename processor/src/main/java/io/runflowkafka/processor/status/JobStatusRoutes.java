@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.kafka.streams.state.HostInfo;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The job-status API: {@code GET /jobs/{order_id}} and {@code GET /jobs/by-headshots-id/{headshots_id}}.
  * A key held by another instance is answered by forwarding the request to that instance once; unknown ids
- * get 404, malformed ones 400, and a store that cannot answer yet 503, each with a JSON error.
+ * get 404, malformed ones 400, and a store that cannot answer yet, here or at the holder (starting,
+ * rebalancing, or a holder that has stopped answering), 503 with {@code Retry-After}, each with a JSON error.
  */
 public final class JobStatusRoutes {
 
@@ -31,6 +33,8 @@ public final class JobStatusRoutes {
     private static final Pattern CANONICAL_UUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final String JSON = "application/json";
+    private static final String RETRY_AFTER = "Retry-After";
+    private static final String RETRY_AFTER_SECONDS = "1";
 
     private final JobStatusLookup lookup;
     private final HttpClient http;
@@ -99,13 +103,20 @@ public final class JobStatusRoutes {
                 .header(FORWARDED_HEADER, "1").header("Accept", JSON).GET().build();
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            // Relay the answer whole: a 503 from the holder (its stores moving) keeps its Retry-After.
+            response.headers().firstValue(RETRY_AFTER).or(() -> response.statusCode() == 503
+                    ? Optional.of(RETRY_AFTER_SECONDS) : Optional.<String>empty())
+                    .ifPresent(value -> ctx.header(RETRY_AFTER, value));
             ctx.status(response.statusCode())
                     .contentType(response.headers().firstValue("Content-Type").orElse(JSON))
                     .result(response.body());
         } catch (IOException e) {
+            // The holder named by the group's last assignment does not answer: it has stopped or crashed, and the
+            // group gives its stores to another instance within the session time-out. A rebalance is under way
+            // (even if not yet noticed): the client should retry, as for any store that is moving.
             LOG.warn("cannot forward a job-status request to {}: {}", hostPort(host), e.toString());
-            ctx.status(HttpStatus.BAD_GATEWAY).json(JobStatusJson.error("bad_gateway",
-                    "the instance holding this job (" + hostPort(host) + ") did not answer"));
+            unavailable(ctx, "the instance holding this job (" + hostPort(host) + ") does not answer; its stores are "
+                    + "moving to another instance, try again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             unavailable(ctx, "interrupted while asking the instance holding this job");
@@ -117,7 +128,7 @@ public final class JobStatusRoutes {
     }
 
     private static void unavailable(Context ctx, String message) {
-        ctx.header("Retry-After", "1").status(HttpStatus.SERVICE_UNAVAILABLE)
+        ctx.header(RETRY_AFTER, RETRY_AFTER_SECONDS).status(HttpStatus.SERVICE_UNAVAILABLE)
                 .json(JobStatusJson.error("unavailable", message));
     }
 

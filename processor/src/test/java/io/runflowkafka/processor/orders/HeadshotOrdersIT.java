@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.runflowkafka.client.CallbackTokens;
 import io.runflowkafka.client.RunflowClient;
 import io.runflowkafka.client.RunflowClientConfig;
+import io.runflowkafka.emulator.LatencySpec;
 import io.runflowkafka.emulator.RunflowEmulator;
 import io.runflowkafka.processor.ProcessorApp;
 import io.runflowkafka.processor.ProcessorConfig;
@@ -219,6 +220,20 @@ class HeadshotOrdersIT {
         return uploads;
     }
 
+    /** Sends the uploads with their own upload times as record timestamps (as a producer stamping CreateTime would). */
+    private void feedUploadedAt(List<UploadEvent> uploads) {
+        try (KafkaProducer<String, UploadEvent> producer = KAFKA.clients().producer(new StringSerializer(),
+                AvroSerdes.specific(UploadEvent.class, registry, false).serializer())) {
+            uploads.forEach(u -> producer.send(new ProducerRecord<>(topics.uploaded(), null,
+                    u.getUploadedAt().toEpochMilli(), u.getOrderId(), u)));
+            producer.flush();
+        }
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
     private List<HeadshotJob> jobs() {
         return KAFKA.clients().readAllCommitted(topics.jobs(), new StringDeserializer(),
                 AvroSerdes.specific(HeadshotJob.class, registry, false).deserializer()).stream()
@@ -364,5 +379,128 @@ class HeadshotOrdersIT {
         Waits.await("both of Runflow's jobs to call back under one job_ref").until(() ->
                 callbacks.getOrDefault(job.getJobRef(), List.of()).size() == 2);
         assertThat(callbacks.get(job.getJobRef())).as("the job kept is one of the two").contains(job.getHeadshotsId());
+    }
+
+    @Test
+    void shouldSubmitEveryPhotoUploadedWithinTheIdleWindowWhenTheProcessorWasDownLongerThanTheTimeout()
+            throws Exception {
+        topics = Topics.create(1);
+        String portrait = emulator.sampleUrl("portrait.jpg");
+        String applicationId = Unique.name("orders-downtime");
+        String stateDir = Unique.directory("orders-downtime-state").toString();
+        Map<String, String> env = environment(applicationId, stateDir, freePort());
+        env.put("PROCESSOR_ORDERS_IDLE_TIMEOUT_MS", "5000");
+        ProcessorApp first = start(env, null);
+        Waits.await("the processor running", Duration.ofSeconds(60))
+                .until(() -> first.streams().state() == KafkaStreams.State.RUNNING);
+        // The photos' own times lie 15 s ahead, as from a user's clock running ahead of the processor's: it keeps
+        // the first run (scoring two photos and stopping takes several seconds on a loaded machine) well inside
+        // the idle window, whatever the machine's speed. Only the photos' times matter to the rule.
+        Instant firstUpload = Instant.now().plusSeconds(15);
+        Instant secondUpload = firstUpload.plusMillis(100);
+        List<UploadEvent> before = photos("order-1", 1, 2, portrait);
+        before.get(0).setUploadedAt(firstUpload);
+        before.get(1).setUploadedAt(secondUpload);
+        feedUploadedAt(before);
+        Waits.await("order-1's two photos collected", Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                KAFKA.clients().countCommitted(applicationId + "-headshot-orders-changelog") >= 2);
+        first.close();
+        Instant stopped = Instant.now();
+        assertThat(stopped).as("the first run ended inside the idle window (the test's premise)")
+                .isBefore(secondUpload.plusSeconds(5));
+        assertThat(jobs()).as("two photos of four, inside the idle time-out").isEmpty();
+
+        // While the processor is down the user uploads two more photos, 1 s and 2 s after the second one:
+        // inside the 5 s idle window, so they belong to the same job.
+        List<UploadEvent> during = photos("order-1", 3, 4, portrait);
+        during.get(0).setUploadedAt(secondUpload.plusSeconds(1));
+        during.get(1).setUploadedAt(secondUpload.plusSeconds(2));
+        feedUploadedAt(during);
+        // The downtime lasts past the order's deadline (the latest photo + 5 s), and at least 6 s.
+        Instant restartAt = later(stopped.plusSeconds(6), secondUpload.plusSeconds(2 + 6));
+        Waits.await("a downtime longer than the idle time-out", Duration.ofSeconds(40))
+                .pollDelay(Duration.ofSeconds(6)).until(() -> Instant.now().isAfter(restartAt));
+        System.out.printf("downtime restart: down %d ms, restarted %d ms after the latest photo's time%n",
+                Duration.between(stopped, Instant.now()).toMillis(),
+                Duration.between(secondUpload.plusSeconds(2), Instant.now()).toMillis());
+        env.put("HTTP_PORT", Integer.toString(freePort()));
+        env.put("PROCESSOR_APPLICATION_SERVER", "127.0.0.1:" + env.get("HTTP_PORT"));
+        // Runflow takes 3 s per answer after the restart: the backlog of the downtime is not scored at once, so
+        // whatever decides the order meets it still in the gate, whatever the machine's speed.
+        emulator.faults().latency(LatencySpec.fixed(Duration.ofSeconds(3)));
+        long started = System.nanoTime();
+        start(env, null);
+
+        Waits.await("order-1's job", Duration.ofSeconds(60)).until(() -> !jobs().isEmpty());
+        HeadshotJob job = jobs().get(0);
+        System.out.printf("downtime restart: job of %d photos %d ms after the restart%n", job.getUploadIds().size(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+        assertThat(job.getUploadIds()).as("every photo uploaded within the idle window")
+                .containsExactly("order-1-photo-1", "order-1-photo-2", "order-1-photo-3", "order-1-photo-4");
+        assertThat(jobs()).hasSize(1);
+        assertThat(emulator.counters().snapshot().headshotSubmissions()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldSubmitAnIdleOrderOnAQuietPartitionOnceTheBacklogCheckFindsNothingOnItsWay() throws Exception {
+        topics = Topics.create(2);
+        String applicationId = Unique.name("orders-quiet");
+        Map<String, String> env = environment(applicationId, Unique.directory("orders-quiet-state").toString(),
+                freePort());
+        env.put("PROCESSOR_ORDERS_IDLE_TIMEOUT_MS", "3000");
+        ProcessorApp app = start(env, null);
+        Instant uploaded = Instant.now();
+        List<UploadEvent> two = photos("order-1", 1, 2, emulator.sampleUrl("portrait.jpg"));
+        two.forEach(photo -> photo.setUploadedAt(uploaded));
+        feedUploadedAt(two);
+
+        // Nothing more arrives: stream time stays at the photos' time; only the wall clock, once the check of
+        // photos.uploaded, the gate's pending calls and photos.accepted finds them empty, can submit the order.
+        Waits.await("order-1's job", Duration.ofSeconds(60)).until(() -> !jobs().isEmpty());
+        long after = Duration.between(uploaded, Instant.now()).toMillis();
+        System.out.printf("quiet partition: job of %d photos %d ms after the upload (idle time-out 3000 ms)%n",
+                jobs().get(0).getUploadIds().size(), after);
+        assertThat(jobs()).singleElement().satisfies(job -> assertThat(job.getUploadIds())
+                .containsExactly("order-1-photo-1", "order-1-photo-2"));
+        assertThat(after).as("not before the idle time-out").isGreaterThanOrEqualTo(3_000);
+        assertThat(app.registry().get("headshot.orders.submitted").tag("trigger", "idle_timeout").counter().count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldSubmitEveryPhotoUploadedWithinTheIdleWindowWhenARunflowOutageHeldThemPastTheTimeout()
+            throws Exception {
+        topics = Topics.create(1);
+        String portrait = emulator.sampleUrl("portrait.jpg");
+        String applicationId = Unique.name("orders-outage");
+        Map<String, String> env = environment(applicationId, Unique.directory("orders-outage-state").toString(),
+                freePort());
+        env.put("PROCESSOR_ORDERS_IDLE_TIMEOUT_MS", "3000");
+        ProcessorApp app = start(env, null);
+        Waits.await("the processor running", Duration.ofSeconds(60))
+                .until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
+        // Photo times 10 s ahead of the processor's clock keep the set-up inside the idle window on a slow machine.
+        Instant secondUpload = Instant.now().plusSeconds(10);
+        List<UploadEvent> before = photos("order-1", 1, 2, portrait);
+        before.forEach(photo -> photo.setUploadedAt(secondUpload));
+        feedUploadedAt(before);
+        Waits.await("order-1's two photos collected", Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                KAFKA.clients().countCommitted(applicationId + "-headshot-orders-changelog") >= 2);
+
+        // Runflow goes down; two more photos, inside the window, wait in the gate while the deadline passes.
+        emulator.faults().outageFor(Duration.ofSeconds(20));
+        Instant outageEnds = Instant.now().plusSeconds(20);
+        assertThat(outageEnds).as("the outage outlasts the order's deadline").isAfter(secondUpload.plusSeconds(2 + 3));
+        List<UploadEvent> during = photos("order-1", 3, 4, portrait);
+        during.get(0).setUploadedAt(secondUpload.plusSeconds(1));
+        during.get(1).setUploadedAt(secondUpload.plusSeconds(2));
+        feedUploadedAt(during);
+
+        Waits.await("order-1's job after the outage", Duration.ofSeconds(90)).until(() -> !jobs().isEmpty());
+        HeadshotJob job = jobs().get(0);
+        System.out.printf("outage: job of %d photos %d ms after the outage ended%n", job.getUploadIds().size(),
+                Duration.between(outageEnds, Instant.now()).toMillis());
+        assertThat(job.getUploadIds()).as("every photo uploaded within the idle window")
+                .containsExactly("order-1-photo-1", "order-1-photo-2", "order-1-photo-3", "order-1-photo-4");
     }
 }

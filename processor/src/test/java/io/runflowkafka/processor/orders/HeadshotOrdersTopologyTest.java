@@ -30,6 +30,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -66,6 +67,10 @@ class HeadshotOrdersTopologyTest {
     private TestInputTopic<String, ScoredUpload> accepted;
     private TestOutputTopic<String, HeadshotJob> jobs;
     private TestOutputTopic<String, byte[]> deadLetters;
+    /** The driver's wall clock; photos are stamped with it unless a test says otherwise (uploaded "now"). */
+    private Instant now = START;
+    /** What the collector's backlog check answers: caught up (nothing upstream) unless a test says otherwise. */
+    private final AtomicBoolean caughtUp = new AtomicBoolean(true);
 
     /** One Generate Headshots request as the fake Runflow saw it. */
     private record Submission(String callbackUrl, List<String> images, String headshotsId) {
@@ -103,7 +108,7 @@ class HeadshotOrdersTopologyTest {
         InFlightSubmissions inFlight = new InFlightSubmissions();
         StreamsBuilder builder = HeadshotOrdersTopology.addTo(new StreamsBuilder(), TOPICS, settings, submitter,
                 CallbackTokens.of(SECRET), limiter, new OrderMetrics(meters, inFlight), inFlight, scoredSerde,
-                jobSerde);
+                jobSerde, (partition, since) -> caughtUp.get());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "orders-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -129,8 +134,14 @@ class HeadshotOrdersTopologyTest {
 
     private void accept(String order, int... photos) {
         for (int n : photos) {
-            accepted.pipeInput(order, photo(order, n));
+            accepted.pipeInput(order, photo(order, n), now);
         }
+    }
+
+    /** Moves the driver's wall clock (and so the time of the photos accepted next). */
+    private void advance(Duration duration) {
+        now = now.plus(duration);
+        driver.advanceWallClockTime(duration);
     }
 
     private double photos(String outcome) {
@@ -166,7 +177,7 @@ class HeadshotOrdersTopologyTest {
         start();
 
         accept("order-1", 1, 2, 3);
-        driver.advanceWallClockTime(IDLE.minusSeconds(2));
+        advance(IDLE.minusSeconds(2));
 
         assertThat(submissions).isEmpty();
         assertThat(jobs.isEmpty()).isTrue();
@@ -177,7 +188,7 @@ class HeadshotOrdersTopologyTest {
         start();
 
         accept("order-1", 1, 2);
-        driver.advanceWallClockTime(IDLE.plusSeconds(1));
+        advance(IDLE.plusSeconds(1));
 
         assertThat(submissions).singleElement().extracting(s -> s.images().size()).isEqualTo(2);
         HeadshotJob job = jobs.readValue();
@@ -191,12 +202,12 @@ class HeadshotOrdersTopologyTest {
         start();
 
         accept("order-1", 1);
-        driver.advanceWallClockTime(IDLE.minusMinutes(1));
+        advance(IDLE.minusMinutes(1));
         accept("order-1", 2);
-        driver.advanceWallClockTime(Duration.ofMinutes(2));
+        advance(Duration.ofMinutes(2));
 
         assertThat(submissions).as("14 min after the latest photo").isEmpty();
-        driver.advanceWallClockTime(IDLE.minusMinutes(1));
+        advance(IDLE.minusMinutes(1));
 
         assertThat(submissions).singleElement().extracting(s -> s.images().size()).isEqualTo(2);
     }
@@ -207,11 +218,86 @@ class HeadshotOrdersTopologyTest {
                 new HeadshotsSubmission(UUID.randomUUID().toString())));
 
         accept("order-1", 1);
-        driver.advanceWallClockTime(IDLE.plusMinutes(5));
+        advance(IDLE.plusMinutes(5));
         assertThat(submissions).as("one photo, two needed").isEmpty();
 
         accept("order-1", 2);
-        driver.advanceWallClockTime(IDLE.plusSeconds(1));
+        advance(IDLE.plusSeconds(1));
+
+        assertThat(submissions).singleElement().extracting(s -> s.images().size()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldSubmitAnIdleOrderOnAQuietPartitionOnlyOnceItsBacklogIsIn() {
+        start();
+        caughtUp.set(false);
+
+        accept("order-1", 1, 2);
+        advance(IDLE.plusMinutes(5));
+        assertThat(submissions).as("past the deadline, but uploads may still be on their way").isEmpty();
+
+        // Nothing more arrives on this partition (its stream time stands still); the backlog check clears it.
+        caughtUp.set(true);
+        advance(Duration.ofSeconds(1));
+
+        assertThat(submissions).singleElement().extracting(s -> s.images().size()).isEqualTo(2);
+        assertThat(jobs.readValue().getUploadIds()).containsExactly("order-1-u1", "order-1-u2");
+    }
+
+    @Test
+    void shouldNotSubmitEarlyWhileCatchingUpAfterADowntimeLongerThanTheIdleTimeout() {
+        start();
+        accept("order-1", 1, 2);
+        accept("order-2", 1);
+        Instant uploadedDuringDowntime = now.plus(Duration.ofMinutes(5));
+
+        // The processor is down for an hour; on its return the gate's backlog (the uploads of the downtime)
+        // is not in yet.
+        caughtUp.set(false);
+        advance(Duration.ofHours(1));
+        assertThat(submissions).as("while the backlog of the downtime is being scored").isEmpty();
+
+        // The backlog arrives, stamped with the photos' own upload times, inside the idle window.
+        accepted.pipeInput("order-1", photo("order-1", 3), uploadedDuringDowntime);
+        accepted.pipeInput("order-2", photo("order-2", 2), uploadedDuringDowntime);
+        advance(Duration.ofSeconds(1));
+        assertThat(submissions).as("stream time is 10 minutes short of the deadlines").isEmpty();
+        caughtUp.set(true);
+        advance(Duration.ofSeconds(1));
+
+        assertThat(jobs.readValuesToList()).extracting(job -> job.getUploadIds().size() + " " + job.getOrderId())
+                .containsExactlyInAnyOrder("3 order-1", "2 order-2");
+        assertThat(photos("late")).isZero();
+    }
+
+    @Test
+    void shouldSubmitOnStreamTimeOnABusyPartitionThatIsNeverFullyCaughtUp() {
+        start();
+        caughtUp.set(false);
+        accept("order-1", 1, 2);
+
+        // Other orders keep the partition busy: their photos move stream time on.
+        advance(IDLE.multipliedBy(2).minusSeconds(1));
+        accept("order-2", 1);
+        assertThat(submissions).as("stream time one idle time-out past the deadline, less a second").isEmpty();
+        advance(Duration.ofSeconds(2));
+        accept("order-3", 1);
+        advance(Duration.ofSeconds(1));
+
+        assertThat(submissions).singleElement().extracting(s -> s.images().size()).isEqualTo(2);
+        assertThat(jobs.readValue().getOrderId()).isEqualTo("order-1");
+    }
+
+    @Test
+    void shouldCountTheIdleTimeoutFromThePhotosUploadTimeNotFromWhenItWasScored() {
+        start();
+        Instant uploaded = now;
+
+        accepted.pipeInput("order-1", photo("order-1", 1), uploaded);
+        advance(IDLE.minusMinutes(1));
+        // Scored 14 minutes after its upload (a slow gate): the deadline is still 15 minutes after the upload.
+        accepted.pipeInput("order-1", photo("order-1", 2), uploaded.plusSeconds(1));
+        advance(Duration.ofMinutes(2));
 
         assertThat(submissions).singleElement().extracting(s -> s.images().size()).isEqualTo(2);
     }
@@ -224,9 +310,9 @@ class HeadshotOrdersTopologyTest {
         accept("order-2", 1, 2);
         accept("order-1", 5, 6);
         accept("order-1", 2);
-        driver.advanceWallClockTime(IDLE.plusSeconds(1));
+        advance(IDLE.plusSeconds(1));
         accept("order-2", 3, 4, 5);
-        driver.advanceWallClockTime(IDLE.plusSeconds(1));
+        advance(IDLE.plusSeconds(1));
 
         assertThat(submissions).hasSize(2);
         assertThat(jobs.readValuesToList()).extracting(HeadshotJob::getOrderId).containsExactly("order-1", "order-2");
@@ -253,10 +339,10 @@ class HeadshotOrdersTopologyTest {
         ScoredUpload retake = photo("order-1", 3);
         retake.setDecision(Decision.RETAKE);
 
-        accepted.pipeInput("order-1", photo("order-1", 1));
-        accepted.pipeInput("order-1", s3);
-        accepted.pipeInput("order-1", retake);
-        driver.advanceWallClockTime(IDLE.plusSeconds(1));
+        accepted.pipeInput("order-1", photo("order-1", 1), now);
+        accepted.pipeInput("order-1", s3, now);
+        accepted.pipeInput("order-1", retake, now);
+        advance(IDLE.plusSeconds(1));
 
         assertThat(submissions).singleElement().extracting(Submission::images)
                 .isEqualTo(List.of("https://img.example/order-1/1.jpg"));
@@ -336,7 +422,7 @@ class HeadshotOrdersTopologyTest {
         accept("order-1", 1);
 
         await("the submission accepted after two 503s").atMost(Duration.ofSeconds(10)).until(() -> {
-            driver.advanceWallClockTime(Duration.ofMillis(10));
+            advance(Duration.ofMillis(10));
             return !jobs.isEmpty();
         });
         assertThat(submissions).hasSize(3).extracting(Submission::callbackUrl).containsOnly(
@@ -351,7 +437,7 @@ class HeadshotOrdersTopologyTest {
 
         accept("order-1", 1);
         accept("order-2", 1);
-        driver.advanceWallClockTime(Duration.ofMillis(50));
+        advance(Duration.ofMillis(50));
 
         assertThat(limiter.halted()).isTrue();
         assertThat(submissions).as("no call after the refusal").hasSize(1);

@@ -181,5 +181,23 @@ class JobStatusRoutesTest {
 
         assertThat(response.statusCode()).as("B believes A holds it: no ping-pong").isEqualTo(503);
         assertThat(response.body()).contains("moving between instances");
+        assertThat(response.headers().firstValue("Retry-After")).as("relayed with B's answer").contains("1");
+    }
+
+    @Test
+    void shouldAnswer503WithRetryAfterWhenTheHolderDoesNotAnswer() throws Exception {
+        MapLookup other = new MapLookup();
+        int gone;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            gone = socket.getLocalPort();
+        }
+        other.elsewhere.put("order-1", new HostInfo("127.0.0.1", gone));
+        int port = serve(other);
+
+        HttpResponse<String> response = get(port, "/jobs/order-1");
+
+        assertThat(response.statusCode()).as("the holder has left: its stores are moving").isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).contains("1");
+        assertThat(response.body()).contains("\"error\":\"unavailable\"").contains("does not answer");
     }
 }
