@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.Comparator;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -50,6 +52,41 @@ final class InputFlowConsumer extends KafkaConsumer<byte[], byte[]> {
     public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
         CURRENT.set(this);
         return super.poll(timeout);
+    }
+
+    @Override
+    public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
+        super.subscribe(topics, forgetting(listener));
+    }
+
+    @Override
+    public void subscribe(Pattern pattern, ConsumerRebalanceListener listener) {
+        super.subscribe(pattern, forgetting(listener));
+    }
+
+    /**
+     * A partition that leaves this consumer is no longer held: its task was closed (cleanly or not), and a task
+     * that gets it back holds it again only if it has to.
+     */
+    private ConsumerRebalanceListener forgetting(ConsumerRebalanceListener listener) {
+        return new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                heldByProcessor.removeAll(partitions);
+                listener.onPartitionsRevoked(partitions);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                listener.onPartitionsAssigned(partitions);
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                heldByProcessor.removeAll(partitions);
+                listener.onPartitionsLost(partitions);
+            }
+        };
     }
 
     @Override
