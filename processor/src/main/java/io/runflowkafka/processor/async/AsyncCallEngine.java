@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
+import io.runflowkafka.processor.kafka.CommitHooks;
 import io.runflowkafka.processor.kafka.InputFlowControl;
 import org.apache.kafka.common.TopicPartition;
 import java.util.Map;
@@ -108,6 +109,8 @@ public final class AsyncCallEngine<P, R> {
     /** The input partitions of the task (one, for the processors here). */
     private final Set<TopicPartition> inputs = new HashSet<>();
     private boolean inputHeld;
+    private final boolean callAfterCommit;
+    private boolean commitHookSet;
     private final LongSupplier clockMs;
     private volatile boolean closed;
 
@@ -125,6 +128,19 @@ public final class AsyncCallEngine<P, R> {
      */
     public AsyncCallEngine(KeyValueStore<String, PendingCall> store, CallLimiter limiter, RetryPolicy retryPolicy,
             boolean ordered, int maxPending, Handler<P, R> handler, Observer observer, LongSupplier clockMs) {
+        this(store, limiter, retryPolicy, ordered, maxPending, handler, observer, clockMs, false);
+    }
+
+    /**
+     * Creates the engine of one task.
+     *
+     * @param callAfterCommit true to make a new call only once the transaction that stored it has committed (for
+     *     calls that must not be made twice: one made from a transaction that then aborts would be made again by
+     *     the task's next owner, and nothing would count it)
+     */
+    public AsyncCallEngine(KeyValueStore<String, PendingCall> store, CallLimiter limiter, RetryPolicy retryPolicy,
+            boolean ordered, int maxPending, Handler<P, R> handler, Observer observer, LongSupplier clockMs,
+            boolean callAfterCommit) {
         this.store = store;
         this.limiter = limiter;
         this.retryPolicy = retryPolicy;
@@ -133,6 +149,7 @@ public final class AsyncCallEngine<P, R> {
         this.handler = handler;
         this.observer = observer;
         this.clockMs = clockMs;
+        this.callAfterCommit = callAfterCommit;
         limiter.engineOpened();
     }
 
@@ -163,6 +180,15 @@ public final class AsyncCallEngine<P, R> {
     public void submit(String id, PendingCall call, P payload) {
         store.put(id, call);
         enqueue(id, call, payload, orderKey(call));
+        if (callAfterCommit) {
+            entries.get(id).awaitingCommit = true;
+            if (!commitHookSet) {
+                commitHookSet = CommitHooks.afterNextCommit(this::committed);
+                if (!commitHookSet) {
+                    entries.get(id).awaitingCommit = false; // commits cannot be observed here: call at once
+                }
+            }
+        }
         inputs.add(new TopicPartition(call.getTopic(), call.getPartition()));
         if (entries.size() >= maxPending) {
             holdInput();
@@ -300,11 +326,35 @@ public final class AsyncCallEngine<P, R> {
         InputFlowControl.release(inputs);
     }
 
+    /** The transaction that stored the calls submitted so far has committed: they may be made now. */
+    private void committed() {
+        commitHookSet = false;
+        if (!closed) {
+            entries.values().forEach(entry -> entry.awaitingCommit = false);
+            dispatchReady();
+        }
+    }
+
     private void dispatchReady() {
-        while (!ready.isEmpty() && limiter.tryAcquire()) {
-            Entry<P> entry = entries.get(ready.poll());
+        ArrayDeque<String> uncommitted = null;
+        while (!ready.isEmpty()) {
+            Entry<P> entry = entries.get(ready.peek());
+            if (entry.awaitingCommit) {
+                if (uncommitted == null) {
+                    uncommitted = new ArrayDeque<>();
+                }
+                uncommitted.add(ready.poll());
+                continue;
+            }
+            if (!limiter.tryAcquire()) {
+                break;
+            }
+            ready.poll();
             entry.firstStartNanos = System.nanoTime();
             start(entry, 1);
+        }
+        if (uncommitted != null) {
+            uncommitted.descendingIterator().forEachRemaining(ready::addFirst);
         }
     }
 
@@ -432,6 +482,8 @@ public final class AsyncCallEngine<P, R> {
         final String key;
         volatile int attempts;
         volatile long firstStartNanos;
+        /** Stored in a transaction that has not committed yet (stream thread only). */
+        boolean awaitingCommit;
 
         Entry(String id, PendingCall call, P payload, String key) {
             this.id = id;

@@ -1,5 +1,7 @@
 package io.runflowkafka.processor.kafka;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
@@ -32,6 +34,7 @@ final class FencingProducer extends KafkaProducer<byte[], byte[]> {
 
     private final Supplier<InputFlowConsumer> consumer;
     private boolean sentInTransaction;
+    private final List<Runnable> afterCommit = new ArrayList<>();
 
     FencingProducer(Map<String, Object> config, Supplier<InputFlowConsumer> consumer) {
         super(config, new ByteArraySerializer(), new ByteArraySerializer());
@@ -64,11 +67,21 @@ final class FencingProducer extends KafkaProducer<byte[], byte[]> {
     public void commitTransaction() throws ProducerFencedException {
         super.commitTransaction();
         sentInTransaction = false;
+        List<Runnable> actions = List.copyOf(afterCommit);
+        afterCommit.clear();
+        actions.forEach(Runnable::run);
     }
 
     @Override
     public void abortTransaction() throws ProducerFencedException {
         sentInTransaction = false;
+        afterCommit.clear();
         super.abortTransaction();
+    }
+
+    /** Runs {@code action} after the next successful commit (stream thread only). */
+    boolean afterNextCommit(Runnable action) {
+        afterCommit.add(action);
+        return true;
     }
 }

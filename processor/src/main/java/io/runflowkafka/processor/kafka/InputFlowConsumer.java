@@ -35,12 +35,22 @@ final class InputFlowConsumer extends KafkaConsumer<byte[], byte[]> {
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
     private final Runnable onClose;
+    private volatile FencingProducer producer;
     private final Set<TopicPartition> pausedByStreams = new HashSet<>();
     private final Set<TopicPartition> heldByProcessor = new HashSet<>();
 
     InputFlowConsumer(Map<String, Object> config, Runnable onClose) {
         super(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.onClose = onClose;
+    }
+
+    /** The transactional producer of the same stream thread, if there is one (exactly-once). */
+    FencingProducer producer() {
+        return producer;
+    }
+
+    void producer(FencingProducer producer) {
+        this.producer = producer;
     }
 
     /** The main consumer of the calling stream thread, if it runs on one that has polled. */

@@ -21,12 +21,20 @@ public final class ProcessorClientSupplier extends DefaultKafkaClientSupplier {
 
     /** Main consumers by their stream thread's client id, so that a thread's producer finds its consumer. */
     private final Map<String, InputFlowConsumer> consumers = new ConcurrentHashMap<>();
+    private final Map<String, FencingProducer> producers = new ConcurrentHashMap<>();
 
     @Override
     public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
         String threadClientId = threadClientId(config.get(ConsumerConfig.CLIENT_ID_CONFIG), CONSUMER_SUFFIX);
-        InputFlowConsumer consumer = new InputFlowConsumer(config, () -> consumers.remove(threadClientId));
+        InputFlowConsumer consumer = new InputFlowConsumer(config, () -> {
+            consumers.remove(threadClientId);
+            producers.remove(threadClientId);
+        });
         consumers.put(threadClientId, consumer);
+        FencingProducer producer = producers.get(threadClientId);
+        if (producer != null) {
+            consumer.producer(producer);
+        }
         return consumer;
     }
 
@@ -36,7 +44,14 @@ public final class ProcessorClientSupplier extends DefaultKafkaClientSupplier {
             return super.getProducer(config);
         }
         String threadClientId = threadClientId(config.get(ProducerConfig.CLIENT_ID_CONFIG), PRODUCER_SUFFIX);
-        return new FencingProducer(config, () -> consumers.get(threadClientId));
+        FencingProducer producer = new FencingProducer(config, () -> consumers.get(threadClientId));
+        // Kafka Streams creates a thread's producer before its main consumer; link them whichever comes first.
+        producers.put(threadClientId, producer);
+        InputFlowConsumer consumer = consumers.get(threadClientId);
+        if (consumer != null) {
+            consumer.producer(producer);
+        }
+        return producer;
     }
 
     private static String threadClientId(Object clientId, String suffix) {

@@ -71,7 +71,7 @@ final class SubmissionProcessor implements Processor<String, SubmissionRequest, 
         this.context = context;
         KeyValueStore<String, PendingCall> store = context.getStateStore(HeadshotOrdersTopology.PENDING_STORE);
         engine = new AsyncCallEngine<>(store, limiter, settings.retryPolicy(), true, settings.maxPendingPerTask(),
-                this, metrics, context::currentSystemTimeMs);
+                this, metrics, context::currentSystemTimeMs, true);
         engine.restore();
         context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> engine.drain());
     }

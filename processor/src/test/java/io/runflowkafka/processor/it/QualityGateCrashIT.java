@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.runflowkafka.emulator.FaultSettings;
 import io.runflowkafka.emulator.LatencySpec;
 import io.runflowkafka.emulator.RunflowEmulator;
-import io.runflowkafka.processor.ProcessorMain;
 import io.runflowkafka.registry.LocalSchemaRegistryServer;
 import io.runflowkafka.schema.UploadEvent;
 import io.runflowkafka.serde.MockSchemaRegistry;
@@ -92,10 +91,6 @@ class QualityGateCrashIT {
     }
 
     private static Process launch(Map<String, String> env, Path log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-cp", System.getProperty("java.class.path"), ProcessorMain.class.getName());
-        builder.environment().putAll(env);
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        return builder.start();
+        return ProcessorJvm.launch(env, log, "384m");
     }
 }

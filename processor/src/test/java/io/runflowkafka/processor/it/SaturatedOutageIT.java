@@ -3,7 +3,6 @@ package io.runflowkafka.processor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runflowkafka.emulator.RunflowEmulator;
-import io.runflowkafka.processor.ProcessorMain;
 import io.runflowkafka.schema.UploadEvent;
 import io.runflowkafka.serde.MockSchemaRegistry;
 import io.runflowkafka.registry.LocalSchemaRegistryServer;
@@ -74,7 +73,7 @@ class SaturatedOutageIT {
                 RunflowEmulator.DEFAULT_API_KEY, MAX_IN_FLIGHT));
         env.put("HTTP_PORT", Integer.toString(port));
         Path log = Unique.directory("saturated-it-logs").resolve("processor.log");
-        Process processor = launch(env, log);
+        Process processor = ProcessorJvm.launch(env, log, "128m");
         HttpClient http = HttpClient.newHttpClient();
         try {
             Waits.await("the processor running", Duration.ofMinutes(1))
@@ -116,9 +115,7 @@ class SaturatedOutageIT {
             assertThat(Files.readString(log)).as("the processor's log").doesNotContain("TaskMigratedException",
                     "ProducerFencedException", "OUT_OF_ORDER_SEQUENCE_NUMBER", "OutOfMemoryError");
         } finally {
-            processor.destroy();
-            processor.waitFor(30, TimeUnit.SECONDS);
-            processor.destroyForcibly();
+            ProcessorJvm.stop(processor);
         }
     }
 
@@ -150,11 +147,4 @@ class SaturatedOutageIT {
         }
     }
 
-    private static Process launch(Map<String, String> env, Path log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-cp", System.getProperty("java.class.path"), ProcessorMain.class.getName());
-        builder.environment().putAll(env);
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        return builder.start();
-    }
 }

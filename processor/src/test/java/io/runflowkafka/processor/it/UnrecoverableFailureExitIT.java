@@ -56,11 +56,8 @@ class UnrecoverableFailureExitIT {
                 emulator.sampleUrl("portrait.jpg"))).toList());
         Map<String, String> env = fixture.environment(emulator.baseUrl(), RunflowEmulator.DEFAULT_API_KEY, 8);
         Path log = Unique.directory("exit-it-logs").resolve("processor.log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), ProcessorMain.class.getName());
-        builder.environment().putAll(env);
         proxy.answerAll(401); // before the processor has read any schema: it cannot decode its input
-        Process processor = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process processor = ProcessorJvm.launch(env, log, "256m");
         try {
             assertThat(processor.waitFor(2, TimeUnit.MINUTES)).as("the processor JVM exited").isTrue();
             assertThat(processor.exitValue()).isEqualTo(ProcessorMain.EXIT_FAILED);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.runflowkafka.emulator.FaultSettings;
 import io.runflowkafka.emulator.LatencySpec;
 import io.runflowkafka.emulator.RunflowEmulator;
-import io.runflowkafka.processor.ProcessorMain;
 import io.runflowkafka.registry.LocalSchemaRegistryServer;
 import io.runflowkafka.schema.UploadEvent;
 import io.runflowkafka.serde.MockSchemaRegistry;
@@ -88,14 +87,14 @@ class ZombieFencingIT {
             Process zombie = launch(env, "a", logs, started);
             Waits.await("A to re-issue the pending calls", Duration.ofMinutes(1))
                     .until(() -> scoreRequests() - beforeA >= UPLOADS);
-            signal(zombie, "STOP");
+            ProcessorJvm.signal(zombie, "STOP");
 
             // 3. B takes the task over once A's session has expired, re-issues the calls and routes the answers.
             launch(env, "b", logs, started);
             Waits.await("B to route every upload", Duration.ofMinutes(2)).until(() -> fixture.outputs() >= UPLOADS);
 
             // 4. A wakes up with its answers arrived, and tries to forward and commit them.
-            signal(zombie, "CONT");
+            ProcessorJvm.signal(zombie, "CONT");
             Waits.await("A awake for a while").during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(30))
                     .until(() -> true);
 
@@ -106,7 +105,7 @@ class ZombieFencingIT {
             assertThat(zombie.isAlive()).as("A, fenced, rejoined instead of dying").isTrue();
         } finally {
             for (Process process : started) {
-                signal(process, "CONT");
+                ProcessorJvm.signal(process, "CONT");
                 process.destroyForcibly();
                 process.waitFor(30, TimeUnit.SECONDS);
             }
@@ -126,22 +125,12 @@ class ZombieFencingIT {
         }
     }
 
-    private static void signal(Process process, String signal) throws IOException, InterruptedException {
-        if (process.isAlive()) {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start()
-                    .waitFor(10, TimeUnit.SECONDS);
-        }
-    }
 
     private static Process launch(Map<String, String> env, String name, Path logs, List<Process> started)
             throws IOException {
         Map<String, String> own = new HashMap<>(env);
         own.put("PROCESSOR_STATE_DIR", Unique.directory("zombie-it-state-" + name).toString());
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), ProcessorMain.class.getName());
-        builder.environment().putAll(own);
-        builder.redirectErrorStream(true).redirectOutput(logs.resolve("processor-" + name + ".log").toFile());
-        Process process = builder.start();
+        Process process = ProcessorJvm.launch(own, logs.resolve("processor-" + name + ".log"), "256m");
         started.add(process);
         return process;
     }

@@ -1,0 +1,40 @@
+package io.runflowkafka.processor.it;
+
+import io.runflowkafka.processor.ProcessorMain;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Starts the processor in a JVM of its own (so that it can be killed, paused and resumed with real signals). */
+final class ProcessorJvm {
+
+    private ProcessorJvm() {
+    }
+
+    /** Starts {@link ProcessorMain} on the test's class path with {@code env}, its output going to {@code log}. */
+    static Process launch(Map<String, String> env, Path log, String maxHeap) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"), ProcessorMain.class.getName());
+        builder.environment().putAll(env);
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        return builder.start();
+    }
+
+    /** Sends a signal ({@code STOP}, {@code CONT}, {@code KILL}) to the process, if it is alive. */
+    static void signal(Process process, String signal) throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start()
+                    .waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Asks the process to stop (SIGTERM), then kills it if it has not within 30 s. */
+    static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
