@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 ./mvnw -B -q -pl chaos -am install -DskipTests
 ./mvnw -B -q -pl chaos dependency:build-classpath -Dmdep.outputFile=target/chaos.classpath
-CLASSPATH="chaos/target/classes:$(cat chaos/target/target/chaos.classpath 2>/dev/null || cat chaos/target/chaos.classpath)"
+CLASSPATH="chaos/target/classes:$(cat chaos/target/chaos.classpath)"
 has_dir=false
 for arg in "$@"; do [[ "$arg" == "--dir" ]] && has_dir=true; done
 extra=()

@@ -69,6 +69,16 @@ final class BrokerCluster implements AutoCloseable {
         }
     }
 
+    /** Waits until node {@code id} (1-based) answers requests itself: its log directories can be described. */
+    void awaitNodeServing(int id, Duration atMost) {
+        try (Admin admin = admin()) {
+            Waits.await("Kafka node " + id + " serving again", atMost).ignoreExceptions()
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> !admin.describeLogDirs(List.of(id)).allDescriptions().get(5, TimeUnit.SECONDS)
+                            .getOrDefault(id, Map.of()).isEmpty());
+        }
+    }
+
     /** Waits until no partition of these topics is under-replicated (the restarted node has caught up). */
     void awaitFullyReplicated(List<String> topics, Duration atMost) {
         try (Admin admin = admin()) {

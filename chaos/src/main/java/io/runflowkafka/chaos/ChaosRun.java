@@ -239,8 +239,9 @@ public final class ChaosRun implements AutoCloseable {
 
         Waits.await("the first uploads routed (every service up)", Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
-                .until(() -> checker.snapshot().routedDistinct() >= Math.min(10, settings.uploads()));
-        note("traffic flows: first uploads routed");
+                .until(() -> checker.snapshot().routedDistinct() >= Math.min(5, settings.uploads()));
+        note("traffic flows: first uploads routed; feeding the rest over %ss", settings.feedPeriod().toSeconds());
+        feeder.go();
         runFaults();
         heal();
         feeding.join(TimeUnit.MINUTES.toMillis(5));
@@ -328,13 +329,18 @@ public final class ChaosRun implements AutoCloseable {
                 note("fault: SIGCONT %s: a zombie wakes up", victim);
             }
             case KILL_BROKER -> {
-                ChildJvm node = cluster.nodes().get(random.nextInt(BrokerCluster.SIZE));
+                int index = random.nextInt(BrokerCluster.SIZE);
+                ChildJvm node = cluster.nodes().get(index);
                 note("fault: SIGKILL %s (leader failover with transactions open)", node);
                 node.kill();
-                hold(Duration.ofSeconds(5 + random.nextInt(6)), node.name() + " down");
+                hold(Duration.ofSeconds(4 + random.nextInt(5)), node.name() + " down");
                 node.start();
                 brokerRestarts.incrementAndGet();
-                cluster.awaitBrokers(BrokerCluster.SIZE, Duration.ofMinutes(2));
+                try {
+                    cluster.awaitNodeServing(index + 1, Duration.ofMinutes(2));
+                } catch (ConditionTimeoutException e) {
+                    note("warning: %s not serving 2 min after its restart", node.name());
+                }
                 note("fault: %s restarted; waiting for its replicas to catch up", node);
                 try {
                     cluster.awaitFullyReplicated(ChaosTopics.DEFAULTS.all(), Duration.ofMinutes(2));
@@ -345,7 +351,7 @@ public final class ChaosRun implements AutoCloseable {
             case SCALE_OUT -> {
                 note("fault: a 4th processor joins (rebalance)");
                 extraProcessor.start();
-                hold(Duration.ofSeconds(20), "4 processors");
+                hold(Duration.ofSeconds(15), "4 processors");
                 note("fault: the 4th processor leaves (SIGTERM, rebalance)");
                 extraProcessor.stop(30);
             }
@@ -357,9 +363,9 @@ public final class ChaosRun implements AutoCloseable {
                 emulator.faults().set(BASE_FAULTS);
             }
             case RUNFLOW_OUTAGE -> {
-                note("fault: Runflow outage for 12 s");
-                emulator.faults().outageFor(Duration.ofSeconds(12));
-                hold(Duration.ofSeconds(12), "Runflow outage");
+                note("fault: Runflow outage for 10 s");
+                emulator.faults().outageFor(Duration.ofSeconds(10));
+                hold(Duration.ofSeconds(10), "Runflow outage");
                 emulator.faults().endOutage();
             }
             case REGISTRY_OUTAGE -> {
@@ -407,14 +413,19 @@ public final class ChaosRun implements AutoCloseable {
 
     private Result report(Checker.Snapshot s, List<String> archiveProblems) {
         int ackedLost = (int) proxy.acknowledged().stream().filter(id -> !s.completed.containsKey(id)).count();
-        int unfinished = s.ordersWithoutJob().size() + s.jobsNotCompleted().size() + s.completionsNotArchived().size();
+        int unfinished = s.ordersWithoutJob().size() + s.jobsNotCompleted().size() + s.completionsNotArchived().size()
+                + s.completionsUnknown();
         out.printf("chaos: faults %s; self_exits=%d callbacks_forwarded=%d sent_twice=%d refused=%d%n", injected,
                 selfExits.get(), proxy.forwarded(), proxy.duplicatesSent(), proxy.refused());
-        out.printf("chaos: dlq=%d jobs=%d jobs_dlq=%d completed=%d completed_dlq=%d orders_without_job=%d "
-                        + "jobs_not_completed=%d completions_not_archived=%d archive_problems=%d wall=%ds%n",
-                s.dlq, s.jobsPerOrder.values().stream().mapToInt(Integer::intValue).sum(), s.jobsDlqOrders.size(),
-                s.completed.size(), s.completedDlq.size(), s.ordersWithoutJob().size(), s.jobsNotCompleted().size(),
-                s.completionsNotArchived().size(), archiveProblems.size(),
+        var counters = emulator.counters().snapshot();
+        out.printf("chaos: accepted=%d retake=%d dlq=%d jobs=%d jobs_dlq=%d runflow_submissions=%d completed=%d "
+                        + "completed_reissued=%d completed_unknown=%d completed_dlq=%d orders_without_job=%d "
+                        + "jobs_not_completed=%d completions_not_archived=%d archive_problems=%d callbacks_abandoned=%d "
+                        + "wall=%ds%n",
+                s.accepted, s.retake, s.dlq, s.jobsPerOrder.values().stream().mapToInt(Integer::intValue).sum(),
+                s.jobsDlqOrders.size(), counters.headshotSubmissions(), s.completed.size(), s.completionsReissued(),
+                s.completionsUnknown(), s.completedDlq.size(), s.ordersWithoutJob().size(), s.jobsNotCompleted().size(),
+                s.completionsNotArchived().size(), archiveProblems.size(), counters.callbacksAbandoned(),
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos));
         archiveProblems.stream().limit(20).forEach(p -> out.println("chaos: archive problem: " + p));
         s.inputs.stream().distinct().filter(id -> !s.routed.containsKey(id)).limit(20)

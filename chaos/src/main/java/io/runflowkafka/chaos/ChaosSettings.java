@@ -23,8 +23,8 @@ record ChaosSettings(long seed, Duration duration, int uploads, int orders, Dura
 
     /** The short run CI does: fixed seed, about 2–3 minutes of faults and drain, one fault of each kind at least. */
     static ChaosSettings shortRun(Path dir) {
-        return new ChaosSettings(13L, Duration.ofSeconds(75), 300, 30, Duration.ofSeconds(50), Duration.ofSeconds(150),
-                4, 0.25, Duration.ofSeconds(15), dir);
+        return new ChaosSettings(13L, Duration.ofSeconds(75), 300, 30, Duration.ofSeconds(80), Duration.ofSeconds(150),
+                4, 0.25, Duration.ofSeconds(12), dir);
     }
 
     /** The long run's defaults ({@code bench/chaos.sh} without options). */

@@ -78,6 +78,9 @@ final class Checker {
                 s.outputOrder.computeIfAbsent(topic + "|" + key(r), k -> new ArrayList<>()).add(id);
                 if (topic.equals(topics.accepted())) {
                     s.ordersWithAccepted.add(key(r));
+                    s.accepted++;
+                } else {
+                    s.retake++;
                 }
             }
         }
@@ -95,6 +98,7 @@ final class Checker {
             GenericRecord job = decode(r.value());
             s.jobsPerOrder.merge(job.get("order_id").toString(), 1, Integer::sum);
             s.jobHeadshotsIds.add(job.get("headshots_id").toString());
+            s.jobRefs.add(job.get("job_ref").toString());
         }
         for (ConsumerRecord<byte[], byte[]> r : readAll(topics.jobsDlq())) {
             s.jobsDlqOrders.add(key(r));
@@ -103,6 +107,7 @@ final class Checker {
             GenericRecord completed = decode(r.value());
             String id = completed.get("headshots_id").toString();
             s.completed.put(id, ((List<?>) completed.get("image_urls")).size());
+            s.completedJobRef.put(id, completed.get("job_ref").toString());
         }
         for (ConsumerRecord<byte[], byte[]> r : readAll(topics.completedDlq())) {
             s.completedDlq.add(key(r));
@@ -261,10 +266,14 @@ final class Checker {
         final Map<String, Integer> routed = new HashMap<>();
         final Map<String, List<String>> outputOrder = new LinkedHashMap<>();
         final Set<String> ordersWithAccepted = new java.util.HashSet<>();
+        int accepted;
+        int retake;
         int dlq;
         final Map<String, Integer> jobsPerOrder = new HashMap<>();
         final Set<String> jobHeadshotsIds = new java.util.HashSet<>();
         final Set<String> jobsDlqOrders = new java.util.HashSet<>();
+        final Set<String> jobRefs = new java.util.HashSet<>();
+        final Map<String, String> completedJobRef = new HashMap<>();
         final Map<String, Integer> completed = new HashMap<>();
         final Set<String> completedDlq = new java.util.HashSet<>();
         final Map<String, Integer> archived = new HashMap<>();
@@ -329,6 +338,21 @@ final class Checker {
         /** Jobs whose completion has not (yet) reached headshots.completed. */
         Set<String> jobsNotCompleted() {
             return jobHeadshotsIds.stream().filter(id -> !completed.containsKey(id)).collect(Collectors.toSet());
+        }
+
+        /**
+         * Completions of a Runflow job other than the one the order's HeadshotJob names, for a job_ref that has a
+         * HeadshotJob: a submission re-sent at Runflow after a crash (allowed, and counted by the processor's
+         * {@code headshots_submissions_reissued_total}).
+         */
+        int completionsReissued() {
+            return (int) completed.keySet().stream().filter(id -> !jobHeadshotsIds.contains(id)
+                    && jobRefs.contains(completedJobRef.get(id))).count();
+        }
+
+        /** Completions whose job_ref no HeadshotJob carries. */
+        int completionsUnknown() {
+            return (int) completed.keySet().stream().filter(id -> !jobRefs.contains(completedJobRef.get(id))).count();
         }
 
         /** Completions neither archived nor dead-lettered (yet). */

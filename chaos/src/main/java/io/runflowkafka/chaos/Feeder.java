@@ -21,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The user's platform: N uploads for M orders on {@code photos.uploaded}, keyed by order id, paced over a
- * period so that the faults hit traffic in flight. Most are good portraits, some are to retake (dark,
+ * The user's platform: N uploads for M orders on {@code photos.uploaded}, keyed by order id: a twentieth at
+ * once (to see the services up), the rest, after {@link #go()}, paced over a period so that the faults hit
+ * traffic in flight. Most are good portraits, some are to retake (dark,
  * blurry), some are undecodable bytes or carry an unusable URI (both end on the DLQ). Idempotent producer,
  * {@code acks=all}.
  */
@@ -40,6 +41,7 @@ final class Feeder {
     private final Duration period;
     private final AtomicInteger sent = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
+    private final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean stop;
 
     /** One planned upload: what kind, for which order. */
@@ -79,6 +81,12 @@ final class Feeder {
 
     void stop() {
         stop = true;
+        go.countDown();
+    }
+
+    /** Lets the paced part of the feed begin (the warm-up part is sent at once). */
+    void go() {
+        go.countDown();
     }
 
     /** Sends every upload, evenly over the period; returns when all are acknowledged (or failed for good). */
@@ -89,12 +97,20 @@ final class Feeder {
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000, ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000);
         Serializer<UploadEvent> avro = AvroSerdes.specific(UploadEvent.class,
                 Map.of("schema.registry.url", registryUrl), false).serializer();
-        long started = System.nanoTime();
+        int warmup = Math.max(1, uploads.size() / 20);
         long spacingNanos = uploads.isEmpty() ? 0 : period.toNanos() / uploads.size();
+        long started = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int n = 0; n < uploads.size() && !stop; n++) {
                 Upload upload = uploads.get(n);
+                if (n == warmup) {
+                    producer.flush();
+                    if (!go.await(10, TimeUnit.MINUTES)) {
+                        LOG.warn("no go within 10 min: feeding the rest anyway");
+                    }
+                    started = System.nanoTime() - n * spacingNanos;
+                }
                 long due = started + n * spacingNanos;
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
