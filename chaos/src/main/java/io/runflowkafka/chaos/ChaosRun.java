@@ -427,6 +427,8 @@ public final class ChaosRun implements AutoCloseable {
                 s.completionsUnknown(), s.completedDlq.size(), s.ordersWithoutJob().size(), s.jobsNotCompleted().size(),
                 s.completionsNotArchived().size(), archiveProblems.size(), counters.callbacksAbandoned(),
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos));
+        s.reissuedByJobRef().entrySet().stream().limit(20).forEach(e -> out.println("chaos: job_ref " + e.getKey()
+                + " has extra Runflow job(s) " + e.getValue() + " beside its HeadshotJob's (a re-sent submission)"));
         archiveProblems.stream().limit(20).forEach(p -> out.println("chaos: archive problem: " + p));
         s.inputs.stream().distinct().filter(id -> !s.routed.containsKey(id)).limit(20)
                 .forEach(id -> out.println("chaos: lost upload " + id + " (order " + s.orderOf.get(id) + ")"));

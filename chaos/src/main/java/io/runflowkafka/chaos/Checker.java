@@ -306,7 +306,11 @@ final class Checker {
                     position.putIfAbsent(input.get(i), i);
                 }
                 int last = -1;
+                Set<String> seen = new java.util.HashSet<>();
                 for (String id : entry.getValue()) {
+                    if (!seen.add(id)) {
+                        continue; // a second copy is counted as duplicated, not also as out of order
+                    }
                     int at = position.getOrDefault(id, -1);
                     if (at < last) {
                         bad++;
@@ -348,6 +352,13 @@ final class Checker {
         int completionsReissued() {
             return (int) completed.keySet().stream().filter(id -> !jobHeadshotsIds.contains(id)
                     && jobRefs.contains(completedJobRef.get(id))).count();
+        }
+
+        /** job_ref → headshots ids of the re-sent Runflow jobs (see {@link #completionsReissued()}). */
+        Map<String, List<String>> reissuedByJobRef() {
+            return completed.keySet().stream().filter(id -> !jobHeadshotsIds.contains(id)
+                            && jobRefs.contains(completedJobRef.get(id)))
+                    .collect(Collectors.groupingBy(completedJobRef::get, java.util.TreeMap::new, Collectors.toList()));
         }
 
         /** Completions whose job_ref no HeadshotJob carries. */
