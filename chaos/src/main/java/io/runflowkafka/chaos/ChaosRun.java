@@ -77,6 +77,7 @@ public final class ChaosRun implements AutoCloseable {
     private int registryGeneration;
     private RunflowEmulator emulator;
     private CallbackProxy proxy;
+    private Feeder feeder;
     private ChildJvm extraProcessor;
     private volatile boolean closed;
     private long startedNanos;
@@ -229,7 +230,7 @@ public final class ChaosRun implements AutoCloseable {
         closing.add(background::shutdownNow);
         background.scheduleWithFixedDelay(this::supervise, 2, 2, TimeUnit.SECONDS);
 
-        Feeder feeder = new Feeder(cluster.bootstrapServers(), registryUrl(), topics.uploaded(), settings.uploads(),
+        feeder = new Feeder(cluster.bootstrapServers(), registryUrl(), topics.uploaded(), settings.uploads(),
                 settings.orders(), settings.seed(), settings.feedPeriod());
         Thread feeding = new Thread(() -> feeder.feed(emulator.sampleUrl("portrait.jpg"), emulator.sampleUrl("dark.jpg"),
                 emulator.sampleUrl("blurry.jpg")), "chaos-feeder");
@@ -413,19 +414,35 @@ public final class ChaosRun implements AutoCloseable {
 
     private Result report(Checker.Snapshot s, List<String> archiveProblems) {
         int ackedLost = (int) proxy.acknowledged().stream().filter(id -> !s.completed.containsKey(id)).count();
+        // Misrouted: an upload meant to be scored that was dead-lettered, or a dead-letter kind that was scored.
+        List<String> misrouted = new ArrayList<>();
+        for (Feeder.Upload u : feeder.uploads()) {
+            boolean meantForDlq = u.kind() == Feeder.Kind.UNDECODABLE || u.kind() == Feeder.Kind.UNUSABLE_URI;
+            if (!meantForDlq && s.dlqStage.containsKey(u.uploadId())) {
+                misrouted.add(u.uploadId() + " (" + u.kind() + ", order " + u.orderId() + ") dead-lettered at stage "
+                        + s.dlqStage.get(u.uploadId()));
+            } else if (meantForDlq && s.scoredIds.contains(u.uploadId())) {
+                misrouted.add(u.uploadId() + " (" + u.kind() + ") scored instead of dead-lettered");
+            }
+        }
         int unfinished = s.ordersWithoutJob().size() + s.jobsNotCompleted().size() + s.completionsNotArchived().size()
-                + s.completionsUnknown();
+                + s.completionsUnknown() + s.foreignDeadLetters.size() + misrouted.size();
+        misrouted.stream().limit(20).forEach(m -> out.println("chaos: misrouted upload " + m));
+        s.foreignDeadLetters.stream().limit(20).forEach(f -> out.println("chaos: not an upload on the uploads' DLQ: " + f));
+        s.ordersWithoutJob().stream().sorted().limit(20).forEach(o -> out.println("chaos: order " + o
+                + " has accepted photos but no HeadshotJob"));
         out.printf("chaos: faults %s; self_exits=%d callbacks_forwarded=%d sent_twice=%d refused=%d%n", injected,
                 selfExits.get(), proxy.forwarded(), proxy.duplicatesSent(), proxy.refused());
         var counters = emulator.counters().snapshot();
         out.printf("chaos: accepted=%d retake=%d dlq=%d jobs=%d jobs_dlq=%d runflow_submissions=%d completed=%d "
                         + "completed_reissued=%d completed_unknown=%d completed_dlq=%d orders_without_job=%d "
                         + "jobs_not_completed=%d completions_not_archived=%d archive_problems=%d callbacks_abandoned=%d "
-                        + "wall=%ds%n",
+                        + "misrouted=%d foreign_dead_letters=%d wall=%ds%n",
                 s.accepted, s.retake, s.dlq, s.jobsPerOrder.values().stream().mapToInt(Integer::intValue).sum(),
                 s.jobsDlqOrders.size(), counters.headshotSubmissions(), s.completed.size(), s.completionsReissued(),
                 s.completionsUnknown(), s.completedDlq.size(), s.ordersWithoutJob().size(), s.jobsNotCompleted().size(),
                 s.completionsNotArchived().size(), archiveProblems.size(), counters.callbacksAbandoned(),
+                misrouted.size(), s.foreignDeadLetters.size(),
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos));
         s.reissuedByJobRef().entrySet().stream().limit(20).forEach(e -> out.println("chaos: job_ref " + e.getKey()
                 + " has extra Runflow job(s) " + e.getValue() + " beside its HeadshotJob's (a re-sent submission)"));

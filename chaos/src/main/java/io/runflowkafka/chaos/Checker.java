@@ -66,6 +66,9 @@ final class Checker {
         // Input: the truth of what was uploaded, in per-order (= per-partition) order.
         for (ConsumerRecord<byte[], byte[]> r : readAll(topics.uploaded())) {
             String id = uploadId(r.value());
+            if (id == null) {
+                id = "unreadable-input@" + r.partition() + ":" + r.offset();
+            }
             s.inputs.add(id);
             s.inputOrder.computeIfAbsent(key(r), k -> new ArrayList<>()).add(id);
             s.orderOf.put(id, key(r));
@@ -75,6 +78,7 @@ final class Checker {
                 GenericRecord scored = decode(r.value());
                 String id = scored.get("upload_id").toString();
                 s.routed.merge(id, 1, Integer::sum);
+                s.scoredIds.add(id);
                 s.outputOrder.computeIfAbsent(topic + "|" + key(r), k -> new ArrayList<>()).add(id);
                 if (topic.equals(topics.accepted())) {
                     s.ordersWithAccepted.add(key(r));
@@ -86,7 +90,13 @@ final class Checker {
         }
         for (ConsumerRecord<byte[], byte[]> r : readAll(topics.uploadedDlq())) {
             String id = uploadId(r.value());
+            if (id == null) {
+                // Not an upload at all: something other than the quality gate wrote to the uploads' DLQ.
+                s.foreignDeadLetters.add(describe(r));
+                continue;
+            }
             s.routed.merge(id, 1, Integer::sum);
+            s.dlqStage.put(id, String.valueOf(header(r, "runflow.errors.stage")));
             s.dlq++;
             // Undecodable records are dead-lettered by the deserializer, before the ordered stage: only the
             // scoring stage's dead letters take part in the order check.
@@ -193,15 +203,34 @@ final class Checker {
         return records;
     }
 
+    /** The upload id of an UploadEvent or of the feeder's undecodable bytes; null for anything else. */
     private String uploadId(byte[] value) {
-        if (value != null && value.length > 0 && value[0] == 0) {
-            return decode(value).get("upload_id").toString();
+        if (value != null && value.length > 5 && value[0] == 0) {
+            try {
+                GenericRecord record = decode(value);
+                Object id = record.getSchema().getField("upload_id") == null ? null : record.get("upload_id");
+                return record.getSchema().getName().equals("UploadEvent") && id != null ? id.toString() : null;
+            } catch (RuntimeException e) {
+                return null;
+            }
         }
         String text = value == null ? "" : new String(value, StandardCharsets.UTF_8);
         if (text.startsWith(Feeder.UNDECODABLE_PREFIX)) {
             return text.substring(Feeder.UNDECODABLE_PREFIX.length());
         }
-        return "unknown:" + text;
+        return null;
+    }
+
+    private static String describe(ConsumerRecord<byte[], byte[]> r) {
+        StringBuilder headers = new StringBuilder();
+        for (Header h : r.headers()) {
+            if (h.key().startsWith("__streams.errors.exception") || h.key().startsWith("__streams.errors.message")
+                    || h.key().startsWith("runflow.errors.stage") || h.key().equals("__streams.errors.topic")) {
+                String v = h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+                headers.append(' ').append(h.key()).append('=').append(v.length() > 200 ? v.substring(0, 200) + "…" : v);
+            }
+        }
+        return r.topic() + "-" + r.partition() + "@" + r.offset() + " key=" + key(r) + headers;
     }
 
     /** Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro binary. */
@@ -272,6 +301,9 @@ final class Checker {
         final Map<String, Integer> jobsPerOrder = new HashMap<>();
         final Set<String> jobHeadshotsIds = new java.util.HashSet<>();
         final Set<String> jobsDlqOrders = new java.util.HashSet<>();
+        final List<String> foreignDeadLetters = new ArrayList<>();
+        final Map<String, String> dlqStage = new HashMap<>();
+        final Set<String> scoredIds = new java.util.HashSet<>();
         final Set<String> jobRefs = new java.util.HashSet<>();
         final Map<String, String> completedJobRef = new HashMap<>();
         final Map<String, Integer> completed = new HashMap<>();
