@@ -415,10 +415,13 @@ public final class ProcessorApp implements AutoCloseable {
                     + "aborts it at its time-out");
         }
         var registry = new SchemaRegistryConfig(registryProperties(raw));
-        long registryCall = registry.connectTimeout().plus(registry.readTimeout()).toMillis();
+        // The client tries each registry URL in turn before it reports an outage.
+        int urls = String.valueOf(registryProperties(raw).get(SchemaRegistryConfig.SCHEMA_REGISTRY_URL)).split(",").length;
+        long registryCall = urls * registry.connectTimeout().plus(registry.readTimeout()).toMillis();
         if (registryCall * 2 > transactionTimeout) {
-            throw new ConfigException("the schema registry's time-outs (" + SchemaRegistryConfig.HTTP_CONNECT_TIMEOUT_MS
-                    + " + " + SchemaRegistryConfig.HTTP_READ_TIMEOUT_MS + " = " + registryCall + " ms) are too long "
+            throw new ConfigException("the schema registry's time-outs (" + urls + " URL(s) x ("
+                    + SchemaRegistryConfig.HTTP_CONNECT_TIMEOUT_MS + " + " + SchemaRegistryConfig.HTTP_READ_TIMEOUT_MS
+                    + ") = " + registryCall + " ms) are too long "
                     + "for kafka." + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG + " (" + transactionTimeout + " ms): "
                     + "a registry call made while a transaction is open must end well before the broker aborts it");
         }
@@ -430,8 +433,11 @@ public final class ProcessorApp implements AutoCloseable {
      */
     static Map<String, Object> registryProperties(ServiceConfig raw) {
         Map<String, Object> properties = new java.util.HashMap<>(raw.schemaRegistryProperties());
-        properties.putIfAbsent(SchemaRegistryConfig.HTTP_CONNECT_TIMEOUT_MS, REGISTRY_TIMEOUT_MS);
-        properties.putIfAbsent(SchemaRegistryConfig.HTTP_READ_TIMEOUT_MS, REGISTRY_TIMEOUT_MS);
+        // The client tries each URL in turn: the whole try stays within 2 s + 2 s whatever their number.
+        int urls = String.valueOf(properties.get(SchemaRegistryConfig.SCHEMA_REGISTRY_URL)).split(",").length;
+        int perUrl = Math.max(250, REGISTRY_TIMEOUT_MS / urls);
+        properties.putIfAbsent(SchemaRegistryConfig.HTTP_CONNECT_TIMEOUT_MS, perUrl);
+        properties.putIfAbsent(SchemaRegistryConfig.HTTP_READ_TIMEOUT_MS, perUrl);
         return properties;
     }
 

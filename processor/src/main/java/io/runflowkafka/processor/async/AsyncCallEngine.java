@@ -88,6 +88,8 @@ public final class AsyncCallEngine<P, R> {
 
     private static final Duration FIRST_OUTPUT_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_OUTPUT_BACKOFF = Duration.ofSeconds(5);
+    /** A registry probe that took longer than this holds back the other tasks' probes (a fast refusal does not). */
+    private static final long SLOW_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final KeyValueStore<String, PendingCall> store;
     private final CallLimiter limiter;
@@ -110,6 +112,8 @@ public final class AsyncCallEngine<P, R> {
     private final Set<TopicPartition> inputs = new HashSet<>();
     private boolean inputHeld;
     private final boolean callAfterCommit;
+    /** Calls of one kind (one handler class) judge each other: a lone failure is one while others of its kind succeed. */
+    private final String kind;
     private boolean commitHookSet;
     private final LongSupplier clockMs;
     private volatile boolean closed;
@@ -150,11 +154,21 @@ public final class AsyncCallEngine<P, R> {
         this.observer = observer;
         this.clockMs = clockMs;
         this.callAfterCommit = callAfterCommit;
+        this.kind = handler.getClass().getName();
         limiter.engineOpened();
     }
 
     /** Issues every call left in the store by an earlier owner of the task, in id order. */
     public int restore() {
+        try {
+            return restoreAll();
+        } catch (RuntimeException e) {
+            close(); // the task never runs: give back what it counted
+            throw e;
+        }
+    }
+
+    private int restoreAll() {
         int restored = 0;
         try (KeyValueIterator<String, PendingCall> all = store.all()) {
             while (all.hasNext()) {
@@ -183,7 +197,8 @@ public final class AsyncCallEngine<P, R> {
         if (callAfterCommit) {
             entries.get(id).awaitingCommit = true;
             if (!commitHookSet) {
-                commitHookSet = CommitHooks.afterNextCommit(this::committed);
+                commitHookSet = CommitHooks.afterNextCommit(new TopicPartition(call.getTopic(), call.getPartition()),
+                        this::committed);
                 if (!commitHookSet) {
                     entries.get(id).awaitingCommit = false; // commits cannot be observed here: call at once
                 }
@@ -203,6 +218,9 @@ public final class AsyncCallEngine<P, R> {
     }
 
     private void deliverAnswers() {
+        if (System.nanoTime() - limiter.noOutputProbeBeforeNanos() < 0) {
+            return; // another task found the registry down a moment ago: no probe from here either
+        }
         if (!held.isEmpty()) {
             if (clockMs.getAsLong() < Math.max(outputRetryAtMs, limiter.outputsDeferredUntilMs())) {
                 return;
@@ -227,10 +245,17 @@ public final class AsyncCallEngine<P, R> {
 
     /** Hands one answer to the handler; false when its output could not be written (nothing was forwarded). */
     private boolean deliver(Answer<P, R> answer) {
+        long startNanos = System.nanoTime();
         try {
             handle(answer);
             return true;
         } catch (OutputUnavailableException e) {
+            // A registry that answers slowly or not at all: the probe took real time inside an open transaction,
+            // so no task of the instance probes again for twice that long (the task clock is read once per task).
+            long took = System.nanoTime() - startNanos;
+            if (took > SLOW_PROBE_NANOS) {
+                limiter.noOutputProbeBefore(System.nanoTime() + 2 * took);
+            }
             holdOutputs(e, outputBackoff);
             outputBackoff = min(outputBackoff.multipliedBy(2), MAX_OUTPUT_BACKOFF);
             return false;
@@ -298,9 +323,11 @@ public final class AsyncCallEngine<P, R> {
     }
 
     private void enqueue(String id, PendingCall call, P payload, String key) {
-        if (entries.put(id, new Entry<>(id, call, payload, key)) == null) {
-            limiter.pendingAdded();
+        if (entries.containsKey(id)) {
+            return; // already held (an input processed again after a task was revived): one call per id
         }
+        entries.put(id, new Entry<>(id, call, payload, key));
+        limiter.pendingAdded();
         if (!ordered) {
             ready.add(id);
             return;
@@ -380,13 +407,13 @@ public final class AsyncCallEngine<P, R> {
             return;
         }
         if (cause == null) {
-            limiter.succeeded();
+            limiter.succeeded(kind);
             finish(new Answer<>(entry, result, null, false));
         } else if (cause instanceof UnauthorizedException || cause instanceof ForbiddenException) {
             limiter.halt("Runflow refused the API key (" + cause.getMessage() + "): no more calls are made; "
                     + "set runflow.api-key to a valid key with the needed scope and restart the processor");
             finish(new Answer<>(entry, null, cause, true));
-        } else if (retryPolicy.isRetryable(cause) && limiter.shouldGiveUp(entry.firstStartNanos, System.nanoTime())) {
+        } else if (retryPolicy.isRetryable(cause) && limiter.shouldGiveUp(kind, entry, System.nanoTime())) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - entry.firstStartNanos);
             finish(new Answer<>(entry, null, new GaveUpException("gave up after " + attempt + " attempts in "
                     + elapsed.toSeconds() + " s while other calls succeeded; last failure: " + cause.getMessage(),
@@ -475,7 +502,7 @@ public final class AsyncCallEngine<P, R> {
         return cause;
     }
 
-    private static final class Entry<P> {
+    static final class Entry<P> {
         final String id;
         final PendingCall call;
         final P payload;
@@ -484,6 +511,8 @@ public final class AsyncCallEngine<P, R> {
         volatile long firstStartNanos;
         /** Stored in a transaction that has not committed yet (stream thread only). */
         boolean awaitingCommit;
+        /** Since when this call has failed while other calls of its kind succeeded (0: not failing alone). */
+        volatile long failingAloneSinceNanos;
 
         Entry(String id, PendingCall call, P payload, String key) {
             this.id = id;

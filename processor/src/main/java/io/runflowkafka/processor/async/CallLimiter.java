@@ -30,8 +30,10 @@ public final class CallLimiter implements AutoCloseable {
 
     private final int maxInFlight;
     private final Duration giveUpAfter;
-    private final java.util.concurrent.atomic.AtomicLong lastSuccessNanos =
-            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - Duration.ofDays(1).toNanos());
+    /** When a call of each kind last got a final answer. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> lastSuccessNanos =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long noOutputProbeBeforeNanos = System.nanoTime();
     private final Semaphore permits;
     private final RateLimiter rateLimiter;
     private final ScheduledExecutorService scheduler;
@@ -111,18 +113,36 @@ public final class CallLimiter implements AutoCloseable {
         return nanos <= 0 ? Duration.ZERO : Duration.ofNanos(nanos);
     }
 
-    /** A call got a final answer from Runflow. */
-    void succeeded() {
-        lastSuccessNanos.set(System.nanoTime());
+    /** A call of this kind got a final answer. */
+    void succeeded(String kind) {
+        lastSuccessNanos.put(kind, System.nanoTime());
     }
 
     /**
-     * Whether a call that started at {@code firstStartNanos} and still fails should be given up: it has failed for
-     * longer than the deadline, and another call succeeded in the second half of that time (so Runflow is up).
+     * Whether a call that just failed retryably again should be given up: it has failed for {@code giveUpAfter}
+     * while calls of its kind kept succeeding. While none succeeds for half that time (an outage, of Runflow or of
+     * what this kind of call needs), its clock starts again, so an outage never gives a call up, nor does the
+     * first failure after one.
      */
-    boolean shouldGiveUp(long firstStartNanos, long nowNanos) {
+    boolean shouldGiveUp(String kind, AsyncCallEngine.Entry<?> entry, long nowNanos) {
         long deadline = giveUpAfter.toNanos();
-        return nowNanos - firstStartNanos >= deadline && lastSuccessNanos.get() - (firstStartNanos + deadline / 2) > 0;
+        Long lastSuccess = lastSuccessNanos.get(kind);
+        if (lastSuccess == null || nowNanos - lastSuccess > deadline / 2 || entry.failingAloneSinceNanos == 0) {
+            entry.failingAloneSinceNanos = nowNanos;
+            return false;
+        }
+        return nowNanos - entry.failingAloneSinceNanos >= deadline;
+    }
+
+    /** No task probes the registry with a held output before this time ({@link System#nanoTime()}). */
+    long noOutputProbeBeforeNanos() {
+        return noOutputProbeBeforeNanos;
+    }
+
+    void noOutputProbeBefore(long nanos) {
+        if (nanos - noOutputProbeBeforeNanos > 0) {
+            noOutputProbeBeforeNanos = nanos;
+        }
     }
 
     /** Gives a slot back. */

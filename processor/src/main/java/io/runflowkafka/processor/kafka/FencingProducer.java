@@ -3,6 +3,7 @@ package io.runflowkafka.processor.kafka;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -34,7 +35,9 @@ final class FencingProducer extends KafkaProducer<byte[], byte[]> {
 
     private final Supplier<InputFlowConsumer> consumer;
     private boolean sentInTransaction;
-    private final List<Runnable> afterCommit = new ArrayList<>();
+    /** Actions to run after the commit of the current transaction, each with the input partition it is for. */
+    private final List<Map.Entry<TopicPartition, Runnable>> afterCommit = new ArrayList<>();
+    private Set<TopicPartition> offsetsInTransaction = Set.of();
 
     FencingProducer(Map<String, Object> config, Supplier<InputFlowConsumer> consumer) {
         super(config, new ByteArraySerializer(), new ByteArraySerializer());
@@ -50,6 +53,7 @@ final class FencingProducer extends KafkaProducer<byte[], byte[]> {
     @Override
     public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
             ConsumerGroupMetadata groupMetadata) throws ProducerFencedException {
+        offsetsInTransaction = Set.copyOf(offsets.keySet());
         if (offsets.isEmpty() && sentInTransaction) {
             InputFlowConsumer main = consumer.get();
             Map<TopicPartition, OffsetAndMetadata> unchanged = main == null ? Map.of() : main.unchangedCommit();
@@ -67,21 +71,38 @@ final class FencingProducer extends KafkaProducer<byte[], byte[]> {
     public void commitTransaction() throws ProducerFencedException {
         super.commitTransaction();
         sentInTransaction = false;
-        List<Runnable> actions = List.copyOf(afterCommit);
+        List<Map.Entry<TopicPartition, Runnable>> actions = List.copyOf(afterCommit);
+        Set<TopicPartition> committed = offsetsInTransaction;
         afterCommit.clear();
-        actions.forEach(Runnable::run);
+        offsetsInTransaction = Set.of();
+        for (Map.Entry<TopicPartition, Runnable> action : actions) {
+            // Kafka Streams may commit the other tasks while leaving out one it found corrupted; that task's own
+            // decisions were not committed with its input, so its actions are dropped (the task is revived).
+            if (!committed.contains(action.getKey())) {
+                continue;
+            }
+            try {
+                action.getValue().run();
+            } catch (RuntimeException e) {
+                LOG.error("an action after a commit failed; the others still run", e);
+            }
+        }
     }
 
     @Override
     public void abortTransaction() throws ProducerFencedException {
         sentInTransaction = false;
         afterCommit.clear();
+        offsetsInTransaction = Set.of();
         super.abortTransaction();
     }
 
-    /** Runs {@code action} after the next successful commit (stream thread only). */
-    boolean afterNextCommit(Runnable action) {
-        afterCommit.add(action);
+    /**
+     * Runs {@code action} after the next successful commit that carries the offset of {@code input}, the task's
+     * input partition (stream thread only).
+     */
+    boolean afterNextCommit(TopicPartition input, Runnable action) {
+        afterCommit.add(Map.entry(input, action));
         return true;
     }
 }

@@ -34,6 +34,9 @@ final class InputFlowConsumer extends KafkaConsumer<byte[], byte[]> {
     private static final Comparator<TopicPartition> ORDER =
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
+    /** Well inside a transaction time-out: the lookup runs while the transaction is open. */
+    private static final Duration FENCING_LOOKUP_TIMEOUT = Duration.ofSeconds(3);
+
     private final Runnable onClose;
     private volatile FencingProducer producer;
     private final Set<TopicPartition> pausedByStreams = new HashSet<>();
@@ -137,7 +140,7 @@ final class InputFlowConsumer extends KafkaConsumer<byte[], byte[]> {
         if (assigned.isEmpty()) {
             return Map.of();
         }
-        Map<TopicPartition, OffsetAndMetadata> committed = committed(assigned, Duration.ofSeconds(30));
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(assigned, FENCING_LOOKUP_TIMEOUT);
         for (TopicPartition partition : assigned) {
             OffsetAndMetadata offset = committed.get(partition);
             if (offset != null) {
@@ -146,7 +149,7 @@ final class InputFlowConsumer extends KafkaConsumer<byte[], byte[]> {
         }
         // Nothing committed yet on any assigned partition: its first offset is where Kafka Streams starts anyway.
         TopicPartition first = assigned.first();
-        long start = beginningOffsets(Set.of(first), Duration.ofSeconds(30)).get(first);
+        long start = beginningOffsets(Set.of(first), FENCING_LOOKUP_TIMEOUT).get(first);
         LOG.debug("fencing offset commit for {} at its beginning ({}): nothing committed yet", first, start);
         return Map.of(first, new OffsetAndMetadata(start));
     }
