@@ -425,7 +425,11 @@ public final class ChaosRun implements AutoCloseable {
                 misrouted.add(u.uploadId() + " (" + u.kind() + ") scored instead of dead-lettered");
             }
         }
-        int unfinished = s.ordersWithoutJob().size() + s.jobsNotCompleted().size() + s.completionsNotArchived().size()
+        // A re-send at Runflow that no processor counted fails the run too: Runflow holds (and bills) a job nobody sees.
+        Map<String, Integer> resendsUncounted = ResendLedger.uncounted(s.reissuedByJobRef(),
+                ResendLedger.counted(runLog.getParent()));
+        int unfinished = resendsUncounted.size() + s.ordersWithoutJob().size() + s.jobsNotCompleted().size()
+                + s.completionsNotArchived().size()
                 + s.completionsUnknown() + s.foreignDeadLetters.size() + misrouted.size();
         misrouted.stream().limit(20).forEach(m -> out.println("chaos: misrouted upload " + m));
         s.foreignDeadLetters.stream().limit(20).forEach(f -> out.println("chaos: not an upload on the uploads' DLQ: " + f));
@@ -446,6 +450,12 @@ public final class ChaosRun implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos));
         s.reissuedByJobRef().entrySet().stream().limit(20).forEach(e -> out.println("chaos: job_ref " + e.getKey()
                 + " has extra Runflow job(s) " + e.getValue() + " beside its HeadshotJob's (a re-sent submission)"));
+        int resends = s.reissuedByJobRef().values().stream().mapToInt(List::size).sum();
+        out.printf("chaos: runflow_resends=%d resends_uncounted=%d (each must be counted by "
+                + "headshots_submissions_reissued_total, i.e. logged as \"sending again\")%n", resends,
+                resendsUncounted.values().stream().mapToInt(Integer::intValue).sum());
+        resendsUncounted.entrySet().stream().limit(20).forEach(e -> out.println("chaos: job_ref " + e.getKey() + " was "
+                + "sent to Runflow " + e.getValue() + " more time(s) than the processors counted"));
         archiveProblems.stream().limit(20).forEach(p -> out.println("chaos: archive problem: " + p));
         s.inputs.stream().distinct().filter(id -> !s.routed.containsKey(id)).limit(20)
                 .forEach(id -> out.println("chaos: lost upload " + id + " (order " + s.orderOf.get(id) + ")"));
