@@ -412,7 +412,7 @@ public final class ChaosRun implements AutoCloseable {
         cluster.nodes().forEach(ChildJvm::start);
     }
 
-    private Result report(Checker.Snapshot s, List<String> archiveProblems) {
+    private Result report(Checker.Snapshot s, List<String> archiveProblems) throws IOException {
         int ackedLost = (int) proxy.acknowledged().stream().filter(id -> !s.completed.containsKey(id)).count();
         // Misrouted: an upload meant to be scored that was dead-lettered, or a dead-letter kind that was scored.
         List<String> misrouted = new ArrayList<>();
