@@ -1,12 +1,9 @@
 package io.runflowkafka.processor.bench;
 
-import io.runflowkafka.emulator.FaultSettings;
-import io.runflowkafka.emulator.LatencySpec;
 import io.runflowkafka.emulator.RunflowEmulator;
 import io.runflowkafka.registry.LocalSchemaRegistryServer;
 import io.runflowkafka.schema.UploadEvent;
 import io.runflowkafka.serde.AvroSerdes;
-import io.runflowkafka.testkit.InProcessKafkaBroker;
 import io.runflowkafka.testkit.KafkaClients;
 import io.runflowkafka.testkit.KafkaTopics;
 import java.io.BufferedReader;
@@ -22,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,38 +52,55 @@ public final class ScoreThroughputBench {
         List<Integer> sizes = ints(options.getOrDefault("uploads", "5000,20000"));
         Duration limit = Duration.ofSeconds(Long.parseLong(options.getOrDefault("run-limit-s", "240")));
 
-        Path dir = Path.of("target", "bench", "score-throughput-" + System.currentTimeMillis());
-        try (InProcessKafkaBroker broker = InProcessKafkaBroker.start(dir.resolve("kafka"));
-             LocalSchemaRegistryServer registry = LocalSchemaRegistryServer.start("score-bench", 0);
-             RunflowEmulator emulator = RunflowEmulator.builder().httpsPort(0).maxServerThreads(64)
-                     .faults(FaultSettings.NONE.withLatency(LatencySpec.fixed(Duration.ofMillis(latencyMs))))
-                     .build().start()) {
-            Bench bench = new Bench(broker.bootstrapServers(), registry.url(), emulator, dir, partitions, keys,
-                    heap, limit);
-            System.out.printf(Locale.ROOT, "score-throughput: latency_ms=%d partitions=%d keys=%d heap=%s eos=on%n",
-                    latencyMs, partitions, keys, heap);
+        Path dir = Path.of("target", "bench", "score-throughput-" + System.currentTimeMillis()).toAbsolutePath();
+        Files.createDirectories(dir);
+        try (ChildJvm broker = ChildJvm.start(dir.resolve("broker.log"), "1g", BenchService.class, Map.of(),
+                     "broker", dir.resolve("kafka").toString());
+             ChildJvm emulator = ChildJvm.start(dir.resolve("emulator.log"), "1g", BenchService.class, Map.of(),
+                     "emulator", Integer.toString(latencyMs));
+             LocalSchemaRegistryServer registry = LocalSchemaRegistryServer.start("score-bench", 0)) {
+            Map<String, String> brokerReady = broker.awaitReady(Duration.ofSeconds(60));
+            Map<String, String> emulatorReady = emulator.awaitReady(Duration.ofSeconds(60));
+            Bench bench = new Bench(brokerReady.get("bootstrap"), registry.url(), emulatorReady, broker, emulator, dir,
+                    partitions, keys, heap, limit);
+            System.out.printf(Locale.ROOT, "score-throughput: latency_ms=%d partitions=%d keys=%d heap=%s eos=on cores=%d%n",
+                    latencyMs, partitions, keys, heap, Runtime.getRuntime().availableProcessors());
             Result sync = bench.run("sync", 1, syncUploads);
             List<String> summary = new ArrayList<>();
             for (int i = 0; i < caps.size(); i++) {
                 int cap = caps.get(i);
-                Result async = bench.run("async", cap, sizes.get(Math.min(i, sizes.size() - 1)));
+                int uploads = sizes.get(Math.min(i, sizes.size() - 1));
+                Http http = bench.http(cap, uploads);
+                Result async = bench.run("async", cap, uploads);
                 double bound = cap * 1000.0 / latencyMs;
                 summary.add(String.format(Locale.ROOT,
-                        "max_in_flight=%d sync_per_s=%.1f async_per_s=%.1f ratio=%.1f bound_per_s=%.0f efficiency=%.2f p99_ms=%.1f",
+                        "max_in_flight=%d sync_per_s=%.1f async_per_s=%.1f ratio=%.1f bound_per_s=%.0f efficiency=%.2f"
+                                + " http_bound_per_s=%.1f efficiency_vs_http=%.2f p99_ms=%.1f http_p99_ms=%.1f"
+                                + " cpu_ms_per_upload processor=%.3f emulator=%.3f broker=%.3f http_client=%.3f http_emulator=%.3f",
                         cap, sync.perSecond, async.perSecond, async.perSecond / sync.perSecond, bound,
-                        async.perSecond / Math.min(bound, keys * 1000.0 / latencyMs), async.p99Ms));
+                        async.perSecond / Math.min(bound, keys * 1000.0 / latencyMs), http.perSecond,
+                        async.perSecond / http.perSecond, async.p99Ms, http.p99Ms, async.processorCpuMs,
+                        async.emulatorCpuMs, async.brokerCpuMs, http.clientCpuMs, http.emulatorCpuMs));
             }
             summary.forEach(System.out::println);
         }
     }
 
-    private record Result(double perSecond, double p99Ms) {
+    /** One run through Kafka; CPU is per routed record, over the window from the first routed record to the last. */
+    private record Result(double perSecond, double p99Ms, double processorCpuMs, double emulatorCpuMs,
+            double brokerCpuMs) {
+    }
+
+    /** The plain HTTP pass: the same client and scorer, the same concurrency, no Kafka. */
+    private record Http(double perSecond, double p99Ms, double clientCpuMs, double emulatorCpuMs) {
     }
 
     private static final class Bench {
         private final String bootstrap;
         private final String registryUrl;
-        private final RunflowEmulator emulator;
+        private final Map<String, String> emulator;
+        private final ChildJvm brokerJvm;
+        private final ChildJvm emulatorJvm;
         private final Path dir;
         private final int partitions;
         private final int keys;
@@ -96,11 +109,13 @@ public final class ScoreThroughputBench {
         private final KafkaTopics topics;
         private int runs;
 
-        Bench(String bootstrap, String registryUrl, RunflowEmulator emulator, Path dir, int partitions, int keys,
-                String heap, Duration limit) {
+        Bench(String bootstrap, String registryUrl, Map<String, String> emulator, ChildJvm brokerJvm,
+                ChildJvm emulatorJvm, Path dir, int partitions, int keys, String heap, Duration limit) {
             this.bootstrap = bootstrap;
             this.registryUrl = registryUrl;
             this.emulator = emulator;
+            this.brokerJvm = brokerJvm;
+            this.emulatorJvm = emulatorJvm;
             this.dir = dir;
             this.partitions = partitions;
             this.keys = keys;
@@ -119,49 +134,67 @@ public final class ScoreThroughputBench {
                 topics.create(topic, partitions);
             }
             feed(input, uploads);
-            Map<String, String> env = new HashMap<>(System.getenv());
+            Map<String, String> env = processorEnv(id, maxInFlight);
+            env.put("PROCESSOR_TOPIC_UPLOADED", input);
+            env.put("PROCESSOR_TOPIC_ACCEPTED", accepted);
+            env.put("PROCESSOR_TOPIC_RETAKE", retake);
+            env.put("PROCESSOR_TOPIC_UPLOADED_DLQ", dlq);
+            Path log = dir.resolve("processor-" + id + ".log");
+            try (ChildJvm processor = ChildJvm.start(log, heap, BenchProcessor.class, env, mode)) {
+                Window window = countOutputs(List.of(accepted, retake, dlq), uploads, processor);
+                processor.stop(); // SIGTERM: the processor closes cleanly and prints its call latency
+                double p99 = readP99(log);
+                System.out.printf(Locale.ROOT, "run mode=%s max_in_flight=%d uploads=%d routed=%d per_s=%.1f p99_ms=%.1f"
+                        + " cpu_ms_per_upload processor=%.3f emulator=%.3f broker=%.3f%n", mode, maxInFlight, uploads,
+                        window.count, window.perSecond(), p99, window.cpuMsPerRecord(0), window.cpuMsPerRecord(1),
+                        window.cpuMsPerRecord(2));
+                return new Result(window.perSecond(), p99, window.cpuMsPerRecord(0), window.cpuMsPerRecord(1),
+                        window.cpuMsPerRecord(2));
+            }
+        }
+
+        Http http(int maxInFlight, int calls) throws Exception {
+            String id = "http-" + maxInFlight + "-" + (++runs);
+            Path log = dir.resolve("processor-" + id + ".log");
+            long emulatorBefore = emulatorJvm.cpuNanos();
+            try (ChildJvm client = ChildJvm.start(log, heap, BenchProcessor.class, processorEnv(id, maxInFlight), "http",
+                    Integer.toString(calls), emulator.get("good"), emulator.get("dark"))) {
+                if (!client.waitFor(limit)) {
+                    throw new IllegalStateException("the HTTP pass did not finish within " + limit + "; see " + log);
+                }
+            }
+            double emulatorCpuMs = (emulatorJvm.cpuNanos() - emulatorBefore) / 1e6 / calls;
+            String line = Files.readAllLines(log).stream().filter(l -> l.startsWith("BENCH http ")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("the HTTP pass printed no result; see " + log));
+            Map<String, String> fields = ChildJvm.fields(line);
+            Http http = new Http(Double.parseDouble(fields.get("per_s")), Double.parseDouble(fields.get("p99_ms")),
+                    Double.parseDouble(fields.get("cpu_ms_per_call")), emulatorCpuMs);
+            System.out.printf(Locale.ROOT, "run mode=http max_in_flight=%d calls=%d failed=%s per_s=%.1f p99_ms=%.1f"
+                    + " cpu_ms_per_call client=%.3f emulator=%.3f%n", maxInFlight, calls, fields.get("failed"),
+                    http.perSecond, http.p99Ms, http.clientCpuMs, http.emulatorCpuMs);
+            return http;
+        }
+
+        private Map<String, String> processorEnv(String id, int maxInFlight) {
+            Map<String, String> env = new HashMap<>();
             env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
             env.put("SCHEMA_REGISTRY_URL", registryUrl);
             env.put("HTTP_HOST", "127.0.0.1");
             env.put("HTTP_PORT", "0");
             env.put("TOPICS_CREATE", "false");
             env.put("PROCESSOR_APPLICATION_ID", "score-bench-" + id);
-            env.put("PROCESSOR_TOPIC_UPLOADED", input);
-            env.put("PROCESSOR_TOPIC_ACCEPTED", accepted);
-            env.put("PROCESSOR_TOPIC_RETAKE", retake);
-            env.put("PROCESSOR_TOPIC_UPLOADED_DLQ", dlq);
             env.put("PROCESSOR_ORDERS_ENABLED", "false");
-            env.put("PROCESSOR_STATE_DIR", dir.resolve("state-" + id).toAbsolutePath().toString());
+            env.put("PROCESSOR_STATE_DIR", dir.resolve("state-" + id).toString());
             env.put("PROCESSOR_MAX_IN_FLIGHT", Integer.toString(maxInFlight));
-            env.put("RUNFLOW_BASE_URL", emulator.baseUrl());
+            env.put("RUNFLOW_BASE_URL", emulator.get("base"));
             env.put("RUNFLOW_API_KEY", RunflowEmulator.DEFAULT_API_KEY);
-            Path log = dir.resolve("processor-" + id + ".log");
-            ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
-                    BenchProcessor.class.getName(), mode));
-            builder.environment().clear();
-            builder.environment().putAll(env);
-            builder.redirectErrorStream(true).redirectOutput(log.toFile());
-            Process processor = builder.start();
-            try {
-                double[] firstLast = countOutputs(List.of(accepted, retake, dlq), uploads);
-                double seconds = (firstLast[1] - firstLast[0]) / 1e9;
-                double perSecond = seconds <= 0 ? 0 : (firstLast[2] - 1) / seconds;
-                processor.destroy(); // SIGTERM: the processor closes cleanly and prints its call latency
-                processor.waitFor(60, TimeUnit.SECONDS);
-                double p99 = readP99(log);
-                System.out.printf(Locale.ROOT, "run mode=%s max_in_flight=%d uploads=%d routed=%d per_s=%.1f p99_ms=%.1f%n",
-                        mode, maxInFlight, uploads, (long) firstLast[2], perSecond, p99);
-                return new Result(perSecond, p99);
-            } finally {
-                processor.destroyForcibly();
-            }
+            return env;
         }
 
         private void feed(String topic, int uploads) {
             Map<String, Object> serde = Map.of("schema.registry.url", registryUrl);
-            String good = emulator.sampleUrl("portrait.jpg");
-            String dark = emulator.sampleUrl("dark.jpg");
+            String good = emulator.get("good");
+            String dark = emulator.get("dark");
             try (KafkaProducer<String, UploadEvent> producer = new KafkaClients(bootstrap).producer(new StringSerializer(),
                     AvroSerdes.specific(UploadEvent.class, serde, false).serializer())) {
                 for (int n = 0; n < uploads; n++) {
@@ -174,14 +207,17 @@ public final class ScoreThroughputBench {
             }
         }
 
-        /** Counts committed outputs until {@code expected}; returns first-record nanos, last-record nanos, count. */
-        private double[] countOutputs(List<String> outputs, int expected) {
+        /** Counts committed outputs until {@code expected}, reading the three JVMs' CPU at the first and last record. */
+        private Window countOutputs(List<String> outputs, int expected, ChildJvm processor) {
             Map<String, Object> config = new HashMap<>(new KafkaClients(bootstrap).consumerConfig(null));
             config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             long deadline = System.nanoTime() + limit.toNanos();
             long first = 0;
             long last = 0;
             long count = 0;
+            long firstCount = 0;
+            long[] firstCpu = new long[3];
+            long[] lastCpu = new long[3];
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                     new ByteArrayDeserializer())) {
                 List<TopicPartition> assigned = new ArrayList<>();
@@ -196,15 +232,23 @@ public final class ScoreThroughputBench {
                     int polled = consumer.poll(Duration.ofMillis(100)).count();
                     if (polled > 0) {
                         long now = System.nanoTime();
+                        long[] cpu = {processor.cpuNanos(), emulatorJvm.cpuNanos(), brokerJvm.cpuNanos()};
                         if (count == 0) {
                             first = now;
+                            firstCpu = cpu;
+                            firstCount = polled;
                         }
                         count += polled;
                         last = now;
+                        lastCpu = cpu;
                     }
                 }
             }
-            return new double[] {first, last, count};
+            long[] cpu = new long[3];
+            for (int i = 0; i < 3; i++) {
+                cpu[i] = lastCpu[i] - firstCpu[i];
+            }
+            return new Window(first, last, count, count - firstCount, cpu);
         }
 
         private static double readP99(Path log) throws IOException {
@@ -215,6 +259,18 @@ public final class ScoreThroughputBench {
                         Double.parseDouble(line.replaceAll(".*p99_ms=([0-9.]+).*", "$1"))));
             }
             return p99.get();
+        }
+    }
+
+    /** The routed records between the first poll that returned some and the last; CPU nanos of each JVM over it. */
+    private record Window(long firstNanos, long lastNanos, long count, long countAfterFirst, long[] cpuNanos) {
+        double perSecond() {
+            double seconds = (lastNanos - firstNanos) / 1e9;
+            return seconds <= 0 ? 0 : countAfterFirst / seconds;
+        }
+
+        double cpuMsPerRecord(int jvm) {
+            return countAfterFirst == 0 ? Double.NaN : cpuNanos[jvm] / 1e6 / countAfterFirst;
         }
     }
 
