@@ -51,6 +51,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -143,7 +144,9 @@ public final class ProcessorApp implements AutoCloseable {
                 AvroSerdes.specific(UploadEvent.class, registryConfig, false), scoredSerde);
         LOG.info("topology:\n{}", topology.describe());
         Properties streamsProperties = streamsProperties(config, topics);
-        this.streams = new KafkaStreams(topology, streamsProperties, new ProcessorClientSupplier());
+        Optional<Duration> drainInterval = Optional.of(config.gateSettings().drainInterval());
+        this.streams = new KafkaStreams(topology, streamsProperties, new ProcessorClientSupplier(
+                () -> limiter.pendingCalls() > 0 ? drainInterval : Optional.empty()));
         int perTaskBound = GateSettings.maxPendingPerTask(config.maxInFlight()) + inputBuffer(streamsProperties);
         Gauge.builder("processor.pending.calls", limiter, CallLimiter::pendingCalls)
                 .description("Runflow calls accepted by this instance and not answered yet").register(registry);

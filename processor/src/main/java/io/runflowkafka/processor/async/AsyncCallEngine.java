@@ -158,6 +158,15 @@ public final class AsyncCallEngine<P, R> {
         limiter.engineOpened();
     }
 
+    /**
+     * The id of the call made from the input record at {@code offset}: zero-padded to 19 digits, so that the store's
+     * iteration order is the input order, which {@link #restore()} keeps. (Not {@code String.format}: it runs per record.)
+     */
+    public static String callId(long offset) {
+        String digits = Long.toString(offset);
+        return "0".repeat(Math.max(0, 19 - digits.length())) + digits;
+    }
+
     /** Issues every call left in the store by an earlier owner of the task, in id order. */
     public int restore() {
         try {

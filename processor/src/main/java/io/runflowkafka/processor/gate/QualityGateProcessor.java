@@ -74,10 +74,9 @@ final class QualityGateProcessor implements Processor<String, Upload, String, by
                 .setTopic(source.topic())
                 .setPartition(source.partition())
                 .setOffset(source.offset())
-                .setAcceptedAt(System.currentTimeMillis())
+                .setAcceptedAt(context.currentSystemTimeMs())
                 .build();
-        // Zero-padded offsets: the store's iteration order is the input order, which restore() keeps.
-        engine.submit(String.format("%019d", source.offset()), call, record.value().event());
+        engine.submit(AsyncCallEngine.callId(source.offset()), call, record.value().event());
         engine.drain();
     }
 
@@ -106,7 +105,7 @@ final class QualityGateProcessor implements Processor<String, Upload, String, by
                 .setTips(score.tips())
                 .setThreshold(settings.threshold())
                 .setUploadedAt(upload.getUploadedAt())
-                .setScoredAt(Instant.ofEpochMilli(System.currentTimeMillis()))
+                .setScoredAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
                 .setAttempts(attempts)
                 .setAttributes(upload.getAttributes())
                 .build();

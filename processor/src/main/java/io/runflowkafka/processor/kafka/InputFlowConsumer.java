@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.Comparator;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -24,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * waits in Kafka (its lag visible) instead of in the processor's memory. Kafka Streams pauses and resumes
  * partitions itself to bound its own buffers; a partition is fetched only when neither holds it.
  *
+ * <p>While the processor waits for answers, a poll waits at most the drain interval: answers are forwarded, and the
+ * calls behind them started, on the stream thread, which would otherwise sit in a poll of paused partitions for
+ * {@code poll.ms}.
+ *
  * <p>All of it runs on the stream thread that owns the consumer, as Kafka's consumer requires: the processor
  * finds the consumer through {@link #current()}, bound to the thread by {@link #poll(Duration)}.
  */
@@ -38,12 +43,17 @@ final class InputFlowConsumer extends KafkaConsumer<byte[], byte[]> {
     private static final Duration FENCING_LOOKUP_TIMEOUT = Duration.ofSeconds(3);
 
     private final Runnable onClose;
+    private final Supplier<Optional<Duration>> longestPoll;
     private volatile FencingProducer producer;
     private final Set<TopicPartition> pausedByStreams = new HashSet<>();
     private final Set<TopicPartition> heldByProcessor = new HashSet<>();
 
-    InputFlowConsumer(Map<String, Object> config, Runnable onClose) {
+    /**
+     * @param longestPoll how long a poll may wait now (empty: as long as Kafka Streams asks)
+     */
+    InputFlowConsumer(Map<String, Object> config, Supplier<Optional<Duration>> longestPoll, Runnable onClose) {
         super(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.longestPoll = longestPoll;
         this.onClose = onClose;
     }
 
@@ -64,7 +74,8 @@ final class InputFlowConsumer extends KafkaConsumer<byte[], byte[]> {
     @Override
     public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
         CURRENT.set(this);
-        return super.poll(timeout);
+        Duration wait = longestPoll.get().filter(longest -> longest.compareTo(timeout) < 0).orElse(timeout);
+        return super.poll(wait);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package io.runflowkafka.processor.kafka;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.Producer;
@@ -12,7 +15,8 @@ import org.apache.kafka.streams.processor.internals.DefaultKafkaClientSupplier;
  * Kafka Streams' own clients, with two additions the processor's guarantees need (Kafka Streams has neither):
  * each stream thread's main consumer can hold its task's input partitions paused ({@link InputFlowConsumer}),
  * and each thread's transactional producer never commits a transaction without an offset commit, so that the
- * group coordinator fences a zombie ({@link FencingProducer}).
+ * group coordinator fences a zombie ({@link FencingProducer}). While answers are awaited, a main consumer's poll waits
+ * at most the drain interval.
  */
 public final class ProcessorClientSupplier extends DefaultKafkaClientSupplier {
 
@@ -22,11 +26,20 @@ public final class ProcessorClientSupplier extends DefaultKafkaClientSupplier {
     /** Main consumers by their stream thread's client id, so that a thread's producer finds its consumer. */
     private final Map<String, InputFlowConsumer> consumers = new ConcurrentHashMap<>();
     private final Map<String, FencingProducer> producers = new ConcurrentHashMap<>();
+    private final Supplier<Optional<Duration>> longestPoll;
+
+    /**
+     * @param longestPoll how long a main consumer's poll may wait now: the drain interval while calls are pending,
+     *     empty (as long as Kafka Streams asks) otherwise
+     */
+    public ProcessorClientSupplier(Supplier<Optional<Duration>> longestPoll) {
+        this.longestPoll = longestPoll;
+    }
 
     @Override
     public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
         String threadClientId = threadClientId(config.get(ConsumerConfig.CLIENT_ID_CONFIG), CONSUMER_SUFFIX);
-        InputFlowConsumer consumer = new InputFlowConsumer(config, () -> {
+        InputFlowConsumer consumer = new InputFlowConsumer(config, longestPoll, () -> {
             consumers.remove(threadClientId);
             producers.remove(threadClientId);
         });

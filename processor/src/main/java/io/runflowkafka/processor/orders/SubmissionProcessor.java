@@ -92,8 +92,7 @@ final class SubmissionProcessor implements Processor<String, SubmissionRequest, 
                 .setOffset(source.offset())
                 .setAcceptedAt(context.currentSystemTimeMs())
                 .build();
-        // Zero-padded offsets: the store's iteration order is the input order, which restore() keeps.
-        engine.submit(String.format("%019d", source.offset()), call, request);
+        engine.submit(AsyncCallEngine.callId(source.offset()), call, request);
         engine.drain();
     }
 

@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -141,5 +142,27 @@ class QualityGateIT {
         Waits.await("Kafka Streams closed").until(() -> !processor.streams().state().isRunningOrRebalancing());
         assertThat(fixture.outputs()).as("nothing routed, nothing dead-lettered").isZero();
         assertThat(emulator.counters().snapshot().responses(401)).isPositive();
+    }
+
+    @Test
+    void shouldStartTheNextCallWithinTheDrainIntervalWhileTheInputIsPaused() {
+        // One call at a time and a task bound of 64: the input is paused after 64 uploads, and each later call starts
+        // only when the stream thread forwards the previous answer. A stream thread that waited in a paused poll for
+        // poll.ms (3 s here) would take minutes for the 100 uploads.
+        GateFixture fixture = new GateFixture(KAFKA, "mock://" + scope, 1);
+        fixture.feed(IntStream.range(0, 100)
+                .mapToObj(n -> GateFixture.upload(n, "order-" + n, emulator.sampleUrl("portrait.jpg"))).toList());
+        Map<String, String> env = new HashMap<>(
+                fixture.environment(emulator.baseUrl(), RunflowEmulator.DEFAULT_API_KEY, 1));
+        env.put("KAFKA_POLL_MS", "3000");
+        app = ProcessorApp.start(ProcessorConfig.load(Optional.empty(), env));
+        Waits.await("the processor running", Duration.ofMinutes(1)).until(app.health()::ready);
+
+        long start = System.nanoTime();
+        Waits.await("100 uploads routed", Duration.ofMinutes(2)).until(() -> fixture.outputs() >= 100);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(took).as("100 calls one at a time, each started within the drain interval of the last answer")
+                .isLessThan(Duration.ofSeconds(60));
     }
 }
