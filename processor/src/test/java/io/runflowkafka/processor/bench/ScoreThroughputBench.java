@@ -2,6 +2,7 @@ package io.runflowkafka.processor.bench;
 
 import io.runflowkafka.emulator.RunflowEmulator;
 import io.runflowkafka.registry.LocalSchemaRegistryServer;
+import io.runflowkafka.schema.ScoredUpload;
 import io.runflowkafka.schema.UploadEvent;
 import io.runflowkafka.serde.AvroSerdes;
 import io.runflowkafka.testkit.KafkaClients;
@@ -16,16 +17,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -47,7 +53,7 @@ public final class ScoreThroughputBench {
         int partitions = Integer.parseInt(options.getOrDefault("partitions", "12"));
         int keys = Integer.parseInt(options.getOrDefault("keys", "4096"));
         int syncUploads = Integer.parseInt(options.getOrDefault("sync-uploads", "100"));
-        String heap = options.getOrDefault("heap", "512m");
+        String heap = options.getOrDefault("heap", "256m");
         List<Integer> caps = ints(options.getOrDefault("max-in-flight", "64,1024"));
         List<Integer> sizes = ints(options.getOrDefault("uploads", "5000,20000"));
         Duration limit = Duration.ofSeconds(Long.parseLong(options.getOrDefault("run-limit-s", "240")));
@@ -117,6 +123,7 @@ public final class ScoreThroughputBench {
         private final String heap;
         private final Duration limit;
         private final KafkaTopics topics;
+        private static final Duration SETTLE = Duration.ofSeconds(2);
         private int runs;
 
         Bench(String bootstrap, String registryUrl, Map<String, String> emulator, ChildJvm brokerJvm,
@@ -156,9 +163,9 @@ public final class ScoreThroughputBench {
                 processor.stop(); // SIGTERM: the processor closes cleanly and prints its call latency
                 double p99 = readP99(log);
                 System.out.printf(Locale.ROOT, "run mode=%s" + (variant.isEmpty() ? "" : " variant=" + variant)
-                        + " max_in_flight=%d uploads=%d routed=%d per_s=%.1f p99_ms=%.1f"
+                        + " max_in_flight=%d uploads=%d routed=%d duplicated=%d producer_retries=%d per_s=%.1f p99_ms=%.1f"
                         + " cpu_ms_per_upload processor=%.3f emulator=%.3f broker=%.3f%n", mode, maxInFlight, uploads,
-                        window.count, window.perSecond(), p99, window.cpuMsPerRecord(0), window.cpuMsPerRecord(1),
+                        window.count, window.duplicates, producerRetries(log), window.perSecond(), p99, window.cpuMsPerRecord(0), window.cpuMsPerRecord(1),
                         window.cpuMsPerRecord(2));
                 return new Result(window.perSecond(), p99, window.cpuMsPerRecord(0), window.cpuMsPerRecord(1),
                         window.cpuMsPerRecord(2));
@@ -219,7 +226,10 @@ public final class ScoreThroughputBench {
             }
         }
 
-        /** Counts committed outputs until {@code expected}, reading the three JVMs' CPU at the first and last record. */
+        /**
+         * Counts committed outputs until {@code expected}, reading the three JVMs' CPU at the first and last record,
+         * then reads on for {@link #SETTLE}; counts distinct upload ids and the records that repeat one.
+         */
         private Window countOutputs(List<String> outputs, int expected, ChildJvm processor) {
             Map<String, Object> config = new HashMap<>(new KafkaClients(bootstrap).consumerConfig(null));
             config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -230,7 +240,12 @@ public final class ScoreThroughputBench {
             long firstCount = 0;
             long[] firstCpu = new long[3];
             long[] lastCpu = new long[3];
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+            Set<String> uploadIds = new HashSet<>();
+            long duplicates = 0;
+            Map<String, Object> serde = Map.of("schema.registry.url", registryUrl);
+            try (Deserializer<ScoredUpload> scored = AvroSerdes.specific(ScoredUpload.class, serde, false).deserializer();
+                 Deserializer<UploadEvent> deadLetters = AvroSerdes.specific(UploadEvent.class, serde, false).deserializer();
+                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                     new ByteArrayDeserializer())) {
                 List<TopicPartition> assigned = new ArrayList<>();
                 for (String topic : outputs) {
@@ -240,8 +255,21 @@ public final class ScoreThroughputBench {
                 }
                 consumer.assign(assigned);
                 consumer.seekToBeginning(assigned);
-                while (count < expected && System.nanoTime() < deadline) {
-                    int polled = consumer.poll(Duration.ofMillis(100)).count();
+                long settleUntil = Long.MAX_VALUE;
+                while (System.nanoTime() < Math.min(deadline, settleUntil)) {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                    for (ConsumerRecord<byte[], byte[]> record : records) {
+                        String uploadId = record.topic().equals(outputs.get(outputs.size() - 1))
+                                ? deadLetters.deserialize(record.topic(), record.value()).getUploadId()
+                                : scored.deserialize(record.topic(), record.value()).getUploadId();
+                        if (!uploadIds.add(uploadId)) {
+                            duplicates++;
+                        }
+                    }
+                    int polled = records.count();
+                    if (count >= expected) {
+                        continue; // settling: anything more is a duplicate
+                    }
                     if (polled > 0) {
                         long now = System.nanoTime();
                         long[] cpu = {processor.cpuNanos(), emulatorJvm.cpuNanos(), brokerJvm.cpuNanos()};
@@ -253,6 +281,9 @@ public final class ScoreThroughputBench {
                         count += polled;
                         last = now;
                         lastCpu = cpu;
+                        if (count >= expected) {
+                            settleUntil = System.nanoTime() + SETTLE.toNanos();
+                        }
                     }
                 }
             }
@@ -260,7 +291,15 @@ public final class ScoreThroughputBench {
             for (int i = 0; i < 3; i++) {
                 cpu[i] = lastCpu[i] - firstCpu[i];
             }
-            return new Window(first, last, count, count - firstCount, cpu);
+            return new Window(first, last, uploadIds.size(), duplicates, count - firstCount, cpu);
+        }
+
+        /** Produce requests the processor's producers retried (CONCURRENT_TRANSACTIONS, OUT_OF_ORDER_SEQUENCE_NUMBER, …). */
+        private static long producerRetries(Path log) throws IOException {
+            try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+                return lines.filter(line -> line.contains("Got error produce response") && line.contains("retrying"))
+                        .count();
+            }
         }
 
         private static double readP99(Path log) throws IOException {
@@ -275,7 +314,8 @@ public final class ScoreThroughputBench {
     }
 
     /** The routed records between the first poll that returned some and the last; CPU nanos of each JVM over it. */
-    private record Window(long firstNanos, long lastNanos, long count, long countAfterFirst, long[] cpuNanos) {
+    private record Window(long firstNanos, long lastNanos, long count, long duplicates, long countAfterFirst,
+            long[] cpuNanos) {
         double perSecond() {
             double seconds = (lastNanos - firstNanos) / 1e9;
             return seconds <= 0 ? 0 : countAfterFirst / seconds;
