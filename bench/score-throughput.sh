@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# score-throughput: an in-process Kafka broker, the local schema registry and the Runflow emulator with a
-# fixed added latency in one JVM; the processor under test in its own JVM (-Xmx256m, exactly_once_v2, 12
+# score-throughput: an in-process Kafka broker, the Runflow emulator with a fixed added latency, and the local
+# schema registry; the processor under test in its own JVM (-Xmx256m, exactly_once_v2, 12
 # input partitions), first with a blocking call per record (sync), then at each max-in-flight a plain asynchronous
 # HTTP pass (same client, same concurrency, no Kafka: the HTTP bound) and the asynchronous processor.
 # The broker and the emulator run in JVMs of their own, so that each one's CPU time is read.
