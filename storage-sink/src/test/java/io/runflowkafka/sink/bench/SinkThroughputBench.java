@@ -175,14 +175,16 @@ public final class SinkThroughputBench {
                 System.out.printf(Locale.ROOT, "round %d: plain download %d images %.1f MB in %.2f s (%.1f MB/s, %.1f CPU s, "
                                 + "%.1f s JIT); %s %d images %.1f MB in %.2f s (%.1f MB/s, %.0f images/s, %.1f downloads in "
                                 + "flight, %.1f CPU s, %.1f s JIT), efficiency %.2f; CPU-ms per image: plain download %.2f "
-                                + "(%.2f outside the emulator), %s %.2f (%.2f outside the emulator)%n", round,
+                                + "(%.2f outside the emulator, %.2f without the JIT compilers), %s %.2f (%.2f outside the "
+                                + "emulator, %.2f without the JIT compilers)%n", round,
                         p.images(), p.bytes() / 1e6, p.seconds(), p.bytes() / 1e6 / p.seconds(), plainRound.cpuSeconds(),
                         plainRound.jitSeconds(), options.mode(), s.images(), s.bytes() / 1e6, s.seconds(),
                         s.bytes() / 1e6 / s.seconds(), s.images() / s.seconds(), s.downloadsInFlight(),
                         sinkRound.cpuSeconds(), sinkRound.jitSeconds(),
                         (s.bytes() / s.seconds()) / (p.bytes() / p.seconds()),
-                        plainRound.cpuMillisPerImage(), plainRound.clientCpuMillisPerImage(), options.mode(),
-                        sinkRound.cpuMillisPerImage(), sinkRound.clientCpuMillisPerImage());
+                        plainRound.cpuMillisPerImage(), plainRound.clientCpuMillisPerImage(),
+                        plainRound.compiledCpuMillisPerImage(), options.mode(), sinkRound.cpuMillisPerImage(),
+                        sinkRound.clientCpuMillisPerImage(), sinkRound.compiledCpuMillisPerImage());
                 sink.add(s, sinkRound);
                 bound.add(p, plainRound);
             }
@@ -233,7 +235,7 @@ public final class SinkThroughputBench {
      * part outside the emulator is what the downloading side (client, hashing, archive, Kafka, GC, JIT) costs.
      */
     private record Measured(Result result, double cpuSeconds, double jitSeconds, double emulatorCpuSeconds,
-                            String cpuByThread) {
+                            double compilerCpuSeconds, String cpuByThread) {
 
         static Measured of(Callable<Result> run) throws Exception {
             long cpu = processCpuNanos();
@@ -242,9 +244,26 @@ public final class SinkThroughputBench {
             Map<String, Long> kernelThreads = kernelCpuByThreadGroup();
             Result result = run.call();
             Map<String, Long> after = cpuByThreadGroup();
+            Map<String, Long> kernelAfter = kernelCpuByThreadGroup();
             return new Measured(result, (processCpuNanos() - cpu) / 1e9, (jitMillis() - jit) / 1e3,
-                    emulatorNanos(after, threads) / 1e9, difference(threads, after)
-                    + "\n    by kernel thread name, user+system: " + kernelDifference(kernelThreads, kernelCpuByThreadGroup()));
+                    emulatorNanos(after, threads) / 1e9, compilerTicks(kernelAfter, kernelThreads) / 100.0,
+                    difference(threads, after)
+                    + "\n    by kernel thread name, user+system: " + kernelDifference(kernelThreads, kernelAfter));
+        }
+
+        /** CPU per image without the JIT compiler threads: what a long-running, fully compiled JVM would spend. */
+        double compiledCpuMillisPerImage() {
+            return (cpuSeconds - compilerCpuSeconds) * 1e3 / result.images();
+        }
+
+        private static long compilerTicks(Map<String, Long> after, Map<String, Long> before) {
+            long ticks = 0;
+            for (Map.Entry<String, Long> group : after.entrySet()) {
+                if (group.getKey().contains("CompilerThre")) {
+                    ticks += group.getValue() - before.getOrDefault(group.getKey(), 0L);
+                }
+            }
+            return ticks;
         }
 
         double cpuMillisPerImage() {
