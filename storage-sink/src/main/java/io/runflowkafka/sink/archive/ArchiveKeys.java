@@ -37,7 +37,9 @@ public final class ArchiveKeys {
         if (index < 1 || index > MAX_IMAGES) {
             throw new IllegalArgumentException("image index out of range: " + index);
         }
-        return jobPrefix(headshotsId) + "/" + String.format(Locale.ROOT, "%03d", index) + "." + extension;
+        // Three digits by hand: String.format builds a Formatter and looks up locale symbols for every image.
+        char[] digits = {(char) ('0' + index / 100), (char) ('0' + index / 10 % 10), (char) ('0' + index % 10)};
+        return jobPrefix(headshotsId) + "/" + new String(digits) + "." + extension;
     }
 
     /** The key of a job's manifest, written after all its images. */

@@ -215,10 +215,13 @@ public final class FilesystemArchiveStore implements ArchiveStore {
         Path temp = directory.resolve("." + target.getFileName() + "."
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
         try {
-            if (!Files.isDirectory(directory)) {
+            try {
+                writeFile(temp, content);
+            } catch (NoSuchFileException e) {
+                // The job's first image: its folder is created then, rather than looked up before every image.
                 Files.createDirectories(directory);
+                writeFile(temp, content);
             }
-            writeFile(temp, content);
             return temp;
         } catch (IOException e) {
             deleteQuietly(temp);

@@ -251,7 +251,10 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
         private final long maxBytes;
         private final MessageDigest digest;
         private final CompletableFuture<Body> result = new CompletableFuture<>();
-        private byte[] buffer = new byte[0];
+        /** The body, when {@code Content-Length} gave its size up front: filled in place, never copied again. */
+        private byte[] buffer;
+        /** The body's pieces, when its size is not known (chunked): joined once at the end, no growing copies. */
+        private List<byte[]> chunks;
         private int length;
         private int status;
         private String contentType;
@@ -294,7 +297,7 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
                         + (contentType == null ? "(none)" : contentType) + ", not image/jpeg, image/png or image/webp", null));
                 return;
             }
-            if (declaredLength > 0) {
+            if (declaredLength >= 0) {
                 buffer = new byte[(int) declaredLength];
             }
         }
@@ -310,12 +313,28 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
                         CheckedUrl.redact(response.getRequest().getURI()) + " is over the " + maxBytes + "-byte limit", null));
                 return;
             }
-            if (length + chunk > buffer.length) {
-                buffer = Arrays.copyOf(buffer, (int) Math.min(maxBytes, Math.max(length + chunk, buffer.length * 2L + 8192)));
+            // Each byte is copied once out of the network buffer (often a direct one), then hashed from the heap
+            // copy, which MessageDigest reads in place (a direct buffer it would copy again, piece by piece).
+            byte[] target;
+            int offset;
+            if (buffer != null) {
+                if (length + chunk > buffer.length) {
+                    response.abort(new FetchException(FetchException.Kind.INVALID, status,
+                            CheckedUrl.redact(response.getRequest().getURI()) + " sent more than its Content-Length", null));
+                    return;
+                }
+                target = buffer;
+                offset = length;
+            } else {
+                if (chunks == null) {
+                    chunks = new ArrayList<>();
+                }
+                target = new byte[chunk];
+                offset = 0;
+                chunks.add(target);
             }
-            ByteBuffer slice = content.duplicate();
-            digest.update(slice);
-            content.get(buffer, length, chunk);
+            content.get(target, offset, chunk);
+            digest.update(target, offset, chunk);
             length += chunk;
         }
 
@@ -329,8 +348,26 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
                 result.complete(new Body(status, null, null, null, redirect));
                 return;
             }
-            byte[] content = length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+            byte[] content = buffer != null ? body(buffer) : join(chunks == null ? List.of() : chunks, length);
             result.complete(new Body(status, contentType, content, HexFormat.of().formatHex(digest.digest()), null));
+        }
+
+        /** The presized body; shorter than declared only if the server closed early, which Jetty reports as a failure. */
+        private byte[] body(byte[] presized) {
+            return length == presized.length ? presized : Arrays.copyOf(presized, length);
+        }
+
+        private static byte[] join(List<byte[]> pieces, int length) {
+            if (pieces.size() == 1 && pieces.get(0).length == length) {
+                return pieces.get(0);
+            }
+            byte[] joined = new byte[length];
+            int offset = 0;
+            for (byte[] piece : pieces) {
+                System.arraycopy(piece, 0, joined, offset, piece.length);
+                offset += piece.length;
+            }
+            return joined;
         }
     }
 }

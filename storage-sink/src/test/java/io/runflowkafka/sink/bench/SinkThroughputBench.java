@@ -78,6 +78,9 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  */
 public final class SinkThroughputBench {
 
+    /** Names of the emulator's threads start with this (its HTTPS server, scheduler, analysis). */
+    private static final String EMULATOR_THREADS = "runflow-emulator-";
+
     private SinkThroughputBench() {
     }
 
@@ -171,18 +174,24 @@ public final class SinkThroughputBench {
                 }
                 System.out.printf(Locale.ROOT, "round %d: plain download %d images %.1f MB in %.2f s (%.1f MB/s, %.1f CPU s, "
                                 + "%.1f s JIT); %s %d images %.1f MB in %.2f s (%.1f MB/s, %.0f images/s, %.1f downloads in "
-                                + "flight, %.1f CPU s, %.1f s JIT), efficiency %.2f%n", round,
+                                + "flight, %.1f CPU s, %.1f s JIT), efficiency %.2f; CPU-ms per image: plain download %.2f "
+                                + "(%.2f outside the emulator, %.2f without the JIT compilers), %s %.2f (%.2f outside the "
+                                + "emulator, %.2f without the JIT compilers)%n", round,
                         p.images(), p.bytes() / 1e6, p.seconds(), p.bytes() / 1e6 / p.seconds(), plainRound.cpuSeconds(),
                         plainRound.jitSeconds(), options.mode(), s.images(), s.bytes() / 1e6, s.seconds(),
                         s.bytes() / 1e6 / s.seconds(), s.images() / s.seconds(), s.downloadsInFlight(),
                         sinkRound.cpuSeconds(), sinkRound.jitSeconds(),
-                        (s.bytes() / s.seconds()) / (p.bytes() / p.seconds()));
-                sink.add(s);
-                bound.add(p);
+                        (s.bytes() / s.seconds()) / (p.bytes() / p.seconds()),
+                        plainRound.cpuMillisPerImage(), plainRound.clientCpuMillisPerImage(),
+                        plainRound.compiledCpuMillisPerImage(), options.mode(), sinkRound.cpuMillisPerImage(),
+                        sinkRound.clientCpuMillisPerImage(), sinkRound.compiledCpuMillisPerImage());
+                sink.add(s, sinkRound);
+                bound.add(p, plainRound);
             }
-            System.out.printf(Locale.ROOT, "images_per_s=%.0f mb_per_s=%.1f bound_mb_per_s=%.1f efficiency=%.2f%n",
+            System.out.printf(Locale.ROOT, "images_per_s=%.0f mb_per_s=%.1f bound_mb_per_s=%.1f efficiency=%.2f "
+                            + "cpu_ms_per_image=%.2f bound_cpu_ms_per_image=%.2f%n",
                     sink.images / sink.seconds, sink.mbPerSecond(), bound.mbPerSecond(),
-                    sink.mbPerSecond() / bound.mbPerSecond());
+                    sink.mbPerSecond() / bound.mbPerSecond(), sink.cpuMillisPerImage(), bound.cpuMillisPerImage());
         } finally {
             runflow.close();
             broker.close();
@@ -201,28 +210,78 @@ public final class SinkThroughputBench {
         private double images;
         private double bytes;
         private double seconds;
+        private double cpuSeconds;
 
-        void add(Result result) {
+        void add(Result result, Measured measured) {
             images += result.images();
             bytes += result.bytes();
             seconds += result.seconds();
+            cpuSeconds += measured.cpuSeconds();
         }
 
         double mbPerSecond() {
             return bytes / 1e6 / seconds;
         }
+
+        double cpuMillisPerImage() {
+            return cpuSeconds * 1e3 / images;
+        }
     }
 
-    /** A result with the CPU this whole JVM spent meanwhile (emulator, broker and sink alike), for diagnostics. */
-    private record Measured(Result result, double cpuSeconds, double jitSeconds, String cpuByThread) {
+    /**
+     * A result with the CPU this whole JVM spent meanwhile (emulator, broker, JIT, GC and sink alike, read from the
+     * process CPU time before and after) and, of that, the CPU of the emulator's threads. Both passes move the same
+     * number of images from the same emulator in the same JVM, so CPU per image is compared like for like; the
+     * part outside the emulator is what the downloading side (client, hashing, archive, Kafka, GC, JIT) costs.
+     */
+    private record Measured(Result result, double cpuSeconds, double jitSeconds, double emulatorCpuSeconds,
+                            double compilerCpuSeconds, String cpuByThread) {
 
         static Measured of(Callable<Result> run) throws Exception {
             long cpu = processCpuNanos();
             long jit = jitMillis();
             Map<String, Long> threads = cpuByThreadGroup();
+            Map<String, Long> kernelThreads = kernelCpuByThreadGroup();
             Result result = run.call();
+            Map<String, Long> after = cpuByThreadGroup();
+            Map<String, Long> kernelAfter = kernelCpuByThreadGroup();
             return new Measured(result, (processCpuNanos() - cpu) / 1e9, (jitMillis() - jit) / 1e3,
-                    difference(threads, cpuByThreadGroup()));
+                    emulatorNanos(after, threads) / 1e9, compilerTicks(kernelAfter, kernelThreads) / 100.0,
+                    difference(threads, after)
+                    + "\n    by kernel thread name, user+system: " + kernelDifference(kernelThreads, kernelAfter));
+        }
+
+        /** CPU per image without the JIT compiler threads: what a long-running, fully compiled JVM would spend. */
+        double compiledCpuMillisPerImage() {
+            return (cpuSeconds - compilerCpuSeconds) * 1e3 / result.images();
+        }
+
+        private static long compilerTicks(Map<String, Long> after, Map<String, Long> before) {
+            long ticks = 0;
+            for (Map.Entry<String, Long> group : after.entrySet()) {
+                if (group.getKey().contains("CompilerThre")) {
+                    ticks += group.getValue() - before.getOrDefault(group.getKey(), 0L);
+                }
+            }
+            return ticks;
+        }
+
+        double cpuMillisPerImage() {
+            return cpuSeconds * 1e3 / result.images();
+        }
+
+        double clientCpuMillisPerImage() {
+            return (cpuSeconds - emulatorCpuSeconds) * 1e3 / result.images();
+        }
+
+        private static long emulatorNanos(Map<String, Long> after, Map<String, Long> before) {
+            long nanos = 0;
+            for (Map.Entry<String, Long> group : after.entrySet()) {
+                if (group.getKey().startsWith(EMULATOR_THREADS)) {
+                    nanos += group.getValue() - before.getOrDefault(group.getKey(), 0L);
+                }
+            }
+            return nanos;
         }
     }
 
@@ -292,11 +351,22 @@ public final class SinkThroughputBench {
             }
             producer.flush();
             produced += events.size();
+            // The sink counts an event only after its transaction committed; watching that counter costs the JVM
+            // nothing, where asking the broker for the group's offsets every 20 ms added admin-client and broker
+            // CPU to the sink's figure. The offsets are then confirmed once (and again until they are all there).
             Waits.await("the sink to commit all " + produced + " events", Duration.ofMinutes(10))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> committedBySink() >= produced);
+            Waits.await("the group's offsets to cover all " + produced + " events", Duration.ofMinutes(1))
                     .pollInterval(Duration.ofMillis(20))
                     .until(() -> committed() >= produced);
             double seconds = seconds(started);
             return snapshot().since(before, seconds);
+        }
+
+        private double committedBySink() {
+            return Stream.of("sink.events.archived", "sink.events.repeated", "sink.dlq.events")
+                    .flatMap(name -> metrics.find(name).counters().stream()).mapToDouble(c -> c.count()).sum();
         }
 
         private long committed() throws Exception {
@@ -524,6 +594,52 @@ public final class SinkThroughputBench {
                 out.append(String.format(Locale.ROOT, "%s=%.2f ", group, seconds));
             }
         });
+        return out.toString().strip();
+    }
+
+    /**
+     * User and system CPU ticks of every thread of this process, the JVM's own (JIT compilers, GC) included, summed
+     * by name (as the kernel keeps it: 15 characters) with digits removed; read from {@code /proc/self/task} (Linux),
+     * empty elsewhere. Keys end in {@code :user} and {@code :sys}.
+     */
+    private static Map<String, Long> kernelCpuByThreadGroup() {
+        Map<String, Long> byGroup = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "N");
+                String[] fields = stat.substring(close + 2).split(" ");
+                // After the name: state(0) … utime(11) stime(12), in clock ticks.
+                byGroup.merge(name + ":user", Long.parseLong(fields[11]), Long::sum);
+                byGroup.merge(name + ":sys", Long.parseLong(fields[12]), Long::sum);
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return byGroup;
+    }
+
+    /** User+system CPU seconds by thread group between two readings of {@link #kernelCpuByThreadGroup()}, at 100 Hz. */
+    private static String kernelDifference(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, long[]> groups = new TreeMap<>();
+        after.forEach((key, ticks) -> {
+            int colon = key.lastIndexOf(':');
+            long[] userSys = groups.computeIfAbsent(key.substring(0, colon), k -> new long[2]);
+            userSys[key.endsWith(":user") ? 0 : 1] += ticks - before.getOrDefault(key, 0L);
+        });
+        StringBuilder out = new StringBuilder();
+        groups.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1]))
+                .filter(group -> group.getValue()[0] + group.getValue()[1] >= 5)
+                .forEach(group -> out.append(String.format(Locale.ROOT, "[%s]=%.2fu+%.2fs ", group.getKey(),
+                        group.getValue()[0] / 100.0, group.getValue()[1] / 100.0)));
         return out.toString().strip();
     }
 
