@@ -122,4 +122,19 @@ class BridgeConfigTest {
         assertThatThrownBy(() -> KafkaEventPublisher.producerProperties(Map.of("enable.idempotence", "false"),
                 Duration.ofSeconds(3))).isInstanceOf(ConfigException.class);
     }
+
+    @Test
+    void shouldBatchHeadshotsEventsByDefaultButLetTheUserChooseTheBatching() {
+        Map<String, Object> defaults = KafkaEventPublisher.producerProperties(Map.of("bootstrap.servers", "k:9092"),
+                Duration.ofSeconds(3));
+        Map<String, Object> chosen = KafkaEventPublisher.producerProperties(
+                Map.of("bootstrap.servers", "k:9092", "batch.size", "16384", "linger.ms", "5"), Duration.ofSeconds(3));
+
+        assertThat(defaults).containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, KafkaEventPublisher.DEFAULT_BATCH_SIZE)
+                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, KafkaEventPublisher.DEFAULT_LINGER_MS)
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+                .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        assertThat(chosen).containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, "16384")
+                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "5");
+    }
 }

@@ -29,8 +29,11 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -39,8 +42,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * distinct headshots ids, then every event on the topic counted against the callbacks the bridge acknowledged.
  * The last line printed is {@code rps=… p50_ms=… p99_ms=… non2xx=… stored=… acked=…}.
  *
- * <p>Options: {@code --duration 20s --warmup 5s --connections 32 --threads 1 --jobs 200}. The warm-up run's callbacks
- * count in {@code stored} and {@code acked} (every callback is checked), not in the request rate or latencies.
+ * <p>Options: {@code --duration 20s --warmup 20s --connections 32 --threads 1 --jobs 200}. The warm-up run's callbacks
+ * count in {@code stored} and {@code acked} (every callback is checked), not in the request rate or latencies. The
+ * warm-up is 20 s because the JIT is still compiling the broker's, Jetty's and the bridge's code (and recompiling
+ * after deoptimizations) well past 5 s on 2 cores. {@code KAFKA_*} and {@code BRIDGE_*} variables reach the bridge's
+ * configuration, so producer settings can be compared ({@code KAFKA_LINGER_MS=5 KAFKA_BATCH_SIZE=16384}).
  */
 public final class BridgeLoad {
 
@@ -61,13 +67,13 @@ public final class BridgeLoad {
         String connections = options.getOrDefault("connections", "32");
         String threads = options.getOrDefault("threads", "1");
         int jobs = Integer.parseInt(options.getOrDefault("jobs", "200"));
-        String warmup = options.getOrDefault("warmup", "5s");
+        String warmup = options.getOrDefault("warmup", "20s");
 
         Path work = Files.createDirectories(Path.of("webhook-bridge", "target", "bench").toAbsolutePath());
         String topic = "headshots.completed";
         try (InProcessKafkaBroker broker = InProcessKafkaBroker.start(Files.createDirectories(
                 work.resolve(Unique.name("kafka"))))) {
-            Map<String, String> env = new HashMap<>();
+            Map<String, String> env = new HashMap<>(tuning());
             env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
             env.put("SCHEMA_REGISTRY_URL", "mock://" + Unique.name("bridge-load"));
             env.put("HTTP_HOST", "127.0.0.1");
@@ -84,6 +90,10 @@ public final class BridgeLoad {
             Map<String, Long> threadsBefore;
             Map<String, Long> threadsAfter;
             long cpuAfter;
+            String loadBefore;
+            String loadAfter;
+            long[] machineBefore;
+            long[] machineAfter;
             try {
                 Path script = work.resolve("bridge-load.lua");
                 Files.writeString(script, luaScript(jobs), StandardCharsets.UTF_8);
@@ -96,6 +106,8 @@ public final class BridgeLoad {
                 finishedBefore = finished(bridge);
                 threadsBefore = cpuByThreadGroup();
                 cpuBefore = processCpuNanos();
+                loadBefore = loadAverage();
+                machineBefore = machineCpuTicks();
                 wrkOutput = run(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + duration, "--timeout", "10s",
                         "--latency", "-s", script.toString(), url, "--", "2"));
                 System.out.println(wrkOutput);
@@ -105,14 +117,14 @@ public final class BridgeLoad {
                         .until(() -> settled(bridge));
                 cpuAfter = processCpuNanos();
                 threadsAfter = cpuByThreadGroup();
+                machineAfter = machineCpuTicks();
+                loadAfter = loadAverage();
             } finally {
                 bridge.close();
             }
             long acked = bridge.metrics().count("headshots", Outcome.STORED);
-            List<ConsumerRecord<String, byte[]>> records = new KafkaClients(broker.bootstrapServers())
-                    .readAllCommitted(topic, new StringDeserializer(), new ByteArrayDeserializer());
             Set<String> keys = new HashSet<>();
-            records.forEach(record -> keys.add(record.key()));
+            long records = readKeys(new KafkaClients(broker.bootstrapServers()), topic, keys);
 
             double rps = number(RPS, wrkOutput);
             Matcher errors = SOCKET_ERRORS.matcher(wrkOutput);
@@ -123,7 +135,7 @@ public final class BridgeLoad {
             long finished = finished(bridge) - finishedBefore;
             System.out.printf(Locale.ROOT, "wrk_requests=%d records=%d distinct_keys=%d unavailable=%d socket_errors=%s"
                             + " jvm_cpu_us_per_request=%.0f (bridge and broker together, wrk excluded)%n",
-                    (long) number(TOTAL, wrkOutput), records.size(), keys.size(),
+                    (long) number(TOTAL, wrkOutput), records, keys.size(),
                     bridge.metrics().count("headshots", Outcome.UNAVAILABLE), socketErrors,
                     finished == 0 ? Double.NaN : (cpuAfter - cpuBefore) / 1_000.0 / finished);
             StringBuilder split = new StringBuilder("cpu_us_per_request_by_thread_group:");
@@ -133,10 +145,49 @@ public final class BridgeLoad {
                         : spent / 1_000.0 / finished));
             }
             System.out.println(split + " (JIT and GC threads are not visible here)");
+            long machineTotal = machineAfter[0] - machineBefore[0];
+            System.out.printf(Locale.ROOT, "load_average_before=%s load_average_after=%s machine_busy=%.0f%%"
+                            + " (all processes, other users' included) tuning=%s%n",
+                    loadBefore, loadAfter, machineTotal <= 0 ? Double.NaN
+                            : 100.0 * (machineTotal - (machineAfter[1] - machineBefore[1])) / machineTotal,
+                    new TreeMap<>(tuning()).keySet());
             System.out.printf(Locale.ROOT, "rps=%.0f p50_ms=%.2f p99_ms=%.2f non2xx=%d stored=%d acked=%d%n",
                     rps, percentileMillis(wrkOutput, "50%"), percentileMillis(wrkOutput, "99%"),
                     (long) number(NON_2XX, wrkOutput), keys.size(), acked);
         }
+    }
+
+    /**
+     * Reads every committed record of the topic up to its last stable offsets and collects the keys; values are not
+     * kept (a run at 8,000 callbacks/s leaves over 1 GB of them, more than the test kit's reader can hold and read
+     * within its 30 s bound).
+     *
+     * @return how many records were read
+     */
+    private static long readKeys(KafkaClients clients, String topic, Set<String> keys) {
+        Deserializer<Void> skipValue = (ignoredTopic, data) -> null;
+        long records = 0;
+        try (KafkaConsumer<String, Void> consumer = clients.consumer(null, new StringDeserializer(), skipValue,
+                Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (!partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " up to " + end + " within 5 minutes");
+                }
+                for (ConsumerRecord<String, Void> record : consumer.poll(Duration.ofMillis(100))) {
+                    keys.add(record.key());
+                    records++;
+                }
+            }
+        }
+        return records;
     }
 
     /** CPU time of live threads by role: Jetty request threads, the producer's I/O thread, the broker, the rest. */
@@ -159,6 +210,44 @@ public final class BridgeLoad {
             groups.merge(group, cpu, Long::sum);
         }
         return groups;
+    }
+
+    /**
+     * Bridge and producer settings to try, taken from this process's {@code KAFKA_*} and {@code BRIDGE_*} variables
+     * (e.g. {@code KAFKA_LINGER_MS=10}); the benchmark's own settings (broker, secrets, topic) still win.
+     */
+    private static Map<String, String> tuning() {
+        Map<String, String> tuning = new HashMap<>();
+        System.getenv().forEach((name, value) -> {
+            if ((name.startsWith("KAFKA_") || name.startsWith("BRIDGE_")) && !name.startsWith("BRIDGE_LOAD_")) {
+                tuning.put(name, value);
+            }
+        });
+        return tuning;
+    }
+
+    /** The 1, 5 and 15 minute load averages, as {@code /proc/loadavg} shows them ({@code ?} elsewhere). */
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + "/" + parts[1] + "/" + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    /** All CPU ticks and the idle ones (idle + iowait) of the machine from {@code /proc/stat}; zeros elsewhere. */
+    private static long[] machineCpuTicks() {
+        try {
+            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < fields.length && i <= 8; i++) {
+                total += Long.parseLong(fields[i]);
+            }
+            return new long[] {total, Long.parseLong(fields[4]) + Long.parseLong(fields[5])};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
     }
 
     private static long processCpuNanos() {
