@@ -385,6 +385,7 @@ public final class ProcessorApp implements AutoCloseable {
         props.putIfAbsent(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, INPUT_BUFFER_RECORDS);
         props.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), INPUT_BUFFER_RECORDS);
         checkTransactionTime(props, raw);
+        checkGroupProtocol(props);
         return props;
     }
 
@@ -397,6 +398,19 @@ public final class ProcessorApp implements AutoCloseable {
         Object maxPoll = props.getOrDefault(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
                 props.getOrDefault(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, INPUT_BUFFER_RECORDS));
         return Integer.parseInt(String.valueOf(buffered)) + Integer.parseInt(String.valueOf(maxPoll));
+    }
+
+    /**
+     * Refuses Kafka Streams' {@code streams} group protocol: under it Kafka Streams builds its main consumer itself,
+     * never asking {@link ProcessorClientSupplier}, so the input could not be paused and a zombie not fenced.
+     */
+    private static void checkGroupProtocol(Properties props) {
+        Object protocol = props.get(StreamsConfig.GROUP_PROTOCOL_CONFIG);
+        if (protocol != null && !"classic".equalsIgnoreCase(String.valueOf(protocol).trim())) {
+            throw new ConfigException("kafka." + StreamsConfig.GROUP_PROTOCOL_CONFIG + "=" + protocol + " is not supported:"
+                    + " the processor's back-pressure and zombie fencing live in the main consumer Kafka Streams builds"
+                    + " under the classic protocol; remove the setting or set it to classic");
+        }
     }
 
     /**
