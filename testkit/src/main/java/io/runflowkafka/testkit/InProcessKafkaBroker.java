@@ -1,31 +1,40 @@
 package io.runflowkafka.testkit;
 
-import kafka.server.BrokerServer;
-import kafka.server.ControllerServer;
-
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
-
 /**
- * A single-node KRaft Kafka (one node acting as broker and controller) running inside the test JVM,
- * built on Kafka's own {@link KafkaClusterTestKit}; it needs no Docker engine and, once the JVM is warm, starts in
- * well under a second.
+ * A single-node KRaft Kafka (one node acting as broker and controller) running inside the test JVM on Kafka's own
+ * {@link KafkaRaftServer}, as the demo's broker does; it needs no Docker engine and, once the JVM is warm, starts in
+ * about a second. (Kafka's {@code KafkaClusterTestKit} would do, but from 4.4 it needs {@code kafka-clients}' test
+ * jar, which Maven Central does not serve for 4.4.)
  */
 public final class InProcessKafkaBroker implements KafkaBroker {
 
@@ -50,10 +59,9 @@ public final class InProcessKafkaBroker implements KafkaBroker {
             Map.entry("group.initial.rebalance.delay.ms", "0"));
 
     /**
-     * Settings for the in-process node only. The controller refuses a restarted broker's registration while the
-     * previous incarnation's heartbeat session is still valid (9 s by default), so a shorter session makes
-     * {@link #stop()} then {@link #start()} take about a second or two instead of ten; heartbeats stay in-process.
-     * Unstable protocol and feature versions are off so the broker behaves like a released one.
+     * Settings for the in-process node only: a short broker session, so that a restarted broker registers again
+     * quickly; unstable protocol and feature versions off, so the broker behaves like a released one; no forced
+     * flushes beyond Kafka's defaults.
      */
     static final Map<String, String> IN_PROCESS_DEFAULTS = Map.ofEntries(
             Map.entry("broker.session.timeout.ms", "3000"),
@@ -61,16 +69,16 @@ public final class InProcessKafkaBroker implements KafkaBroker {
             Map.entry("unstable.api.versions.enable", "false"),
             Map.entry("unstable.feature.versions.enable", "false"));
 
-    private final KafkaClusterTestKit cluster;
+    private final KafkaConfig config;
     private final String bootstrapServers;
     private final Path dataDirectory;
+    private KafkaRaftServer server;
     private boolean running;
 
-    private InProcessKafkaBroker(KafkaClusterTestKit cluster, Path dataDirectory) {
-        this.cluster = cluster;
+    private InProcessKafkaBroker(KafkaConfig config, String bootstrapServers, Path dataDirectory) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
         this.dataDirectory = dataDirectory;
-        this.bootstrapServers = cluster.bootstrapServers();
-        this.running = true;
     }
 
     /**
@@ -88,62 +96,77 @@ public final class InProcessKafkaBroker implements KafkaBroker {
      */
     public static InProcessKafkaBroker start(Path dataDirectory, Map<String, String> brokerProperties) {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
-        long startedAt = System.nanoTime();
-        Map<String, String> properties = new LinkedHashMap<>(TEST_DEFAULTS);
+        Path logDir = dataDirectory.toAbsolutePath();
+        int brokerPort = freePort();
+        int controllerPort = freePort();
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("process.roles", "broker,controller");
+        properties.put("node.id", "0");
+        properties.put("controller.quorum.voters", "0@127.0.0.1:" + controllerPort);
+        properties.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        properties.put("controller.listener.names", "CONTROLLER");
+        properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        properties.put("inter.broker.listener.name", "PLAINTEXT");
+        properties.put("log.dirs", logDir.toString());
+        properties.putAll(TEST_DEFAULTS);
         properties.putAll(IN_PROCESS_DEFAULTS);
         properties.putAll(brokerProperties);
-
-        KafkaClusterTestKit cluster = build(dataDirectory, properties);
+        Properties props = new Properties();
+        props.putAll(properties);
+        KafkaConfig config;
         try {
-            cluster.format();
-            cluster.startup();
-            awaitReady(cluster);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            closeQuietly(cluster);
+            config = KafkaConfig.fromProps(props, false);
+            format(logDir);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Could not build the in-process Kafka broker in " + dataDirectory, e);
+        }
+        InProcessKafkaBroker broker = new InProcessKafkaBroker(config, "127.0.0.1:" + brokerPort, logDir);
+        try {
+            broker.start();
+        } catch (RuntimeException e) {
+            broker.deleteData();
             throw new IllegalStateException("The in-process Kafka broker did not start in " + dataDirectory, e);
         }
-        InProcessKafkaBroker broker = new InProcessKafkaBroker(cluster, dataDirectory);
-        LOG.info("In-process Kafka broker ready at {} in {} ms (data in {})",
-                broker.bootstrapServers, elapsedMillis(startedAt), dataDirectory);
         return broker;
     }
 
-    private static KafkaClusterTestKit build(Path dataDirectory, Map<String, String> properties) {
-        TestKitNodes nodes = new TestKitNodes.Builder(productionMetadata())
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                .setBaseDirectory(dataDirectory)
-                .build();
-        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
-        properties.forEach(builder::setConfigProp);
+    /** Formats the node's storage with the metadata and feature levels a released broker of this version uses. */
+    private static void format(Path logDir) {
         try {
-            return builder.build();
+            Files.createDirectories(logDir);
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setNodeId(0)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setControllerListenerName("CONTROLLER")
+                    .setMetadataLogDirectory(logDir.toString())
+                    .setDirectories(List.of(logDir.toString()))
+                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                    .setReleaseVersion(MetadataVersion.latestProduction())
+                    .run();
         } catch (Exception e) {
-            throw new IllegalStateException("Could not build the in-process Kafka broker in " + dataDirectory, e);
+            throw new IllegalStateException("Could not format Kafka storage in " + logDir + ": " + e.getMessage(), e);
         }
     }
 
-    /** The metadata and feature levels a released broker of this Kafka version formats with (the test kit defaults to unreleased ones). */
-    private static BootstrapMetadata productionMetadata() {
-        MetadataVersion version = MetadataVersion.latestProduction();
-        Map<String, Short> features = Feature.PRODUCTION_FEATURES.stream()
-                .collect(Collectors.toMap(Feature::featureName, f -> f.defaultLevel(version), (a, b) -> a, TreeMap::new));
-        return BootstrapMetadata.fromVersions(version, features, "runflow-kafka-testkit");
+    /** Waits, bounded, until the broker answers and lists itself as a live node. */
+    private void awaitReady() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, "in-process-broker-probe-" + UUID.randomUUID()))) {
+            Waits.await("in-process broker at " + bootstrapServers + " to list itself", READY_TIMEOUT)
+                    .until(() -> !admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                            .isEmpty());
+        }
     }
 
-    /** Waits, bounded, until the controller has unfenced every broker and each broker's metadata lists them all. */
-    private static void awaitReady(KafkaClusterTestKit cluster)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        ControllerServer controller = cluster.controllers().values().iterator().next();
-        controller.controller().waitForReadyBrokers(cluster.brokers().size())
-                .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        Waits.await("in-process broker metadata to list every live broker", READY_TIMEOUT)
-                .until(() -> cluster.brokers().values().stream().allMatch(broker ->
-                        cluster.brokers().keySet().stream().allMatch(broker.metadataCache()::hasAliveBroker)));
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on loopback", e);
+        }
     }
 
     @Override
@@ -171,66 +194,63 @@ public final class InProcessKafkaBroker implements KafkaBroker {
         return dataDirectory;
     }
 
-    /**
-     * Shuts the broker role down (controlled shutdown, logs flushed, listener closed); the controller keeps
-     * running so the same node can rejoin, which is how Kafka's own test kit restarts brokers.
-     */
+    /** Shuts the node down cleanly (controlled shutdown, logs flushed, listeners closed); its data stays. */
     @Override
     public synchronized void stop() {
         if (!running) {
             return;
         }
         long startedAt = System.nanoTime();
-        cluster.brokers().values().forEach(BrokerServer::shutdown);
+        server.shutdown();
+        server.awaitShutdown();
+        server = null;
         running = false;
         LOG.info("In-process Kafka broker at {} stopped in {} ms", bootstrapServers, elapsedMillis(startedAt));
     }
 
-    /**
-     * Starts the broker role again. The test kit hands the broker the port it had before (its pre-bound
-     * socket factory re-binds the same port), so clients keep their bootstrap address.
-     */
+    /** Starts the node again on its data and its ports, so clients keep their bootstrap address. */
     @Override
     public synchronized void start() {
         if (running) {
             return;
         }
         long startedAt = System.nanoTime();
+        KafkaRaftServer starting = new KafkaRaftServer(config, Time.SYSTEM);
         try {
-            cluster.brokers().values().forEach(BrokerServer::startup);
-            awaitReady(cluster);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while restarting the in-process Kafka broker", e);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            throw new IllegalStateException("The in-process Kafka broker at " + bootstrapServers + " did not restart", e);
-        }
-        String now = cluster.bootstrapServers();
-        if (!now.equals(bootstrapServers)) {
-            throw new IllegalStateException("The in-process Kafka broker came back at " + now + " instead of " + bootstrapServers);
+            starting.startup();
+            server = starting;
+            awaitReady();
+        } catch (RuntimeException e) {
+            starting.shutdown();
+            starting.awaitShutdown();
+            server = null;
+            throw new IllegalStateException("The in-process Kafka broker at " + bootstrapServers + " did not start", e);
         }
         running = true;
-        LOG.info("In-process Kafka broker at {} restarted in {} ms", bootstrapServers, elapsedMillis(startedAt));
+        LOG.info("In-process Kafka broker ready at {} in {} ms (data in {})", bootstrapServers,
+                elapsedMillis(startedAt), dataDirectory);
     }
 
+    /** Stops the node and deletes its data directory. */
     @Override
     public synchronized void close() {
         long startedAt = System.nanoTime();
         try {
-            cluster.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("The in-process Kafka broker at " + bootstrapServers + " did not shut down cleanly", e);
+            stop();
         } finally {
-            running = false;
+            deleteData();
         }
         LOG.info("In-process Kafka broker at {} closed in {} ms", bootstrapServers, elapsedMillis(startedAt));
     }
 
-    private static void closeQuietly(KafkaClusterTestKit cluster) {
-        try {
-            cluster.close();
-        } catch (Exception e) {
-            LOG.warn("Could not clean up a Kafka broker that failed to start", e);
+    private void deleteData() {
+        if (!Files.exists(dataDirectory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dataDirectory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("Could not delete the in-process Kafka broker's data in {}", dataDirectory, e);
         }
     }
 
