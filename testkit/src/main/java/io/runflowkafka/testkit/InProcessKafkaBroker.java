@@ -60,8 +60,7 @@ public final class InProcessKafkaBroker implements KafkaBroker {
 
     /**
      * Settings for the in-process node only: a short broker session, so that a restarted broker registers again
-     * quickly; unstable protocol and feature versions off, so the broker behaves like a released one; no forced
-     * flushes beyond Kafka's defaults.
+     * quickly; unstable protocol and feature versions off, so the broker behaves like a released one.
      */
     static final Map<String, String> IN_PROCESS_DEFAULTS = Map.ofEntries(
             Map.entry("broker.session.timeout.ms", "3000"),

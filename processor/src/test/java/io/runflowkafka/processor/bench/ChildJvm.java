@@ -1,14 +1,16 @@
 package io.runflowkafka.processor.bench;
 
+import io.runflowkafka.processor.it.ProcessorJvm;
+import io.runflowkafka.testkit.Waits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A JVM of the benchmark on its class path, output to a log file, stopped by its PID; its CPU time is readable. */
 final class ChildJvm implements AutoCloseable {
@@ -23,35 +25,23 @@ final class ChildJvm implements AutoCloseable {
 
     static ChildJvm start(Path log, String heap, Class<?> main, Map<String, String> env, String... args)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap));
         String jvmOptions = System.getenv("BENCH_CHILD_JVM_OPTIONS_" + main.getSimpleName());
-        if (jvmOptions != null && !jvmOptions.isBlank()) {
-            command.addAll(List.of(jvmOptions.trim().split("\\s+")));
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(env);
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        return new ChildJvm(builder.start(), log);
+        List<String> options = jvmOptions == null || jvmOptions.isBlank() ? List.of()
+                : List.of(jvmOptions.trim().split("\\s+"));
+        return new ChildJvm(ProcessorJvm.launch(main, options, env, log, heap, args), log);
     }
 
-    /** Waits for the child's {@code READY k=v ...} line and returns its fields. */
-    Map<String, String> awaitReady(Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+    /** Waits for the child's {@code READY k=v ...} line and returns its fields; fails at once if the child exits. */
+    Map<String, String> awaitReady(Duration timeout) {
+        AtomicReference<String> ready = new AtomicReference<>();
+        Waits.await("the READY line of " + log, timeout).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("child exited with " + process.exitValue() + "; see " + log);
             }
-            for (String line : Files.readAllLines(log)) {
-                if (line.startsWith("READY ")) {
-                    return fields(line);
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("child not ready within " + timeout + "; see " + log);
+            Files.readAllLines(log).stream().filter(line -> line.startsWith("READY ")).findFirst().ifPresent(ready::set);
+            return ready.get() != null;
+        });
+        return fields(ready.get());
     }
 
     /** The {@code key=value} words of a line. */
@@ -75,18 +65,13 @@ final class ChildJvm implements AutoCloseable {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** SIGTERM, then up to a minute for a clean exit. */
+    /** SIGTERM, then SIGKILL if it has not exited within 30 s. */
     void stop() throws InterruptedException {
-        process.destroy();
-        process.waitFor(60, TimeUnit.SECONDS);
+        ProcessorJvm.stop(process);
     }
 
     @Override
     public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            stop();
-        }
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        stop();
     }
 }
