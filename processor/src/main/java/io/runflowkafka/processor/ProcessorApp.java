@@ -66,6 +66,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -131,7 +132,8 @@ public final class ProcessorApp implements AutoCloseable {
                     config.orderSettings().idleCheckInterval());
             HeadshotOrdersTopology.addTo(builder, config.orderTopics(), config.orderSettings(),
                     client::generateHeadshots, config.callbackTokens(), limiter,
-                    new OrderMetrics(registry, submissions), submissions, scoredSerde, jobSerde, backlog);
+                    new OrderMetrics(registry, submissions), submissions, scoredSerde, jobSerde, backlog,
+                    topics.deadLetter());
             JobStatusTopology.addTo(builder, statusTopics, jobSerde,
                     AvroSerdes.specific(HeadshotsCompleted.class, registryConfig, false),
                     AvroSerdes.specific(HeadshotsArchived.class, registryConfig, false));
@@ -372,11 +374,13 @@ public final class ProcessorApp implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, raw.getString(GUARANTEE));
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, raw.getInt(STREAM_THREADS));
         props.put(StreamsConfig.STATE_DIR_CONFIG, raw.getString(STATE_DIR));
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetter());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeserializationDeadLetterHandler.class);
+        // Every public topic is read as bytes and decoded by the topology (QualityGateProcessor, DecodedSource), so
+        // that a dead letter of bad bytes commits with its input offset; Kafka Streams' deserialization handler
+        // sends it before the record is processed, and a commit in between repeated it after a crash. What Kafka
+        // Streams still decodes are its internal topics: a record there that does not decode fails the thread.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
         // Processing errors are not data: Kafka Streams' default fails the thread (its transaction aborts), and
-        // nothing is dead-lettered for them. Bad input bytes are dead-lettered by the deserialization handler, a
-        // refused call by the processors themselves.
+        // nothing is dead-lettered for them. A refused call is dead-lettered by the processors themselves.
         config.applicationServer().ifPresent(server ->
                 props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server.host() + ":" + server.port()));
         if (raw.getShort(CommonKeys.TOPIC_REPLICATION) > 0) {

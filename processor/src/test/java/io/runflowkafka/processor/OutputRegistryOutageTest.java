@@ -211,11 +211,11 @@ class OutputRegistryOutageTest {
                     return CompletableFuture.completedFuture(new HeadshotsSubmission(headshotsId));
                 }, CallbackTokens.of("output-outage-test-callback-secret-0123"), limiter,
                 new OrderMetrics(new SimpleMeterRegistry(), inFlight), inFlight, scoredSerde, jobSerde,
-                (partition, since) -> true);
+                (partition, since) -> true, gateTopics.deadLetter());
         driver = new TopologyTestDriver(builder.build(), streamsProperties(), START);
     }
 
-    /** The application's own streams properties: its exception handlers and dead-letter topic included. */
+    /** The application's own streams properties: its exception handlers included. */
     private Properties streamsProperties() {
         return ProcessorApp.streamsProperties(config, gateTopics);
     }

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,14 +21,24 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scores each upload with Runflow, many at once, and forwards exactly one record per upload to the
  * accepted, retake or dead-letter sink. The concurrency and exactly-once mechanism is
  * {@link AsyncCallEngine}'s; this class says what a call is and where its answer goes.
+ *
+ * <p>It decodes the input itself: an undecodable upload is dead-lettered while its own record is processed, so
+ * its dead letter and its input offset commit in one transaction. Kafka Streams' deserialization handler sends
+ * a dead letter before the record is processed, and a commit in between (a loop's commit, a revocation's)
+ * stores the offset of the undecodable record itself: a crash there dead-lettered it twice
+ * ({@code UndecodableInputTransactionIT}).
  */
-final class QualityGateProcessor implements Processor<String, Upload, String, byte[]>,
+final class QualityGateProcessor implements Processor<String, byte[], String, byte[]>,
         AsyncCallEngine.Handler<UploadEvent, ScoreResult> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QualityGateProcessor.class);
 
     private final Scorer scorer;
     private final CallLimiter limiter;
@@ -65,18 +76,32 @@ final class QualityGateProcessor implements Processor<String, Upload, String, by
     }
 
     @Override
-    public void process(Record<String, Upload> record) {
+    public void process(Record<String, byte[]> record) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
+        Upload upload;
+        try {
+            upload = decoder.deserialize(source.topic(), record.headers(), record.value());
+        } catch (SerializationException e) {
+            // Bad bytes only: a registry that is down or refuses us is not a SerializationException, and fails
+            // the stream thread (Kafka Streams retries it), so an outage never empties the topic into the DLQ.
+            LOG.warn("{}-{}@{} is not an upload ({}): dead-lettered", source.topic(), source.partition(),
+                    source.offset(), e.getMessage());
+            context.forward(new Record<>(record.key(), record.value(), record.timestamp(),
+                    DeadLetters.headers(e, "deserialize", 0, source.topic(), source.partition(), source.offset())),
+                    QualityGateTopology.DEAD_LETTER_SINK);
+            metrics.deadLettered();
+            return;
+        }
         PendingCall call = PendingCall.newBuilder()
                 .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
-                .setValue(ByteBuffer.wrap(record.value().rawValue()))
+                .setValue(ByteBuffer.wrap(upload.rawValue()))
                 .setTimestamp(record.timestamp())
                 .setTopic(source.topic())
                 .setPartition(source.partition())
                 .setOffset(source.offset())
                 .setAcceptedAt(context.currentSystemTimeMs())
                 .build();
-        engine.submit(AsyncCallEngine.callId(source.offset()), call, record.value().event());
+        engine.submit(AsyncCallEngine.callId(source.offset()), call, upload.event());
         engine.drain();
     }
 

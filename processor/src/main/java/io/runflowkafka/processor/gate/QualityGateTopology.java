@@ -5,6 +5,7 @@ import io.runflowkafka.processor.async.OutputEncoder;
 import io.runflowkafka.processor.async.PendingCallSerde;
 import io.runflowkafka.schema.ScoredUpload;
 import io.runflowkafka.schema.UploadEvent;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -42,7 +43,8 @@ public final class QualityGateTopology {
     public static Topology addTo(Topology topology, GateTopics topics, GateSettings settings, Scorer scorer,
             CallLimiter limiter, GateMetrics metrics, Serde<UploadEvent> uploadSerde, Serde<ScoredUpload> scoredSerde) {
         UploadDeserializer uploads = new UploadDeserializer(uploadSerde.deserializer());
-        topology.addSource(SOURCE, new StringDeserializer(), uploads, topics.uploaded());
+        // Bytes: the gate decodes them itself, so that an undecodable upload's dead letter commits with its offset.
+        topology.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.uploaded());
         OutputEncoder<ScoredUpload> acceptedEncoder = new OutputEncoder<>(topics.accepted(), scoredSerde.serializer());
         OutputEncoder<ScoredUpload> retakeEncoder = new OutputEncoder<>(topics.retake(), scoredSerde.serializer());
         topology.addProcessor(PROCESSOR, () -> new QualityGateProcessor(scorer, limiter, settings, metrics, uploads,

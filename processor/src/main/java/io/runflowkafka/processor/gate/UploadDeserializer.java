@@ -7,8 +7,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Decodes {@code photos.uploaded} values with the registry-aware Avro deserializer and keeps the raw
- * bytes beside the result. Bad bytes throw {@link SerializationException}, which Kafka Streams'
- * deserialization handler sends to the dead-letter topic.
+ * bytes beside the result. Bad bytes throw {@link SerializationException}, which the quality gate
+ * dead-letters.
  */
 public final class UploadDeserializer implements Deserializer<Upload> {
 

@@ -1,6 +1,7 @@
 package io.runflowkafka.processor.orders;
 
 import io.runflowkafka.client.CallbackTokens;
+import io.runflowkafka.processor.DecodedSource;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.async.OutputEncoder;
 import io.runflowkafka.processor.async.PendingCallSerde;
@@ -13,7 +14,6 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -61,13 +61,14 @@ public final class HeadshotOrdersTopology {
      * @param scoredSerde the registry-aware serde of {@code ScoredUpload} values
      * @param jobSerde the registry-aware serde of {@code HeadshotJob} values
      * @param backlog tells the collector when an idle order's input is all in (the idle time-out's wall-clock guard)
+     * @param undecodableTopic where an accepted record that does not decode is dead-lettered (the uploads' DLQ)
      */
     public static StreamsBuilder addTo(StreamsBuilder builder, OrderTopics topics, OrderSettings settings,
             HeadshotsSubmitter submitter, CallbackTokens tokens, CallLimiter limiter, OrderMetrics metrics,
             InFlightSubmissions inFlight, Serde<ScoredUpload> scoredSerde, Serde<HeadshotJob> jobSerde,
-            InputBacklog backlog) {
+            InputBacklog backlog, String undecodableTopic) {
         Serde<SubmissionRequest> requestSerde = AvroBinarySerde.of(SubmissionRequest.class);
-        builder.stream(topics.accepted(), Consumed.with(Serdes.String(), scoredSerde).withName(SOURCE))
+        DecodedSource.stream(builder, topics.accepted(), scoredSerde.deserializer(), undecodableTopic, SOURCE)
                 .process(collector(settings, metrics, backlog), Named.as(COLLECTOR))
                 .repartition(Repartitioned.<String, SubmissionRequest>as(SUBMISSIONS)
                         .withKeySerde(Serdes.String()).withValueSerde(requestSerde))

@@ -1,5 +1,6 @@
 package io.runflowkafka.processor.status;
 
+import io.runflowkafka.processor.DecodedSource;
 import io.runflowkafka.processor.internal.JobStatus;
 import io.runflowkafka.processor.orders.AvroBinarySerde;
 import io.runflowkafka.schema.HeadshotJob;
@@ -46,19 +47,21 @@ public final class JobStatusTopology {
             Serde<HeadshotsCompleted> completedSerde, Serde<HeadshotsArchived> archivedSerde) {
         Serde<JobStatus> statusSerde = AvroBinarySerde.of(JobStatus.class);
 
-        KStream<String, JobStatus> submitted = builder
-                .stream(topics.jobs(), Consumed.with(Serdes.String(), jobSerde).withName("job-status-jobs-source"))
+        // A view: undecodable records are skipped and logged. The sink dead-letters an undecodable completion; the
+        // jobs and archived events are the pipeline's own outputs.
+        KStream<String, JobStatus> submitted = DecodedSource
+                .streamSkippingUndecodable(builder, topics.jobs(), jobSerde.deserializer(), "job-status-jobs-source")
                 .filter((orderId, job) -> job != null && job.getHeadshotsId() != null, Named.as("job-status-jobs-valid"))
                 .map((orderId, job) -> KeyValue.pair(job.getHeadshotsId(), JobStatuses.submitted(job)),
                         Named.as("job-status-jobs-by-headshots-id"));
-        KStream<String, JobStatus> completed = builder
-                .stream(topics.completed(), Consumed.with(Serdes.String(), completedSerde)
-                        .withName("job-status-completed-source"))
+        KStream<String, JobStatus> completed = DecodedSource
+                .streamSkippingUndecodable(builder, topics.completed(), completedSerde.deserializer(),
+                        "job-status-completed-source")
                 .filter((id, event) -> id != null && event != null, Named.as("job-status-completed-valid"))
                 .mapValues(JobStatuses::completed, Named.as("job-status-completed"));
-        KStream<String, JobStatus> archived = builder
-                .stream(topics.archived(), Consumed.with(Serdes.String(), archivedSerde)
-                        .withName("job-status-archived-source"))
+        KStream<String, JobStatus> archived = DecodedSource
+                .streamSkippingUndecodable(builder, topics.archived(), archivedSerde.deserializer(),
+                        "job-status-archived-source")
                 .filter((id, event) -> id != null && event != null, Named.as("job-status-archived-valid"))
                 .mapValues(JobStatuses::archived, Named.as("job-status-archived"));
         KStream<String, JobStatus> archiveFailed = builder

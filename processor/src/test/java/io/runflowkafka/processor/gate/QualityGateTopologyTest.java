@@ -11,7 +11,6 @@ import io.runflowkafka.client.ServerErrorException;
 import io.runflowkafka.client.UnauthorizedException;
 import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.async.CallLimiter;
-import io.runflowkafka.processor.DeserializationDeadLetterHandler;
 import io.runflowkafka.schema.Decision;
 import io.runflowkafka.schema.ScoredUpload;
 import io.runflowkafka.schema.UploadEvent;
@@ -86,8 +85,6 @@ class QualityGateTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "gate-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeserializationDeadLetterHandler.class);
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, TOPICS.deadLetter());
         driver = new TopologyTestDriver(topology, props);
         uploads = driver.createInputTopic(TOPICS.uploaded(), new StringSerializer(), uploadSerde.serializer());
         rawUploads = driver.createInputTopic(TOPICS.uploaded(), new StringSerializer(), new ByteArraySerializer());

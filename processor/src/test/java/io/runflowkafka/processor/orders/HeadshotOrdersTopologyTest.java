@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -51,6 +52,7 @@ class HeadshotOrdersTopologyTest {
     private static final String SCOPE = "headshot-orders-topology-test";
     private static final Map<String, Object> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
     private static final OrderTopics TOPICS = OrderTopics.defaults();
+    private static final String UNDECODABLE_TOPIC = "photos.uploaded.dlq";
     private static final String SECRET = "orders-test-callback-secret-0123456789";
     private static final String BRIDGE = "https://hooks.example.com";
     private static final Duration IDLE = Duration.ofMinutes(15);
@@ -108,7 +110,7 @@ class HeadshotOrdersTopologyTest {
         InFlightSubmissions inFlight = new InFlightSubmissions();
         StreamsBuilder builder = HeadshotOrdersTopology.addTo(new StreamsBuilder(), TOPICS, settings, submitter,
                 CallbackTokens.of(SECRET), limiter, new OrderMetrics(meters, inFlight), inFlight, scoredSerde,
-                jobSerde, (partition, since) -> caughtUp.get());
+                jobSerde, (partition, since) -> caughtUp.get(), UNDECODABLE_TOPIC);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "orders-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -170,6 +172,30 @@ class HeadshotOrdersTopologyTest {
         assertThat(job.getAttributes()).as("the first photo's").containsEntry("channel", "photo-1");
         assertThat(job.getSubmittedAt()).isEqualTo(START);
         assertThat(jobs.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldDeadLetterAnAcceptedRecordThatDoesNotDecodeAndGoOnWithTheOrder() {
+        start();
+        TestOutputTopic<String, byte[]> undecodable = driver.createOutputTopic(UNDECODABLE_TOPIC,
+                new StringDeserializer(), new ByteArrayDeserializer());
+        byte[] junk = "not a ScoredUpload".getBytes(StandardCharsets.UTF_8);
+
+        accept("order-1", 1, 2);
+        driver.createInputTopic(TOPICS.accepted(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput("order-1", junk, now);
+        accept("order-1", 3, 4);
+
+        TestRecord<String, byte[]> dead = undecodable.readRecord();
+        assertThat(dead.key()).isEqualTo("order-1");
+        assertThat(dead.value()).isEqualTo(junk);
+        assertThat(DeadLetters.text(dead.headers(), DeadLetters.STAGE)).isEqualTo("deserialize");
+        assertThat(DeadLetters.text(dead.headers(), DeadLetters.TOPIC)).isEqualTo(TOPICS.accepted());
+        assertThat(DeadLetters.text(dead.headers(), DeadLetters.OFFSET)).isEqualTo("2");
+        assertThat(undecodable.isEmpty()).isTrue();
+        assertThat(jobs.readValue().getUploadIds()).containsExactly("order-1-u1", "order-1-u2", "order-1-u3",
+                "order-1-u4");
+        assertThat(deadLetters.isEmpty()).as("the order's own dead letters").isTrue();
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.runflowkafka.schema.HeadshotsArchived;
 import io.runflowkafka.schema.HeadshotsCompleted;
 import io.runflowkafka.serde.AvroSerdes;
 import io.runflowkafka.serde.MockSchemaRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,20 @@ class JobStatusTopologyTest {
         assertThat(status.getInputImages()).isEqualTo(2);
         assertThat(status.getSubmittedAt()).isEqualTo(T0.toEpochMilli());
         assertThat(byHeadshotsId.get(HEADSHOTS_ID)).isEqualTo(status);
+    }
+
+    @Test
+    void shouldSkipEventsThatDoNotDecodeAndKeepFollowingTheJob() {
+        StringSerializer keys = new StringSerializer();
+        byte[] junk = "not avro".getBytes(StandardCharsets.UTF_8);
+        driver.createInputTopic(TOPICS.jobs(), keys, new ByteArraySerializer()).pipeInput("order-1", junk);
+        jobs.pipeInput("order-1", StatusEvents.job("order-1", HEADSHOTS_ID));
+        driver.createInputTopic(TOPICS.completed(), keys, new ByteArraySerializer()).pipeInput(HEADSHOTS_ID, junk);
+        driver.createInputTopic(TOPICS.archived(), keys, new ByteArraySerializer()).pipeInput(HEADSHOTS_ID, junk);
+
+        assertThat(byOrderId.get("order-1").getState()).isEqualTo(JobState.SUBMITTED);
+        completed.pipeInput(HEADSHOTS_ID, StatusEvents.completed("order-1", HEADSHOTS_ID));
+        assertThat(byOrderId.get("order-1").getState()).isEqualTo(JobState.COMPLETED);
     }
 
     @Test
