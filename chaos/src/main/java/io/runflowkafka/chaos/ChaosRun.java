@@ -458,9 +458,11 @@ public final class ChaosRun implements AutoCloseable {
                 + "sent to Runflow " + e.getValue() + " more time(s) than the processors counted"));
         archiveProblems.stream().limit(20).forEach(p -> out.println("chaos: archive problem: " + p));
         s.inputs.stream().distinct().filter(id -> !s.routed.containsKey(id)).limit(20)
-                .forEach(id -> out.println("chaos: lost upload " + id + " (order " + s.orderOf.get(id) + ")"));
+                .forEach(id -> out.println("chaos: lost upload " + id + " (order " + s.orderOf.get(id) + "): "
+                        + s.where.get(id)));
         s.routed.entrySet().stream().filter(e -> e.getValue() > 1).limit(20)
-                .forEach(e -> out.println("chaos: upload " + e.getKey() + " routed " + e.getValue() + " times"));
+                .forEach(e -> out.println("chaos: upload " + e.getKey() + " routed " + e.getValue() + " times: "
+                        + s.where.get(e.getKey())));
         s.jobsPerOrder.entrySet().stream().filter(e -> e.getValue() > 1).limit(20)
                 .forEach(e -> out.println("chaos: order " + e.getKey() + " has " + e.getValue() + " HeadshotJobs"));
         s.archived.entrySet().stream().filter(e -> e.getValue() > 1).limit(20)

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -70,6 +71,7 @@ final class Checker {
                 id = "unreadable-input@" + r.partition() + ":" + r.offset();
             }
             s.inputs.add(id);
+            s.where.computeIfAbsent(id, k -> new ArrayList<>()).add(locate(r));
             s.inputOrder.computeIfAbsent(key(r), k -> new ArrayList<>()).add(id);
             s.orderOf.put(id, key(r));
         }
@@ -78,6 +80,7 @@ final class Checker {
                 GenericRecord scored = decode(r.value());
                 String id = scored.get("upload_id").toString();
                 s.routed.merge(id, 1, Integer::sum);
+                s.where.computeIfAbsent(id, k -> new ArrayList<>()).add(locate(r));
                 s.scoredIds.add(id);
                 s.outputOrder.computeIfAbsent(topic + "|" + key(r), k -> new ArrayList<>()).add(id);
                 if (topic.equals(topics.accepted())) {
@@ -96,6 +99,7 @@ final class Checker {
                 continue;
             }
             s.routed.merge(id, 1, Integer::sum);
+            s.where.computeIfAbsent(id, k -> new ArrayList<>()).add(locate(r));
             s.dlqStage.put(id, String.valueOf(header(r, "runflow.errors.stage")));
             s.dlq++;
             // Undecodable records are dead-lettered by the deserializer, before the ordered stage: only the
@@ -233,6 +237,11 @@ final class Checker {
         return r.topic() + "-" + r.partition() + "@" + r.offset() + " key=" + key(r) + headers;
     }
 
+    /** Where a record sits and when it was written: enough to find it in the brokers' and services' logs. */
+    private static String locate(ConsumerRecord<byte[], byte[]> r) {
+        return r.topic() + "-" + r.partition() + "@" + r.offset() + " " + Instant.ofEpochMilli(r.timestamp());
+    }
+
     /** Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro binary. */
     private GenericRecord decode(byte[] value) {
         ByteBuffer buffer = ByteBuffer.wrap(value);
@@ -293,6 +302,8 @@ final class Checker {
         final Map<String, List<String>> inputOrder = new LinkedHashMap<>();
         final Map<String, String> orderOf = new HashMap<>();
         final Map<String, Integer> routed = new HashMap<>();
+        /** Upload id → where its input and output records sit (see {@link #locate}), to explain a loss or a copy. */
+        final Map<String, List<String>> where = new HashMap<>();
         final Map<String, List<String>> outputOrder = new LinkedHashMap<>();
         final Set<String> ordersWithAccepted = new java.util.HashSet<>();
         int accepted;
