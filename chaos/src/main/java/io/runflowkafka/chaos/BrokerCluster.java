@@ -38,13 +38,23 @@ final class BrokerCluster implements AutoCloseable {
             controllerPorts.add(freePort());
         }
         String voters = java.util.stream.IntStream.range(0, SIZE)
-                .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts.get(i)).collect(Collectors.joining(","));
+                .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts.get(i))
+                .collect(Collectors.joining(","));
         for (int i = 0; i < SIZE; i++) {
             int id = i + 1;
-            nodes.add(new ChildJvm("broker-" + id, ChaosBroker.class.getName(),
-                    List.of(Integer.toString(id), clusterId, dir.resolve("broker-" + id).toString(),
-                            Integer.toString(brokerPorts.get(i)), Integer.toString(controllerPorts.get(i)), voters),
-                    Map.of(), logs.resolve("broker-" + id + ".log"), heap));
+            nodes.add(new ChildJvm(
+                    "broker-" + id,
+                    ChaosBroker.class.getName(),
+                    List.of(
+                            Integer.toString(id),
+                            clusterId,
+                            dir.resolve("broker-" + id).toString(),
+                            Integer.toString(brokerPorts.get(i)),
+                            Integer.toString(controllerPorts.get(i)),
+                            voters),
+                    Map.of(),
+                    logs.resolve("broker-" + id + ".log"),
+                    heap));
         }
     }
 
@@ -64,28 +74,39 @@ final class BrokerCluster implements AutoCloseable {
 
     void awaitBrokers(int count, Duration atMost) {
         try (Admin admin = admin()) {
-            Waits.await(count + " Kafka brokers registered", atMost).ignoreExceptions()
-                    .until(() -> admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() >= count);
+            Waits.await(count + " Kafka brokers registered", atMost)
+                    .ignoreExceptions()
+                    .until(() -> admin.describeCluster()
+                                    .nodes()
+                                    .get(5, TimeUnit.SECONDS)
+                                    .size()
+                            >= count);
         }
     }
 
     /** Waits until node {@code id} (1-based) answers requests itself: its log directories can be described. */
     void awaitNodeServing(int id, Duration atMost) {
         try (Admin admin = admin()) {
-            Waits.await("Kafka node " + id + " serving again", atMost).ignoreExceptions()
+            Waits.await("Kafka node " + id + " serving again", atMost)
+                    .ignoreExceptions()
                     .pollInterval(Duration.ofMillis(500))
-                    .until(() -> !admin.describeLogDirs(List.of(id)).allDescriptions().get(5, TimeUnit.SECONDS)
-                            .getOrDefault(id, Map.of()).isEmpty());
+                    .until(() -> !admin.describeLogDirs(List.of(id))
+                            .allDescriptions()
+                            .get(5, TimeUnit.SECONDS)
+                            .getOrDefault(id, Map.of())
+                            .isEmpty());
         }
     }
 
     /** Waits until no partition of these topics is under-replicated (the restarted node has caught up). */
     void awaitFullyReplicated(List<String> topics, Duration atMost) {
         try (Admin admin = admin()) {
-            Waits.await("every replica of " + topics + " in sync", atMost).ignoreExceptions()
+            Waits.await("every replica of " + topics + " in sync", atMost)
+                    .ignoreExceptions()
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS).values().stream()
-                            .flatMap(t -> t.partitions().stream()).allMatch(p -> p.isr().size() == SIZE));
+                            .flatMap(t -> t.partitions().stream())
+                            .allMatch(p -> p.isr().size() == SIZE));
         }
     }
 
@@ -95,7 +116,9 @@ final class BrokerCluster implements AutoCloseable {
             for (String topic : topics) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, partitions, (short) SIZE)
-                            .configs(Map.of("min.insync.replicas", "2")))).all().get(60, TimeUnit.SECONDS);
+                                    .configs(Map.of("min.insync.replicas", "2"))))
+                            .all()
+                            .get(60, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("cannot create topic " + topic, e);
@@ -108,10 +131,15 @@ final class BrokerCluster implements AutoCloseable {
     }
 
     Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG, "chaos-admin-" + UUID.randomUUID(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000"));
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "chaos-admin-" + UUID.randomUUID(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                "30000",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                "10000"));
     }
 
     @Override

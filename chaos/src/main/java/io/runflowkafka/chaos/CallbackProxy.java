@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 final class CallbackProxy implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallbackProxy.class);
-    private static final Set<String> FORWARDED_HEADERS = Set.of("content-type", "webhook-id", "webhook-timestamp",
-            "webhook-signature", "user-agent");
+    private static final Set<String> FORWARDED_HEADERS =
+            Set.of("content-type", "webhook-id", "webhook-timestamp", "webhook-signature", "user-agent");
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(16, r -> {
@@ -42,8 +42,10 @@ final class CallbackProxy implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
     private final ObjectMapper json = new ObjectMapper();
     private final IntFunction<String> bridgeUrl;
     private final int bridges;
@@ -92,10 +94,13 @@ final class CallbackProxy implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange; InputStream in = exchange.getRequestBody()) {
+        try (exchange;
+                InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readNBytes(2 * 1024 * 1024);
             String pathAndQuery = exchange.getRequestURI().getRawPath()
-                    + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+                    + (exchange.getRequestURI().getRawQuery() == null
+                            ? ""
+                            : "?" + exchange.getRequestURI().getRawQuery());
             int first = Math.floorMod(next.getAndIncrement(), bridges);
             Answer answer = null;
             int servedBy = -1;
@@ -124,7 +129,10 @@ final class CallbackProxy implements AutoCloseable {
                     // Runflow re-sends when its first attempt's answer was lost: same body, same headers.
                     Answer second = forward((servedBy + 1) % bridges, exchange, pathAndQuery, body);
                     duplicatesSent.incrementAndGet();
-                    LOG.info("callback for {} sent twice (second answer {})", id, second == null ? "none" : second.status());
+                    LOG.info(
+                            "callback for {} sent twice (second answer {})",
+                            id,
+                            second == null ? "none" : second.status());
                 }
             }
             byte[] reply = answer.body();
@@ -143,7 +151,8 @@ final class CallbackProxy implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .timeout(Duration.ofSeconds(15))
                 .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-        for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+        for (Map.Entry<String, List<String>> header :
+                exchange.getRequestHeaders().entrySet()) {
             if (FORWARDED_HEADERS.contains(header.getKey().toLowerCase(java.util.Locale.ROOT))) {
                 header.getValue().forEach(v -> request.header(header.getKey(), v));
             }
@@ -178,6 +187,5 @@ final class CallbackProxy implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private record Answer(int status, byte[] body) {
-    }
+    private record Answer(int status, byte[] body) {}
 }

@@ -28,8 +28,7 @@ public final class ChaosBroker {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChaosBroker.class);
 
-    private ChaosBroker() {
-    }
+    private ChaosBroker() {}
 
     /** Starts the node and blocks until the JVM is stopped. */
     public static void main(String[] args) throws Exception {
@@ -62,10 +61,13 @@ public final class ChaosBroker {
             LOG.info("formatted node {} storage in {}", nodeId, dir);
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.shutdown();
-            server.awaitShutdown();
-        }, "broker-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.shutdown();
+                            server.awaitShutdown();
+                        },
+                        "broker-shutdown"));
         server.startup();
         LOG.info("node {} up: broker 127.0.0.1:{}, controller 127.0.0.1:{}", nodeId, brokerPort, controllerPort);
         server.awaitShutdown();
@@ -77,7 +79,9 @@ public final class ChaosBroker {
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", Integer.toString(nodeId)),
                 Map.entry("controller.quorum.voters", voters),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
+                Map.entry(
+                        "listeners",
+                        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
                 Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),

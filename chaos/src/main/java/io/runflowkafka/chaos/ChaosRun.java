@@ -47,13 +47,20 @@ public final class ChaosRun implements AutoCloseable {
     private static final int BRIDGES = 2;
     private static final int SINKS = 2;
     private static final int PARTITIONS = 6;
-    private static final FaultSettings BASE_FAULTS = FaultSettings.NONE
-            .withLatency(LatencySpec.parse("uniform:200-400"));
+    private static final FaultSettings BASE_FAULTS =
+            FaultSettings.NONE.withLatency(LatencySpec.parse("uniform:200-400"));
 
     /** The kinds of fault the schedule draws from. */
     enum Fault {
-        KILL_PROCESSOR, KILL_BRIDGE, KILL_SINK, PAUSE_PROCESSOR, KILL_BROKER, SCALE_OUT, RUNFLOW_BURST,
-        RUNFLOW_OUTAGE, REGISTRY_OUTAGE
+        KILL_PROCESSOR,
+        KILL_BRIDGE,
+        KILL_SINK,
+        PAUSE_PROCESSOR,
+        KILL_BROKER,
+        SCALE_OUT,
+        RUNFLOW_BURST,
+        RUNFLOW_OUTAGE,
+        REGISTRY_OUTAGE
     }
 
     private final ChaosSettings settings;
@@ -108,13 +115,33 @@ public final class ChaosRun implements AutoCloseable {
     }
 
     /** The figures of one run. */
-    record Result(int uploads, int routed, int lost, int duplicated, int outOfOrder, int jobsExtra, int archived,
-                  int archiveDup, int ackedLost, int archiveProblems, int unfinished, int kills, int pauses,
-                  int brokerRestarts, long seed, String line) {
+    record Result(
+            int uploads,
+            int routed,
+            int lost,
+            int duplicated,
+            int outOfOrder,
+            int jobsExtra,
+            int archived,
+            int archiveDup,
+            int ackedLost,
+            int archiveProblems,
+            int unfinished,
+            int kills,
+            int pauses,
+            int brokerRestarts,
+            long seed,
+            String line) {
 
         boolean passed() {
-            return lost == 0 && duplicated == 0 && outOfOrder == 0 && jobsExtra == 0 && archiveDup == 0 && ackedLost == 0
-                    && archiveProblems == 0 && unfinished == 0;
+            return lost == 0
+                    && duplicated == 0
+                    && outOfOrder == 0
+                    && jobsExtra == 0
+                    && archiveDup == 0
+                    && ackedLost == 0
+                    && archiveProblems == 0
+                    && unfinished == 0;
         }
     }
 
@@ -125,8 +152,9 @@ public final class ChaosRun implements AutoCloseable {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Path archive = Files.createDirectories(dir.resolve("archive"));
         runLog = logs.resolve("chaos.log");
-        out.printf("chaos: seed=%d duration=%ss uploads=%d orders=%d dir=%s%n", settings.seed(),
-                settings.duration().toSeconds(), settings.uploads(), settings.orders(), dir);
+        out.printf(
+                "chaos: seed=%d duration=%ss uploads=%d orders=%d dir=%s%n",
+                settings.seed(), settings.duration().toSeconds(), settings.uploads(), settings.orders(), dir);
         out.flush();
 
         cluster = new BrokerCluster(dir.resolve("kafka"), logs, "384m");
@@ -143,11 +171,15 @@ public final class ChaosRun implements AutoCloseable {
 
         String callbackSecret = randomSecret();
         String signingSecret = "whsec_" + randomSecret();
-        emulator = RunflowEmulator.builder().httpsPort(0).headshotsDelay(Duration.ofSeconds(2))
-                .webhookSecret(signingSecret).faults(BASE_FAULTS)
+        emulator = RunflowEmulator.builder()
+                .httpsPort(0)
+                .headshotsDelay(Duration.ofSeconds(2))
+                .webhookSecret(signingSecret)
+                .faults(BASE_FAULTS)
                 .imageLatency(LatencySpec.parse("uniform:50-150"))
                 .callbackRetry(Duration.ofSeconds(1), Duration.ofSeconds(10), 30)
-                .build().start();
+                .build()
+                .start();
         closing.add(emulator);
         Path trustStore = dir.resolve("emulator-truststore.p12");
         try (OutputStream stream = Files.newOutputStream(trustStore)) {
@@ -159,8 +191,8 @@ public final class ChaosRun implements AutoCloseable {
         for (int i = 0; i < BRIDGES; i++) {
             bridgePorts.add(BrokerCluster.freePort());
         }
-        proxy = new CallbackProxy(BRIDGES, i -> "http://127.0.0.1:" + bridgePorts.get(i), settings.duplicateRate(),
-                settings.seed());
+        proxy = new CallbackProxy(
+                BRIDGES, i -> "http://127.0.0.1:" + bridgePorts.get(i), settings.duplicateRate(), settings.seed());
         closing.add(proxy);
 
         Map<String, String> common = new HashMap<>();
@@ -178,15 +210,22 @@ public final class ChaosRun implements AutoCloseable {
             env.put("BRIDGE_SIGNING_SECRET", signingSecret);
             env.put("BRIDGE_REQUEST_LOG", "false");
             env.put("BRIDGE_RETRY_AFTER", "1s");
-            bridges.add(new ChildJvm("bridge-" + i, WebhookBridgeMain.class.getName(), List.of(), env,
-                    logs.resolve("bridge-" + i + ".log"), "256m"));
+            bridges.add(new ChildJvm(
+                    "bridge-" + i,
+                    WebhookBridgeMain.class.getName(),
+                    List.of(),
+                    env,
+                    logs.resolve("bridge-" + i + ".log"),
+                    "256m"));
         }
         for (int i = 1; i <= PROCESSORS + 1; i++) {
             Map<String, String> env = new HashMap<>(common);
             env.put("HTTP_PORT", "0");
             env.put("KAFKA_SESSION_TIMEOUT_MS", "6000");
             env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
-            env.put("PROCESSOR_STATE_DIR", dir.resolve("processor-" + i + "-state").toString());
+            env.put(
+                    "PROCESSOR_STATE_DIR",
+                    dir.resolve("processor-" + i + "-state").toString());
             env.put("PROCESSOR_BRIDGE_PUBLIC_URL", proxy.url());
             env.put("PROCESSOR_CALLBACK_SECRET", callbackSecret);
             env.put("PROCESSOR_ORDERS_IDLE_TIMEOUT_MS", "5000");
@@ -194,8 +233,13 @@ public final class ChaosRun implements AutoCloseable {
             env.put("PROCESSOR_SHUTDOWN_TIMEOUT_MS", "10000");
             env.put("RUNFLOW_BASE_URL", emulator.baseUrl());
             env.put("RUNFLOW_API_KEY", RunflowEmulator.DEFAULT_API_KEY);
-            ChildJvm processor = new ChildJvm("processor-" + i, ProcessorMain.class.getName(), List.of(), env,
-                    logs.resolve("processor-" + i + ".log"), "384m");
+            ChildJvm processor = new ChildJvm(
+                    "processor-" + i,
+                    ProcessorMain.class.getName(),
+                    List.of(),
+                    env,
+                    logs.resolve("processor-" + i + ".log"),
+                    "384m");
             if (i <= PROCESSORS) {
                 processors.add(processor);
             } else {
@@ -214,8 +258,13 @@ public final class ChaosRun implements AutoCloseable {
             env.put("SINK_TLS_TRUSTSTORE", trustStore.toString());
             env.put("SINK_TLS_TRUSTSTORE_PASSWORD", PASSWORD);
             env.put("SINK_RETRY_MAX_BACKOFF_MS", "5000");
-            sinks.add(new ChildJvm("sink-" + i, StorageSinkMain.class.getName(), List.of(), env,
-                    logs.resolve("sink-" + i + ".log"), "256m"));
+            sinks.add(new ChildJvm(
+                    "sink-" + i,
+                    StorageSinkMain.class.getName(),
+                    List.of(),
+                    env,
+                    logs.resolve("sink-" + i + ".log"),
+                    "256m"));
         }
         closing.add(this::stopServices);
         allServices().forEach(ChildJvm::start);
@@ -230,32 +279,47 @@ public final class ChaosRun implements AutoCloseable {
         closing.add(background::shutdownNow);
         background.scheduleWithFixedDelay(this::supervise, 2, 2, TimeUnit.SECONDS);
 
-        feeder = new Feeder(cluster.bootstrapServers(), registryUrl(), topics.uploaded(), settings.uploads(),
-                settings.orders(), settings.seed(), settings.feedPeriod());
-        Thread feeding = new Thread(() -> feeder.feed(emulator.sampleUrl("portrait.jpg"), emulator.sampleUrl("dark.jpg"),
-                emulator.sampleUrl("blurry.jpg")), "chaos-feeder");
+        feeder = new Feeder(
+                cluster.bootstrapServers(),
+                registryUrl(),
+                topics.uploaded(),
+                settings.uploads(),
+                settings.orders(),
+                settings.seed(),
+                settings.feedPeriod());
+        Thread feeding = new Thread(
+                () -> feeder.feed(
+                        emulator.sampleUrl("portrait.jpg"),
+                        emulator.sampleUrl("dark.jpg"),
+                        emulator.sampleUrl("blurry.jpg")),
+                "chaos-feeder");
         feeding.setDaemon(true);
         feeding.start();
         closing.add(feeder::stop);
 
         Waits.await("the first uploads routed (every service up)", Duration.ofMinutes(3))
-                .pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+                .pollInterval(Duration.ofSeconds(2))
+                .ignoreExceptions()
                 .until(() -> checker.snapshot().routedDistinct() >= Math.min(5, settings.uploads()));
-        note("traffic flows: first uploads routed; feeding the rest over %ss", settings.feedPeriod().toSeconds());
+        note(
+                "traffic flows: first uploads routed; feeding the rest over %ss",
+                settings.feedPeriod().toSeconds());
         feeder.go();
         runFaults();
         heal();
         feeding.join(TimeUnit.MINUTES.toMillis(5));
         int expected = settings.uploads() - feeder.failed();
-        note("faults over; feeder sent %d (failed %d); waiting up to %ss for the pipeline to drain", feeder.sent(),
-                feeder.failed(), settings.settle().toSeconds());
+        note(
+                "faults over; feeder sent %d (failed %d); waiting up to %ss for the pipeline to drain",
+                feeder.sent(), feeder.failed(), settings.settle().toSeconds());
 
         Checker.Snapshot[] last = new Checker.Snapshot[1];
         long lastProgress = System.nanoTime();
         try {
             long[] progressAt = {lastProgress};
             Waits.await("every upload routed and every order's headshots archived", settings.settle())
-                    .pollInterval(Duration.ofSeconds(5)).ignoreExceptions()
+                    .pollInterval(Duration.ofSeconds(5))
+                    .ignoreExceptions()
                     .until(() -> {
                         last[0] = checker.snapshot();
                         if (System.nanoTime() - progressAt[0] > TimeUnit.SECONDS.toNanos(20)) {
@@ -265,7 +329,9 @@ public final class ChaosRun implements AutoCloseable {
                         return !feeding.isAlive() && last[0].settled(expected);
                     });
         } catch (ConditionTimeoutException e) {
-            note("the pipeline did not drain within %ss: reporting what is there", settings.settle().toSeconds());
+            note(
+                    "the pipeline did not drain within %ss: reporting what is there",
+                    settings.settle().toSeconds());
         }
         Checker.Snapshot s = checker.snapshot();
         return report(s, checker.checkArchive(s));
@@ -285,7 +351,9 @@ public final class ChaosRun implements AutoCloseable {
             if (n < mandatory.size()) {
                 fault = mandatory.get(n);
             } else if (System.nanoTime() - start < window || kills.get() < settings.minKills()) {
-                fault = kills.get() < settings.minKills() && System.nanoTime() - start >= window ? pickKill() : pickAny();
+                fault = kills.get() < settings.minKills() && System.nanoTime() - start >= window
+                        ? pickKill()
+                        : pickAny();
             } else {
                 break;
             }
@@ -308,8 +376,14 @@ public final class ChaosRun implements AutoCloseable {
         if (draw < 0.65) {
             return pickKill();
         }
-        Fault[] others = {Fault.PAUSE_PROCESSOR, Fault.KILL_BROKER, Fault.SCALE_OUT, Fault.RUNFLOW_BURST,
-            Fault.RUNFLOW_OUTAGE, Fault.REGISTRY_OUTAGE};
+        Fault[] others = {
+            Fault.PAUSE_PROCESSOR,
+            Fault.KILL_BROKER,
+            Fault.SCALE_OUT,
+            Fault.RUNFLOW_BURST,
+            Fault.RUNFLOW_OUTAGE,
+            Fault.REGISTRY_OUTAGE
+        };
         return others[random.nextInt(others.length)];
     }
 
@@ -321,8 +395,9 @@ public final class ChaosRun implements AutoCloseable {
             case KILL_SINK -> killAndRestart(sinks.get(random.nextInt(sinks.size())));
             case PAUSE_PROCESSOR -> {
                 ChildJvm victim = processors.get(random.nextInt(processors.size()));
-                note("fault: SIGSTOP %s for %ss (session time-out 6 s, transaction time-out 10 s)", victim,
-                        settings.pause().toSeconds());
+                note(
+                        "fault: SIGSTOP %s for %ss (session time-out 6 s, transaction time-out 10 s)",
+                        victim, settings.pause().toSeconds());
                 victim.pause();
                 pauses.incrementAndGet();
                 hold(settings.pause(), victim.name() + " frozen");
@@ -358,8 +433,11 @@ public final class ChaosRun implements AutoCloseable {
             }
             case RUNFLOW_BURST -> {
                 note("fault: Runflow answers 429 (30%%, Retry-After 1 s) and 503 (20%%) for 8 s");
-                emulator.faults().set(BASE_FAULTS.withErrorRate(429, 0.3).withErrorRate(503, 0.2)
-                        .withRetryAfter(Duration.ofSeconds(1)));
+                emulator.faults()
+                        .set(BASE_FAULTS
+                                .withErrorRate(429, 0.3)
+                                .withErrorRate(503, 0.2)
+                                .withRetryAfter(Duration.ofSeconds(1)));
                 hold(Duration.ofSeconds(8), "Runflow 429/503 burst");
                 emulator.faults().set(BASE_FAULTS);
             }
@@ -397,7 +475,9 @@ public final class ChaosRun implements AutoCloseable {
             Integer exit = service.exitedOnItsOwn();
             if (exit != null) {
                 selfExits.incrementAndGet();
-                note("supervisor: %s exited on its own (exit %d); restarting it (see %s)", service, exit, service.log());
+                note(
+                        "supervisor: %s exited on its own (exit %d); restarting it (see %s)",
+                        service, exit, service.log());
                 service.start();
             }
         }
@@ -413,7 +493,9 @@ public final class ChaosRun implements AutoCloseable {
     }
 
     private Result report(Checker.Snapshot s, List<String> archiveProblems) throws IOException {
-        int ackedLost = (int) proxy.acknowledged().stream().filter(id -> !s.completed.containsKey(id)).count();
+        int ackedLost = (int) proxy.acknowledged().stream()
+                .filter(id -> !s.completed.containsKey(id))
+                .count();
         // Misrouted: an upload meant to be scored that was dead-lettered, or a dead-letter kind that was scored.
         List<String> misrouted = new ArrayList<>();
         for (Feeder.Upload u : feeder.uploads()) {
@@ -425,65 +507,136 @@ public final class ChaosRun implements AutoCloseable {
                 misrouted.add(u.uploadId() + " (" + u.kind() + ") scored instead of dead-lettered");
             }
         }
-        // A re-send at Runflow that no processor counted fails the run too: Runflow holds (and bills) a job nobody sees.
-        Map<String, Integer> resendsUncounted = ResendLedger.uncounted(s.reissuedByJobRef(),
-                ResendLedger.counted(runLog.getParent()));
-        int unfinished = resendsUncounted.size() + s.ordersWithoutJob().size() + s.jobsNotCompleted().size()
+        // A re-send at Runflow that no processor counted fails the run too: Runflow holds (and bills) a job nobody
+        // sees.
+        Map<String, Integer> resendsUncounted =
+                ResendLedger.uncounted(s.reissuedByJobRef(), ResendLedger.counted(runLog.getParent()));
+        int unfinished = resendsUncounted.size()
+                + s.ordersWithoutJob().size()
+                + s.jobsNotCompleted().size()
                 + s.completionsNotArchived().size()
-                + s.completionsUnknown() + s.foreignDeadLetters.size() + misrouted.size();
+                + s.completionsUnknown()
+                + s.foreignDeadLetters.size()
+                + misrouted.size();
         misrouted.stream().limit(20).forEach(m -> out.println("chaos: misrouted upload " + m));
-        s.foreignDeadLetters.stream().limit(20).forEach(f -> out.println("chaos: not an upload on the uploads' DLQ: " + f));
-        s.ordersWithoutJob().stream().sorted().limit(20).forEach(o -> out.println("chaos: order " + o
-                + " has accepted photos but no HeadshotJob"));
-        out.printf("chaos: faults %s; self_exits=%d callbacks_forwarded=%d sent_twice=%d refused=%d%n", injected,
-                selfExits.get(), proxy.forwarded(), proxy.duplicatesSent(), proxy.refused());
+        s.foreignDeadLetters.stream()
+                .limit(20)
+                .forEach(f -> out.println("chaos: not an upload on the uploads' DLQ: " + f));
+        s.ordersWithoutJob().stream()
+                .sorted()
+                .limit(20)
+                .forEach(o -> out.println("chaos: order " + o + " has accepted photos but no HeadshotJob"));
+        out.printf(
+                "chaos: faults %s; self_exits=%d callbacks_forwarded=%d sent_twice=%d refused=%d%n",
+                injected, selfExits.get(), proxy.forwarded(), proxy.duplicatesSent(), proxy.refused());
         var counters = emulator.counters().snapshot();
-        out.printf("chaos: accepted=%d retake=%d dlq=%d jobs=%d jobs_dlq=%d runflow_submissions=%d completed=%d "
+        out.printf(
+                "chaos: accepted=%d retake=%d dlq=%d jobs=%d jobs_dlq=%d runflow_submissions=%d completed=%d "
                         + "completed_reissued=%d completed_unknown=%d completed_dlq=%d orders_without_job=%d "
                         + "jobs_not_completed=%d completions_not_archived=%d archive_problems=%d callbacks_abandoned=%d "
                         + "misrouted=%d foreign_dead_letters=%d wall=%ds%n",
-                s.accepted, s.retake, s.dlq, s.jobsPerOrder.values().stream().mapToInt(Integer::intValue).sum(),
-                s.jobsDlqOrders.size(), counters.headshotSubmissions(), s.completed.size(), s.completionsReissued(),
-                s.completionsUnknown(), s.completedDlq.size(), s.ordersWithoutJob().size(), s.jobsNotCompleted().size(),
-                s.completionsNotArchived().size(), archiveProblems.size(), counters.callbacksAbandoned(),
-                misrouted.size(), s.foreignDeadLetters.size(),
+                s.accepted,
+                s.retake,
+                s.dlq,
+                s.jobsPerOrder.values().stream().mapToInt(Integer::intValue).sum(),
+                s.jobsDlqOrders.size(),
+                counters.headshotSubmissions(),
+                s.completed.size(),
+                s.completionsReissued(),
+                s.completionsUnknown(),
+                s.completedDlq.size(),
+                s.ordersWithoutJob().size(),
+                s.jobsNotCompleted().size(),
+                s.completionsNotArchived().size(),
+                archiveProblems.size(),
+                counters.callbacksAbandoned(),
+                misrouted.size(),
+                s.foreignDeadLetters.size(),
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos));
-        s.reissuedByJobRef().entrySet().stream().limit(20).forEach(e -> out.println("chaos: job_ref " + e.getKey()
-                + " has extra Runflow job(s) " + e.getValue() + " beside its HeadshotJob's (a re-sent submission)"));
-        int resends = s.reissuedByJobRef().values().stream().mapToInt(List::size).sum();
-        out.printf("chaos: runflow_resends=%d resends_uncounted=%d (each must be counted by "
-                + "headshots_submissions_reissued_total, i.e. logged as \"sending again\")%n", resends,
+        s.reissuedByJobRef().entrySet().stream()
+                .limit(20)
+                .forEach(e -> out.println("chaos: job_ref " + e.getKey() + " has extra Runflow job(s) " + e.getValue()
+                        + " beside its HeadshotJob's (a re-sent submission)"));
+        int resends =
+                s.reissuedByJobRef().values().stream().mapToInt(List::size).sum();
+        out.printf(
+                "chaos: runflow_resends=%d resends_uncounted=%d (each must be counted by "
+                        + "headshots_submissions_reissued_total, i.e. logged as \"sending again\")%n",
+                resends,
                 resendsUncounted.values().stream().mapToInt(Integer::intValue).sum());
-        resendsUncounted.entrySet().stream().limit(20).forEach(e -> out.println("chaos: job_ref " + e.getKey() + " was "
-                + "sent to Runflow " + e.getValue() + " more time(s) than the processors counted"));
+        resendsUncounted.entrySet().stream()
+                .limit(20)
+                .forEach(e -> out.println("chaos: job_ref " + e.getKey() + " was " + "sent to Runflow " + e.getValue()
+                        + " more time(s) than the processors counted"));
         archiveProblems.stream().limit(20).forEach(p -> out.println("chaos: archive problem: " + p));
-        s.inputs.stream().distinct().filter(id -> !s.routed.containsKey(id)).limit(20)
-                .forEach(id -> out.println("chaos: lost upload " + id + " (order " + s.orderOf.get(id) + "): "
-                        + s.where.get(id)));
-        s.routed.entrySet().stream().filter(e -> e.getValue() > 1).limit(20)
+        s.inputs.stream()
+                .distinct()
+                .filter(id -> !s.routed.containsKey(id))
+                .limit(20)
+                .forEach(id -> out.println(
+                        "chaos: lost upload " + id + " (order " + s.orderOf.get(id) + "): " + s.where.get(id)));
+        s.routed.entrySet().stream()
+                .filter(e -> e.getValue() > 1)
+                .limit(20)
                 .forEach(e -> out.println("chaos: upload " + e.getKey() + " routed " + e.getValue() + " times: "
                         + s.where.get(e.getKey())));
-        s.jobsPerOrder.entrySet().stream().filter(e -> e.getValue() > 1).limit(20)
+        s.jobsPerOrder.entrySet().stream()
+                .filter(e -> e.getValue() > 1)
+                .limit(20)
                 .forEach(e -> out.println("chaos: order " + e.getKey() + " has " + e.getValue() + " HeadshotJobs"));
-        s.archived.entrySet().stream().filter(e -> e.getValue() > 1).limit(20)
+        s.archived.entrySet().stream()
+                .filter(e -> e.getValue() > 1)
+                .limit(20)
                 .forEach(e -> out.println("chaos: headshots " + e.getKey() + " archived " + e.getValue() + " times"));
-        String line = String.format("chaos: uploads=%d routed=%d lost=%d duplicated=%d out_of_order=%d jobs_extra=%d "
+        String line = String.format(
+                "chaos: uploads=%d routed=%d lost=%d duplicated=%d out_of_order=%d jobs_extra=%d "
                         + "archived=%d archive_dup=%d acked_lost=%d kills=%d pauses=%d broker_restarts=%d seed=%d",
-                s.uploads(), s.routedDistinct(), s.lost(), s.duplicated(), s.outOfOrder(), s.jobsExtra(),
-                s.archivedDistinct(), s.archiveDup(), ackedLost, kills.get(), pauses.get(), brokerRestarts.get(),
+                s.uploads(),
+                s.routedDistinct(),
+                s.lost(),
+                s.duplicated(),
+                s.outOfOrder(),
+                s.jobsExtra(),
+                s.archivedDistinct(),
+                s.archiveDup(),
+                ackedLost,
+                kills.get(),
+                pauses.get(),
+                brokerRestarts.get(),
                 settings.seed());
         out.println(line);
         out.flush();
-        return new Result(s.uploads(), s.routedDistinct(), s.lost(), s.duplicated(), s.outOfOrder(), s.jobsExtra(),
-                s.archivedDistinct(), s.archiveDup(), ackedLost, archiveProblems.size(), unfinished, kills.get(),
-                pauses.get(), brokerRestarts.get(), settings.seed(), line);
+        return new Result(
+                s.uploads(),
+                s.routedDistinct(),
+                s.lost(),
+                s.duplicated(),
+                s.outOfOrder(),
+                s.jobsExtra(),
+                s.archivedDistinct(),
+                s.archiveDup(),
+                ackedLost,
+                archiveProblems.size(),
+                unfinished,
+                kills.get(),
+                pauses.get(),
+                brokerRestarts.get(),
+                settings.seed(),
+                line);
     }
 
     private void progress(Checker.Snapshot s) {
-        note("progress: uploads=%d routed=%d dup=%d jobs=%d completed=%d archived=%d (orders without job %d, "
+        note(
+                "progress: uploads=%d routed=%d dup=%d jobs=%d completed=%d archived=%d (orders without job %d, "
                         + "jobs not completed %d, completions not archived %d)",
-                s.uploads(), s.routedDistinct(), s.duplicated(), s.jobsPerOrder.size(), s.completed.size(),
-                s.archivedDistinct(), s.ordersWithoutJob().size(), s.jobsNotCompleted().size(),
+                s.uploads(),
+                s.routedDistinct(),
+                s.duplicated(),
+                s.jobsPerOrder.size(),
+                s.completed.size(),
+                s.archivedDistinct(),
+                s.ordersWithoutJob().size(),
+                s.jobsNotCompleted().size(),
                 s.completionsNotArchived().size());
     }
 
@@ -560,8 +713,12 @@ public final class ChaosRun implements AutoCloseable {
         faultLog.add(line);
         if (runLog != null) {
             try {
-                Files.writeString(runLog, line + System.lineSeparator(), java.nio.charset.StandardCharsets.UTF_8,
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                Files.writeString(
+                        runLog,
+                        line + System.lineSeparator(),
+                        java.nio.charset.StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
             } catch (IOException e) {
                 LOG.warn("cannot append to {}: {}", runLog, e.toString());
             }

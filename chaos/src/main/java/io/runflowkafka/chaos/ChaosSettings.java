@@ -18,19 +18,46 @@ import java.util.Locale;
  * @param pause how long a paused processor stays stopped (past its 6 s session time-out)
  * @param dir where brokers, state, archive and logs live
  */
-record ChaosSettings(long seed, Duration duration, int uploads, int orders, Duration feedPeriod, Duration settle,
-                     int minKills, double duplicateRate, Duration pause, Path dir) {
+record ChaosSettings(
+        long seed,
+        Duration duration,
+        int uploads,
+        int orders,
+        Duration feedPeriod,
+        Duration settle,
+        int minKills,
+        double duplicateRate,
+        Duration pause,
+        Path dir) {
 
     /** The short run CI does: fixed seed, about 2–3 minutes of faults and drain, one fault of each kind at least. */
     static ChaosSettings shortRun(Path dir) {
-        return new ChaosSettings(13L, Duration.ofSeconds(75), 300, 30, Duration.ofSeconds(80), Duration.ofSeconds(150),
-                4, 0.25, Duration.ofSeconds(12), dir);
+        return new ChaosSettings(
+                13L,
+                Duration.ofSeconds(75),
+                300,
+                30,
+                Duration.ofSeconds(80),
+                Duration.ofSeconds(150),
+                4,
+                0.25,
+                Duration.ofSeconds(12),
+                dir);
     }
 
     /** The long run's defaults ({@code bench/chaos.sh} without options). */
     static ChaosSettings longRun(Path dir, long seed) {
-        return new ChaosSettings(seed, Duration.ofMinutes(15), 3000, 300, Duration.ofMinutes(12), Duration.ofMinutes(5),
-                30, 0.2, Duration.ofSeconds(15), dir);
+        return new ChaosSettings(
+                seed,
+                Duration.ofMinutes(15),
+                3000,
+                300,
+                Duration.ofMinutes(12),
+                Duration.ofMinutes(5),
+                30,
+                0.2,
+                Duration.ofSeconds(15),
+                dir);
     }
 
     /** Parses {@code --seed N --duration 15m --uploads N --orders N --settle 5m --min-kills N --dir D}. */
@@ -67,17 +94,43 @@ record ChaosSettings(long seed, Duration duration, int uploads, int orders, Dura
         }
         s = isShort ? shortRun(dir) : longRun(dir, seed);
         if (!isShort) {
-            s = new ChaosSettings(seed, s.duration, s.uploads, s.orders, s.feedPeriod, s.settle, s.minKills,
-                    s.duplicateRate, s.pause, dir);
+            s = new ChaosSettings(
+                    seed,
+                    s.duration,
+                    s.uploads,
+                    s.orders,
+                    s.feedPeriod,
+                    s.settle,
+                    s.minKills,
+                    s.duplicateRate,
+                    s.pause,
+                    dir);
         } else if (seed != s.seed && containsSeed(args)) {
-            s = new ChaosSettings(seed, s.duration, s.uploads, s.orders, s.feedPeriod, s.settle, s.minKills,
-                    s.duplicateRate, s.pause, dir);
+            s = new ChaosSettings(
+                    seed,
+                    s.duration,
+                    s.uploads,
+                    s.orders,
+                    s.feedPeriod,
+                    s.settle,
+                    s.minKills,
+                    s.duplicateRate,
+                    s.pause,
+                    dir);
         }
         Duration d = duration == null ? s.duration : duration;
         Duration feed = duration == null ? s.feedPeriod : Duration.ofMillis(d.toMillis() * 4 / 5);
-        return new ChaosSettings(s.seed, d, uploads == null ? s.uploads : uploads, orders == null ? s.orders : orders,
-                feed, settle == null ? s.settle : settle, minKills == null ? s.minKills : minKills, s.duplicateRate,
-                s.pause, s.dir);
+        return new ChaosSettings(
+                s.seed,
+                d,
+                uploads == null ? s.uploads : uploads,
+                orders == null ? s.orders : orders,
+                feed,
+                settle == null ? s.settle : settle,
+                minKills == null ? s.minKills : minKills,
+                s.duplicateRate,
+                s.pause,
+                s.dir);
     }
 
     private static boolean containsSeed(String[] args) {

@@ -51,7 +51,8 @@ final class Checker {
     private final Path archiveDir;
     private final ChaosTopics topics;
     private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
     Checker(String bootstrap, String registryUrl, Path archiveDir, ChaosTopics topics) {
@@ -82,7 +83,9 @@ final class Checker {
                 s.routed.merge(id, 1, Integer::sum);
                 s.where.computeIfAbsent(id, k -> new ArrayList<>()).add(locate(r));
                 s.scoredIds.add(id);
-                s.outputOrder.computeIfAbsent(topic + "|" + key(r), k -> new ArrayList<>()).add(id);
+                s.outputOrder
+                        .computeIfAbsent(topic + "|" + key(r), k -> new ArrayList<>())
+                        .add(id);
                 if (topic.equals(topics.accepted())) {
                     s.ordersWithAccepted.add(key(r));
                     s.accepted++;
@@ -105,7 +108,9 @@ final class Checker {
             // Undecodable records are dead-lettered by the deserializer, before the ordered stage: only the
             // scoring stage's dead letters take part in the order check.
             if (!"deserialize".equals(header(r, "runflow.errors.stage"))) {
-                s.outputOrder.computeIfAbsent(topics.uploadedDlq() + "|" + key(r), k -> new ArrayList<>()).add(id);
+                s.outputOrder
+                        .computeIfAbsent(topics.uploadedDlq() + "|" + key(r), k -> new ArrayList<>())
+                        .add(id);
             }
         }
         for (ConsumerRecord<byte[], byte[]> r : readAll(topics.jobs())) {
@@ -151,12 +156,14 @@ final class Checker {
                 }
                 List<?> objects = (List<?>) event.get("objects");
                 if (objects.size() != images.size()) {
-                    problems.add(id + ": HeadshotsArchived has " + objects.size() + " objects, manifest " + images.size());
+                    problems.add(
+                            id + ": HeadshotsArchived has " + objects.size() + " objects, manifest " + images.size());
                 }
                 Map<String, String> eventSha = new HashMap<>();
                 for (Object o : objects) {
                     GenericRecord object = (GenericRecord) o;
-                    eventSha.put(object.get("key").toString(), object.get("sha256").toString());
+                    eventSha.put(
+                            object.get("key").toString(), object.get("sha256").toString());
                 }
                 for (JsonNode image : images) {
                     String key = image.path("key").asText();
@@ -178,20 +185,29 @@ final class Checker {
     }
 
     private List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "chaos-checker-" + UUID.randomUUID(),
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "chaos-checker-" + UUID.randomUUID(),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                2000,
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                30_000);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
                 return records;
             }
-            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = infos.stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
@@ -228,10 +244,15 @@ final class Checker {
     private static String describe(ConsumerRecord<byte[], byte[]> r) {
         StringBuilder headers = new StringBuilder();
         for (Header h : r.headers()) {
-            if (h.key().startsWith("__streams.errors.exception") || h.key().startsWith("__streams.errors.message")
-                    || h.key().startsWith("runflow.errors.stage") || h.key().equals("__streams.errors.topic")) {
+            if (h.key().startsWith("__streams.errors.exception")
+                    || h.key().startsWith("__streams.errors.message")
+                    || h.key().startsWith("runflow.errors.stage")
+                    || h.key().equals("__streams.errors.topic")) {
                 String v = h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
-                headers.append(' ').append(h.key()).append('=').append(v.length() > 200 ? v.substring(0, 200) + "…" : v);
+                headers.append(' ')
+                        .append(h.key())
+                        .append('=')
+                        .append(v.length() > 200 ? v.substring(0, 200) + "…" : v);
             }
         }
         return r.topic() + "-" + r.partition() + "@" + r.offset() + " key=" + key(r) + headers;
@@ -251,8 +272,8 @@ final class Checker {
         int id = buffer.getInt();
         Schema schema = schemas.computeIfAbsent(id, this::fetchSchema);
         try {
-            return new GenericDatumReader<GenericRecord>(schema).read(null,
-                    DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
+            return new GenericDatumReader<GenericRecord>(schema)
+                    .read(null, DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
         } catch (IOException e) {
             throw new IllegalStateException("cannot decode a record of schema " + id, e);
         }
@@ -260,12 +281,17 @@ final class Checker {
 
     private Schema fetchSchema(int id) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(registryUrl + "/schemas/ids/" + id))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(registryUrl + "/schemas/ids/" + id))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("registry answered " + response.statusCode() + " for schema " + id);
             }
-            return new Schema.Parser().parse(json.readTree(response.body()).path("schema").asText());
+            return new Schema.Parser()
+                    .parse(json.readTree(response.body()).path("schema").asText());
         } catch (IOException e) {
             throw new IllegalStateException("cannot fetch schema " + id, e);
         } catch (InterruptedException e) {
@@ -304,6 +330,7 @@ final class Checker {
         final Map<String, Integer> routed = new HashMap<>();
         /** Upload id → where its input and output records sit (see {@link #locate}), to explain a loss or a copy. */
         final Map<String, List<String>> where = new HashMap<>();
+
         final Map<String, List<String>> outputOrder = new LinkedHashMap<>();
         final Set<String> ordersWithAccepted = new java.util.HashSet<>();
         int accepted;
@@ -365,7 +392,9 @@ final class Checker {
         }
 
         int jobsExtra() {
-            return jobsPerOrder.values().stream().mapToInt(c -> Math.max(0, c - 1)).sum();
+            return jobsPerOrder.values().stream()
+                    .mapToInt(c -> Math.max(0, c - 1))
+                    .sum();
         }
 
         int archivedDistinct() {
@@ -379,12 +408,15 @@ final class Checker {
         /** Orders with an accepted photo but no job (yet). */
         Set<String> ordersWithoutJob() {
             return ordersWithAccepted.stream()
-                    .filter(o -> !jobsPerOrder.containsKey(o) && !jobsDlqOrders.contains(o)).collect(Collectors.toSet());
+                    .filter(o -> !jobsPerOrder.containsKey(o) && !jobsDlqOrders.contains(o))
+                    .collect(Collectors.toSet());
         }
 
         /** Jobs whose completion has not (yet) reached headshots.completed. */
         Set<String> jobsNotCompleted() {
-            return jobHeadshotsIds.stream().filter(id -> !completed.containsKey(id)).collect(Collectors.toSet());
+            return jobHeadshotsIds.stream()
+                    .filter(id -> !completed.containsKey(id))
+                    .collect(Collectors.toSet());
         }
 
         /**
@@ -393,32 +425,39 @@ final class Checker {
          * {@code headshots_submissions_reissued_total}).
          */
         int completionsReissued() {
-            return (int) completed.keySet().stream().filter(id -> !jobHeadshotsIds.contains(id)
-                    && jobRefs.contains(completedJobRef.get(id))).count();
+            return (int) completed.keySet().stream()
+                    .filter(id -> !jobHeadshotsIds.contains(id) && jobRefs.contains(completedJobRef.get(id)))
+                    .count();
         }
 
         /** job_ref → headshots ids of the re-sent Runflow jobs (see {@link #completionsReissued()}). */
         Map<String, List<String>> reissuedByJobRef() {
-            return completed.keySet().stream().filter(id -> !jobHeadshotsIds.contains(id)
-                            && jobRefs.contains(completedJobRef.get(id)))
+            return completed.keySet().stream()
+                    .filter(id -> !jobHeadshotsIds.contains(id) && jobRefs.contains(completedJobRef.get(id)))
                     .collect(Collectors.groupingBy(completedJobRef::get, java.util.TreeMap::new, Collectors.toList()));
         }
 
         /** Completions whose job_ref no HeadshotJob carries. */
         int completionsUnknown() {
-            return (int) completed.keySet().stream().filter(id -> !jobRefs.contains(completedJobRef.get(id))).count();
+            return (int) completed.keySet().stream()
+                    .filter(id -> !jobRefs.contains(completedJobRef.get(id)))
+                    .count();
         }
 
         /** Completions neither archived nor dead-lettered (yet). */
         Set<String> completionsNotArchived() {
-            return completed.keySet().stream().filter(id -> !archived.containsKey(id) && !completedDlq.contains(id))
+            return completed.keySet().stream()
+                    .filter(id -> !archived.containsKey(id) && !completedDlq.contains(id))
                     .collect(Collectors.toSet());
         }
 
         /** Whether the pipeline has drained: every upload routed, every order's job run and archived. */
         boolean settled(int expectedUploads) {
-            return uploads() >= expectedUploads && lost() == 0 && ordersWithoutJob().isEmpty()
-                    && jobsNotCompleted().isEmpty() && completionsNotArchived().isEmpty();
+            return uploads() >= expectedUploads
+                    && lost() == 0
+                    && ordersWithoutJob().isEmpty()
+                    && jobsNotCompleted().isEmpty()
+                    && completionsNotArchived().isEmpty();
         }
     }
 }

@@ -45,11 +45,15 @@ final class Feeder {
     private volatile boolean stop;
 
     /** One planned upload: what kind, for which order. */
-    record Upload(String uploadId, String orderId, Kind kind) {
-    }
+    record Upload(String uploadId, String orderId, Kind kind) {}
 
     /** What an upload is meant to become. */
-    enum Kind { GOOD, RETAKE, UNDECODABLE, UNUSABLE_URI }
+    enum Kind {
+        GOOD,
+        RETAKE,
+        UNDECODABLE,
+        UNUSABLE_URI
+    }
 
     Feeder(String bootstrap, String registryUrl, String topic, int count, int orders, long seed, Duration period) {
         this.bootstrap = bootstrap;
@@ -60,9 +64,13 @@ final class Feeder {
         List<Upload> planned = new ArrayList<>(count);
         for (int n = 0; n < count; n++) {
             double draw = random.nextDouble();
-            Kind kind = draw < 0.70 ? Kind.GOOD : draw < 0.88 ? Kind.RETAKE : draw < 0.94 ? Kind.UNDECODABLE : Kind.UNUSABLE_URI;
-            planned.add(new Upload(String.format("up-%d-%06d", seed, n), String.format("order-%d-%04d", seed,
-                    random.nextInt(orders)), kind));
+            Kind kind = draw < 0.70
+                    ? Kind.GOOD
+                    : draw < 0.88 ? Kind.RETAKE : draw < 0.94 ? Kind.UNDECODABLE : Kind.UNUSABLE_URI;
+            planned.add(new Upload(
+                    String.format("up-%d-%06d", seed, n),
+                    String.format("order-%d-%04d", seed, random.nextInt(orders)),
+                    kind));
         }
         this.uploads = List.copyOf(planned);
     }
@@ -91,17 +99,27 @@ final class Feeder {
 
     /** Sends every upload, evenly over the period; returns when all are acknowledged (or failed for good). */
     void feed(String goodUrl, String retakeUrl, String retakeUrl2) {
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, "chaos-feeder",
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000, ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000);
-        Serializer<UploadEvent> avro = AvroSerdes.specific(UploadEvent.class,
-                Map.of("schema.registry.url", registryUrl), false).serializer();
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "chaos-feeder",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                300_000,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                120_000);
+        Serializer<UploadEvent> avro = AvroSerdes.specific(
+                        UploadEvent.class, Map.of("schema.registry.url", registryUrl), false)
+                .serializer();
         int warmup = Math.max(1, uploads.size() / 20);
         long spacingNanos = uploads.isEmpty() ? 0 : period.toNanos() / uploads.size();
         long started = System.nanoTime();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             for (int n = 0; n < uploads.size() && !stop; n++) {
                 Upload upload = uploads.get(n);
                 if (n == warmup) {
@@ -122,7 +140,8 @@ final class Feeder {
                     case UNUSABLE_URI -> "ftp://photos.invalid/" + upload.uploadId() + ".jpg";
                     case UNDECODABLE -> null;
                 };
-                byte[] value = imageUri == null ? (UNDECODABLE_PREFIX + upload.uploadId()).getBytes(StandardCharsets.UTF_8)
+                byte[] value = imageUri == null
+                        ? (UNDECODABLE_PREFIX + upload.uploadId()).getBytes(StandardCharsets.UTF_8)
                         : serialize(avro, event(upload, imageUri));
                 if (value == null) {
                     failed.incrementAndGet();
@@ -161,8 +180,13 @@ final class Feeder {
     }
 
     private static UploadEvent event(Upload upload, String imageUri) {
-        return UploadEvent.newBuilder().setUploadId(upload.uploadId()).setOrderId(upload.orderId())
-                .setUserId("user-" + upload.orderId()).setImageUri(imageUri).setUploadedAt(Instant.now())
-                .setAttributes(Map.of("chaos", "true")).build();
+        return UploadEvent.newBuilder()
+                .setUploadId(upload.uploadId())
+                .setOrderId(upload.orderId())
+                .setUserId("user-" + upload.orderId())
+                .setImageUri(imageUri)
+                .setUploadedAt(Instant.now())
+                .setAttributes(Map.of("chaos", "true"))
+                .build();
     }
 }

@@ -20,17 +20,17 @@ import java.util.stream.Stream;
  */
 final class ResendLedger {
 
-    private static final Pattern COUNTED = Pattern.compile("sending again the Generate Headshots submission of order "
-            + "\\S+ \\(job_ref ([0-9a-fA-F-]+)\\)");
+    private static final Pattern COUNTED = Pattern.compile(
+            "sending again the Generate Headshots submission of order " + "\\S+ \\(job_ref ([0-9a-fA-F-]+)\\)");
 
-    private ResendLedger() {
-    }
+    private ResendLedger() {}
 
     /** job_ref → re-sends the processors counted, from every {@code processor*.log} under {@code logs}. */
     static Map<String, Integer> counted(Path logs) throws IOException {
         Map<String, Integer> counted = new HashMap<>();
         try (Stream<Path> files = Files.list(logs)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("processor")).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("processor"))
+                    .toList()) {
                 try (Stream<String> lines = Files.lines(file, StandardCharsets.ISO_8859_1)) {
                     lines.forEach(line -> {
                         Matcher matcher = COUNTED.matcher(line);

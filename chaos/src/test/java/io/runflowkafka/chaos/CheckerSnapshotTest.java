@@ -22,7 +22,9 @@ class CheckerSnapshotTest {
     private static void out(Checker.Snapshot s, String topic, String order, String... ids) {
         for (String id : ids) {
             s.routed.merge(id, 1, Integer::sum);
-            s.outputOrder.computeIfAbsent(topic + "|" + order, k -> new ArrayList<>()).add(id);
+            s.outputOrder
+                    .computeIfAbsent(topic + "|" + order, k -> new ArrayList<>())
+                    .add(id);
         }
     }
 

@@ -49,7 +49,10 @@ import picocli.CommandLine.Spec;
  * sample portraits for a few orders, with live progress and a summary. Exits 0 once every order's
  * headshots are archived, 1 with what is stuck otherwise.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Run the whole pipeline in one process on sample photos and show what happens.")
 public final class DemoCommand implements Callable<Integer> {
 
@@ -58,38 +61,61 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--data", defaultValue = "${env:RUNFLOW_DEMO_DATA:-./data}",
-            description = "Where the broker, the registry, state and the archive live (env RUNFLOW_DEMO_DATA; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data",
+            defaultValue = "${env:RUNFLOW_DEMO_DATA:-./data}",
+            description =
+                    "Where the broker, the registry, state and the archive live (env RUNFLOW_DEMO_DATA; default ${DEFAULT-VALUE}).")
     Path data;
 
     @Option(names = "--fresh", description = "Delete the data folder first.")
     boolean fresh;
 
-    @Option(names = "--orders", defaultValue = "${env:RUNFLOW_DEMO_ORDERS:-4}",
+    @Option(
+            names = "--orders",
+            defaultValue = "${env:RUNFLOW_DEMO_ORDERS:-4}",
             description = "Sample orders to feed (env RUNFLOW_DEMO_ORDERS; default ${DEFAULT-VALUE}).")
     int orders;
 
-    @Option(names = "--images", defaultValue = "${env:RUNFLOW_DEMO_IMAGES}",
-            description = "Also score your own photos (JPEG, PNG, WebP) from this folder, as one more order (env RUNFLOW_DEMO_IMAGES).")
+    @Option(
+            names = "--images",
+            defaultValue = "${env:RUNFLOW_DEMO_IMAGES}",
+            description =
+                    "Also score your own photos (JPEG, PNG, WebP) from this folder, as one more order (env RUNFLOW_DEMO_IMAGES).")
     Path images;
 
     @Option(names = "--keep-running", description = "Leave everything up after the summary (Ctrl-C stops it).")
     boolean keepRunning;
 
-    @Option(names = "--timeout", defaultValue = "${env:RUNFLOW_DEMO_TIMEOUT:-PT150S}",
-            description = "Give up when not every order is archived by then (ISO-8601, env RUNFLOW_DEMO_TIMEOUT; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            defaultValue = "${env:RUNFLOW_DEMO_TIMEOUT:-PT150S}",
+            description =
+                    "Give up when not every order is archived by then (ISO-8601, env RUNFLOW_DEMO_TIMEOUT; default ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--kafka-port", defaultValue = "${env:RUNFLOW_DEMO_KAFKA_PORT:-0}", description = "Broker port (0: a free one).")
+    @Option(
+            names = "--kafka-port",
+            defaultValue = "${env:RUNFLOW_DEMO_KAFKA_PORT:-0}",
+            description = "Broker port (0: a free one).")
     int kafkaPort;
 
-    @Option(names = "--registry-port", defaultValue = "${env:RUNFLOW_DEMO_REGISTRY_PORT:-0}", description = "Schema registry port (0: a free one).")
+    @Option(
+            names = "--registry-port",
+            defaultValue = "${env:RUNFLOW_DEMO_REGISTRY_PORT:-0}",
+            description = "Schema registry port (0: a free one).")
     int registryPort;
 
-    @Option(names = "--emulator-port", defaultValue = "${env:RUNFLOW_DEMO_EMULATOR_PORT:-0}", description = "Emulator port (0: a free one).")
+    @Option(
+            names = "--emulator-port",
+            defaultValue = "${env:RUNFLOW_DEMO_EMULATOR_PORT:-0}",
+            description = "Emulator port (0: a free one).")
     int emulatorPort;
 
-    @Option(names = "--bridge-port", defaultValue = "${env:RUNFLOW_DEMO_BRIDGE_PORT:-0}", description = "Webhook bridge port (0: a free one).")
+    @Option(
+            names = "--bridge-port",
+            defaultValue = "${env:RUNFLOW_DEMO_BRIDGE_PORT:-0}",
+            description = "Webhook bridge port (0: a free one).")
     int bridgePort;
 
     @Override
@@ -101,17 +127,30 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Files.createDirectories(data);
         String run = "demo-" + Long.toString(System.currentTimeMillis(), 36);
-        out.printf("runflow-kafka demo %s: data in %s%n", run, data.toAbsolutePath().normalize());
+        out.printf(
+                "runflow-kafka demo %s: data in %s%n",
+                run, data.toAbsolutePath().normalize());
         out.flush();
         List<AutoCloseable> running = new ArrayList<>();
         try {
             EmbeddedKafka kafka = start(running, EmbeddedKafka.start(data.resolve("kafka"), kafkaPort));
-            LocalSchemaRegistryServer registry = start(running, LocalSchemaRegistryServer.start("runflow-kafka-demo",
-                    registryPort, data.resolve("registry").resolve("schemas.jsonl")));
+            LocalSchemaRegistryServer registry = start(
+                    running,
+                    LocalSchemaRegistryServer.start(
+                            "runflow-kafka-demo",
+                            registryPort,
+                            data.resolve("registry").resolve("schemas.jsonl")));
             String callbackSecret = randomSecret();
             String signingSecret = "whsec_" + randomSecret();
-            RunflowEmulator emulator = start(running, RunflowEmulator.builder().port(emulatorPort).httpsPort(0)
-                    .headshotsDelay(Duration.ofSeconds(2)).webhookSecret(signingSecret).build().start());
+            RunflowEmulator emulator = start(
+                    running,
+                    RunflowEmulator.builder()
+                            .port(emulatorPort)
+                            .httpsPort(0)
+                            .headshotsDelay(Duration.ofSeconds(2))
+                            .webhookSecret(signingSecret)
+                            .build()
+                            .start());
             Path trustStore = writeTrustStore(RunflowEmulator.devTrustStore(), data.resolve("emulator-truststore.p12"));
 
             Map<String, String> common = new HashMap<>();
@@ -125,22 +164,25 @@ public final class DemoCommand implements Callable<Integer> {
             bridgeEnv.put("BRIDGE_CALLBACK_SECRETS", callbackSecret);
             bridgeEnv.put("BRIDGE_SIGNING_SECRET", signingSecret);
             bridgeEnv.put("BRIDGE_REQUEST_LOG", "false");
-            WebhookBridge bridge = start(running, WebhookBridge.start(
-                    ServiceConfig.load(BridgeConfig.definition(), Optional.empty(), bridgeEnv)));
+            WebhookBridge bridge = start(
+                    running,
+                    WebhookBridge.start(ServiceConfig.load(BridgeConfig.definition(), Optional.empty(), bridgeEnv)));
 
             Map<String, String> processorEnv = new HashMap<>(common);
             processorEnv.put("HTTP_PORT", "0");
             // A restarted demo rejoins its consumer group quickly (the broker's minimum session time-out).
             processorEnv.put("KAFKA_SESSION_TIMEOUT_MS", "6000");
             processorEnv.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
-            processorEnv.put("PROCESSOR_STATE_DIR", data.resolve("processor-state").toString());
+            processorEnv.put(
+                    "PROCESSOR_STATE_DIR", data.resolve("processor-state").toString());
             processorEnv.put("PROCESSOR_BRIDGE_PUBLIC_URL", "http://127.0.0.1:" + bridge.port());
             processorEnv.put("PROCESSOR_CALLBACK_SECRET", callbackSecret);
             processorEnv.put("PROCESSOR_ORDERS_IDLE_TIMEOUT_MS", "4000");
             processorEnv.put("PROCESSOR_FILE_URIS_ENABLED", Boolean.toString(images != null));
             processorEnv.put("RUNFLOW_BASE_URL", emulator.baseUrl());
             processorEnv.put("RUNFLOW_API_KEY", RunflowEmulator.DEFAULT_API_KEY);
-            ProcessorApp processor = start(running, ProcessorApp.start(ProcessorConfig.load(Optional.empty(), processorEnv)));
+            ProcessorApp processor =
+                    start(running, ProcessorApp.start(ProcessorConfig.load(Optional.empty(), processorEnv)));
 
             Map<String, String> sinkEnv = new HashMap<>(common);
             sinkEnv.put("HTTP_PORT", "0");
@@ -150,11 +192,16 @@ public final class DemoCommand implements Callable<Integer> {
             sinkEnv.put("SINK_TLS_TRUSTSTORE", trustStore.toString());
             sinkEnv.put("SINK_TLS_TRUSTSTORE_PASSWORD", PASSWORD);
             PrometheusMeterRegistry sinkMetrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            StorageSink sink = start(running, StorageSink.start(ServiceConfig.load(SinkKeys.define(), Optional.empty(),
-                    sinkEnv), new Health(), sinkMetrics));
+            StorageSink sink = start(
+                    running,
+                    StorageSink.start(
+                            ServiceConfig.load(SinkKeys.define(), Optional.empty(), sinkEnv),
+                            new Health(),
+                            sinkMetrics));
 
-            out.printf("  kafka %s · registry %s · emulator %s · bridge :%d · processor :%d%n", kafka.bootstrapServers(),
-                    registry.url(), emulator.baseUrl(), bridge.port(), processor.httpPort());
+            out.printf(
+                    "  kafka %s · registry %s · emulator %s · bridge :%d · processor :%d%n",
+                    kafka.bootstrapServers(), registry.url(), emulator.baseUrl(), bridge.port(), processor.httpPort());
             out.flush();
 
             DemoFeed feed = DemoFeed.samples(run, orders, emulator, images);
@@ -163,12 +210,14 @@ public final class DemoCommand implements Callable<Integer> {
             boolean done = progress.watch(out, timeout, System.console() != null);
             Summary summary = progress.summary();
             summary.print(out, data.resolve("archive"));
-            out.printf("demo %s in %.1f s%n", done ? "finished" : "stopped: not every order was archived",
-                    (System.nanoTime() - started) / 1e9);
+            out.printf(
+                    "demo %s in %.1f s%n",
+                    done ? "finished" : "stopped: not every order was archived", (System.nanoTime() - started) / 1e9);
             out.flush();
             if (keepRunning) {
-                out.printf("still running (Ctrl-C to stop): kafka %s · schema registry %s%n", kafka.bootstrapServers(),
-                        registry.url());
+                out.printf(
+                        "still running (Ctrl-C to stop): kafka %s · schema registry %s%n",
+                        kafka.bootstrapServers(), registry.url());
                 out.flush();
                 CountDownLatch stop = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
@@ -195,10 +244,13 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void send(String bootstrap, String registryUrl, List<UploadEvent> uploads) {
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, UploadEvent> producer = new KafkaProducer<>(config, new StringSerializer(),
-                AvroSerdes.specific(UploadEvent.class, Map.of("schema.registry.url", registryUrl), false).serializer())) {
+        Map<String, Object> config =
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, UploadEvent> producer = new KafkaProducer<>(
+                config,
+                new StringSerializer(),
+                AvroSerdes.specific(UploadEvent.class, Map.of("schema.registry.url", registryUrl), false)
+                        .serializer())) {
             uploads.forEach(u -> producer.send(new ProducerRecord<>("photos.uploaded", u.getOrderId(), u)));
             producer.flush();
         }

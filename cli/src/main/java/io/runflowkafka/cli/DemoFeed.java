@@ -43,7 +43,11 @@ record DemoFeed(List<UploadEvent> uploads, Set<String> ordersWithJobs, String ow
         if (ownPhotos != null) {
             own = run + "-your-photos";
             for (Path photo : photos(ownPhotos)) {
-                uploads.add(upload(own, uploads.size() + 1, photo.toUri().toString(), photo.getFileName().toString()));
+                uploads.add(upload(
+                        own,
+                        uploads.size() + 1,
+                        photo.toUri().toString(),
+                        photo.getFileName().toString()));
             }
         }
         return new DemoFeed(List.copyOf(uploads), Set.copyOf(withJobs), own);
@@ -58,9 +62,14 @@ record DemoFeed(List<UploadEvent> uploads, Set<String> ordersWithJobs, String ow
     }
 
     private static UploadEvent upload(String order, int n, String uri, String name) {
-        return UploadEvent.newBuilder().setUploadId(order + "-upload-" + n).setOrderId(order)
-                .setUserId("user-" + order).setImageUri(uri).setUploadedAt(Instant.now())
-                .setAttributes(Map.of("file", name, "source", "runflow-kafka demo")).build();
+        return UploadEvent.newBuilder()
+                .setUploadId(order + "-upload-" + n)
+                .setOrderId(order)
+                .setUserId("user-" + order)
+                .setImageUri(uri)
+                .setUploadedAt(Instant.now())
+                .setAttributes(Map.of("file", name, "source", "runflow-kafka demo"))
+                .build();
     }
 
     private static List<Path> photos(Path dir) {
@@ -68,10 +77,17 @@ record DemoFeed(List<UploadEvent> uploads, Set<String> ordersWithJobs, String ow
             throw new IllegalArgumentException("--images " + dir + " is not a folder");
         }
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> photos = files.filter(Files::isRegularFile).filter(p -> {
-                String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png") || name.endsWith(".webp");
-            }).sorted().map(Path::toAbsolutePath).toList();
+            List<Path> photos = files.filter(Files::isRegularFile)
+                    .filter(p -> {
+                        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                        return name.endsWith(".jpg")
+                                || name.endsWith(".jpeg")
+                                || name.endsWith(".png")
+                                || name.endsWith(".webp");
+                    })
+                    .sorted()
+                    .map(Path::toAbsolutePath)
+                    .toList();
             if (photos.isEmpty()) {
                 throw new IllegalArgumentException("--images " + dir + " holds no .jpg, .jpeg, .png or .webp file");
             }

@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
  * the replay's progress is committed in the same transaction as the copies, so an interrupted replay
  * resumes without sending a record twice.
  */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
         description = "Re-send dead-lettered uploads or completions to their source topic (--dry-run lists them).")
 public final class DlqReplayCommand implements Callable<Integer> {
 
@@ -42,34 +44,51 @@ public final class DlqReplayCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
+    @Option(
+            names = "--bootstrap-servers",
+            defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
             description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
-    @Option(names = "--topic", required = true, defaultValue = "${env:DLQ_TOPIC}",
+    @Option(
+            names = "--topic",
+            required = true,
+            defaultValue = "${env:DLQ_TOPIC}",
             description = "The dead-letter topic to read, e.g. photos.uploaded.dlq (env DLQ_TOPIC).")
     String topic;
 
-    @Option(names = "--to", defaultValue = "${env:DLQ_REPLAY_TO}",
+    @Option(
+            names = "--to",
+            defaultValue = "${env:DLQ_REPLAY_TO}",
             description = "Send every record to this topic instead of the one its header names (env DLQ_REPLAY_TO).")
     String to;
 
     @Option(names = "--dry-run", description = "List the records that would be replayed; send and commit nothing.")
     boolean dryRun;
 
-    @Option(names = "--group", defaultValue = "${env:DLQ_REPLAY_GROUP:-runflow-kafka-dlq-replay}",
-            description = "Consumer group that remembers what was replayed (env DLQ_REPLAY_GROUP; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--group",
+            defaultValue = "${env:DLQ_REPLAY_GROUP:-runflow-kafka-dlq-replay}",
+            description =
+                    "Consumer group that remembers what was replayed (env DLQ_REPLAY_GROUP; default ${DEFAULT-VALUE}).")
     String group;
 
-    @Option(names = "--max", defaultValue = "${env:DLQ_REPLAY_MAX:-2147483647}",
+    @Option(
+            names = "--max",
+            defaultValue = "${env:DLQ_REPLAY_MAX:-2147483647}",
             description = "Replay at most this many records (env DLQ_REPLAY_MAX).")
     int max;
 
-    @Option(names = "--idle-timeout", defaultValue = "${env:DLQ_REPLAY_IDLE_TIMEOUT:-PT5S}",
-            description = "Stop when no record arrived for this long (ISO-8601, env DLQ_REPLAY_IDLE_TIMEOUT; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "${env:DLQ_REPLAY_IDLE_TIMEOUT:-PT5S}",
+            description =
+                    "Stop when no record arrived for this long (ISO-8601, env DLQ_REPLAY_IDLE_TIMEOUT; default ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
-    @Option(names = "--property", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--property",
+            paramLabel = "KEY=VALUE",
             description = "Any Kafka client property (security.protocol, sasl.*, ssl.*); repeatable.")
     Map<String, String> properties = new HashMap<>();
 
@@ -85,9 +104,9 @@ public final class DlqReplayCommand implements Callable<Integer> {
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, dryRun ? "dlq-dry-run-" + UUID.randomUUID() : group);
         int replayed = 0;
         int skipped = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-             KafkaProducer<byte[], byte[]> producer = dryRun ? null : transactionalProducer()) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                        new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                KafkaProducer<byte[], byte[]> producer = dryRun ? null : transactionalProducer()) {
             consumer.subscribe(List.of(topic));
             if (producer != null) {
                 producer.initTransactions();
@@ -105,23 +124,35 @@ public final class DlqReplayCommand implements Callable<Integer> {
                     if (replayed + batch.size() >= max) {
                         break;
                     }
-                    offsets.put(new TopicPartition(record.topic(), record.partition()),
+                    offsets.put(
+                            new TopicPartition(record.topic(), record.partition()),
                             new OffsetAndMetadata(record.offset() + 1));
                     String target = to != null ? to : header(record.headers(), SOURCE_TOPIC_HEADER);
                     if (target == null) {
-                        out.printf("skip  %s-%d@%d: no %s header and no --to%n", record.topic(), record.partition(),
-                                record.offset(), SOURCE_TOPIC_HEADER);
+                        out.printf(
+                                "skip  %s-%d@%d: no %s header and no --to%n",
+                                record.topic(), record.partition(), record.offset(), SOURCE_TOPIC_HEADER);
                         skipped++;
                         continue;
                     }
-                    out.printf("%s %s-%d@%d -> %s key=%s stage=%s error=%s: %s%n", dryRun ? "would replay" : "replay",
-                            record.topic(), record.partition(), record.offset(), target, text(record.key()),
+                    out.printf(
+                            "%s %s-%d@%d -> %s key=%s stage=%s error=%s: %s%n",
+                            dryRun ? "would replay" : "replay",
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            target,
+                            text(record.key()),
                             header(record.headers(), "runflow.errors.stage"),
                             header(record.headers(), "__streams.errors.exception"),
                             header(record.headers(), "__streams.errors.message"));
-                    ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(target, null, record.key(), record.value());
-                    copy.headers().add(REPLAYED_FROM_HEADER, (record.topic() + "-" + record.partition() + "@"
-                            + record.offset()).getBytes(StandardCharsets.UTF_8));
+                    ProducerRecord<byte[], byte[]> copy =
+                            new ProducerRecord<>(target, null, record.key(), record.value());
+                    copy.headers()
+                            .add(
+                                    REPLAYED_FROM_HEADER,
+                                    (record.topic() + "-" + record.partition() + "@" + record.offset())
+                                            .getBytes(StandardCharsets.UTF_8));
                     batch.add(copy);
                 }
                 if (producer != null) {
@@ -133,8 +164,9 @@ public final class DlqReplayCommand implements Callable<Integer> {
                 replayed += batch.size();
             }
         }
-        out.printf("%s %d record(s) from %s%s%n", dryRun ? "would replay" : "replayed", replayed, topic,
-                skipped > 0 ? ", skipped " + skipped : "");
+        out.printf(
+                "%s %d record(s) from %s%s%n",
+                dryRun ? "would replay" : "replayed", replayed, topic, skipped > 0 ? ", skipped " + skipped : "");
         out.flush();
         return 0;
     }

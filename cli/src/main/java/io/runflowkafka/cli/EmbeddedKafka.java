@@ -54,7 +54,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", "1"),
                 Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
+                Map.entry(
+                        "listeners",
+                        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
                 Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
@@ -76,8 +78,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         server.startup();
         String bootstrap = "127.0.0.1:" + brokerPort;
         awaitReady(bootstrap);
-        LOG.info("Kafka broker (KRaft, in-process) at {} in {} ms, data in {}", bootstrap,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logDir);
+        LOG.info(
+                "Kafka broker (KRaft, in-process) at {} in {} ms, data in {}",
+                bootstrap,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                logDir);
         return new EmbeddedKafka(server, bootstrap);
     }
 
@@ -114,8 +119,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static void awaitReady(String bootstrap) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, "embedded-kafka-probe-" + UUID.randomUUID()))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "embedded-kafka-probe-" + UUID.randomUUID()))) {
             admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("the embedded Kafka broker did not answer within 60 s at " + bootstrap, e);

@@ -5,10 +5,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code runflow-kafka} command. */
-@Command(name = "runflow-kafka", mixinStandardHelpOptions = true, version = "runflow-kafka 0.1.0",
+@Command(
+        name = "runflow-kafka",
+        mixinStandardHelpOptions = true,
+        version = "runflow-kafka 0.1.0",
         description = "A Kafka-native pipeline around the Runflow photo API.",
-        subcommands = {DemoCommand.class, ServiceCommands.Processor.class, ServiceCommands.Bridge.class,
-                ServiceCommands.Sink.class, Main.Dlq.class})
+        subcommands = {
+            DemoCommand.class,
+            ServiceCommands.Processor.class,
+            ServiceCommands.Bridge.class,
+            ServiceCommands.Sink.class,
+            Main.Dlq.class
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -18,7 +26,8 @@ public final class Main implements Runnable {
         if (args.length > 0 && args[0].equals("demo")) {
             // Before any logger exists: the demo's terminal shows progress, its log goes to a file.
             System.setProperty("logback.configurationFile", "logback-demo.xml");
-            System.setProperty("runflow.demo.log", demoData(args).resolve("demo.log").toString());
+            System.setProperty(
+                    "runflow.demo.log", demoData(args).resolve("demo.log").toString());
         }
         System.exit(commandLine().execute(args));
     }
@@ -53,7 +62,10 @@ public final class Main implements Runnable {
     }
 
     /** {@code runflow-kafka dlq ...}. */
-    @Command(name = "dlq", mixinStandardHelpOptions = true, description = "Work with dead-letter topics.",
+    @Command(
+            name = "dlq",
+            mixinStandardHelpOptions = true,
+            description = "Work with dead-letter topics.",
             subcommands = DlqReplayCommand.class)
     static final class Dlq implements Runnable {
         @CommandLine.Spec

@@ -23,8 +23,15 @@ import org.apache.kafka.common.serialization.Deserializer;
 /** Follows the demo's topics (read_committed, from where they stood before the feed) and tells what happened. */
 final class Progress implements AutoCloseable {
 
-    private static final List<String> TOPICS = List.of("photos.accepted", "photos.retake", "photos.uploaded.dlq",
-            "headshots.jobs", "headshots.jobs.dlq", "headshots.completed", "headshots.archived", "headshots.completed.dlq");
+    private static final List<String> TOPICS = List.of(
+            "photos.accepted",
+            "photos.retake",
+            "photos.uploaded.dlq",
+            "headshots.jobs",
+            "headshots.jobs.dlq",
+            "headshots.completed",
+            "headshots.archived",
+            "headshots.completed.dlq");
 
     private final DemoFeed feed;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -46,19 +53,25 @@ final class Progress implements AutoCloseable {
     /** Starts following; call before the feed is sent so nothing is missed. */
     Progress(String bootstrap, String registryUrl, DemoFeed feed) {
         this.feed = feed;
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false);
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         Map<String, Object> serde = Map.of("schema.registry.url", registryUrl);
         this.scored = AvroSerdes.specific(ScoredUpload.class, serde, false).deserializer();
         this.jobs = AvroSerdes.specific(HeadshotJob.class, serde, false).deserializer();
-        this.completions = AvroSerdes.specific(HeadshotsCompleted.class, serde, false).deserializer();
-        this.archives = AvroSerdes.specific(HeadshotsArchived.class, serde, false).deserializer();
+        this.completions =
+                AvroSerdes.specific(HeadshotsCompleted.class, serde, false).deserializer();
+        this.archives =
+                AvroSerdes.specific(HeadshotsArchived.class, serde, false).deserializer();
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : TOPICS) {
-            consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p ->
-                    partitions.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
         }
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
@@ -81,17 +94,26 @@ final class Progress implements AutoCloseable {
         }
         out.println((console ? "\r" : "") + line((System.nanoTime() - started) / 1e9));
         out.flush();
-        return archivedOrders() == feed.ordersWithJobs().size() && scoredCount() == feed.uploads().size();
+        return archivedOrders() == feed.ordersWithJobs().size()
+                && scoredCount() == feed.uploads().size();
     }
 
     Summary summary() {
-        return new Summary(feed, List.copyOf(accepted), List.copyOf(retakes), List.copyOf(deadUploads),
-                Map.copyOf(jobByOrder), Map.copyOf(archived), List.copyOf(failedOrders));
+        return new Summary(
+                feed,
+                List.copyOf(accepted),
+                List.copyOf(retakes),
+                List.copyOf(deadUploads),
+                Map.copyOf(jobByOrder),
+                Map.copyOf(archived),
+                List.copyOf(failedOrders));
     }
 
     private boolean finished() {
         boolean allScored = scoredCount() == feed.uploads().size();
-        return allScored && archivedOrders() + failedOrders.size() >= feed.ordersWithJobs().size();
+        return allScored
+                && archivedOrders() + failedOrders.size()
+                        >= feed.ordersWithJobs().size();
     }
 
     private int scoredCount() {
@@ -99,14 +121,25 @@ final class Progress implements AutoCloseable {
     }
 
     private long archivedOrders() {
-        return archived.keySet().stream().filter(feed.ordersWithJobs()::contains).count();
+        return archived.keySet().stream()
+                .filter(feed.ordersWithJobs()::contains)
+                .count();
     }
 
     private String line(double seconds) {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "  scored %d/%d (accepted %d, retake %d, dlq %d) · jobs %d/%d · completed %d · archived %d · %.0f s   ",
-                scoredCount(), feed.uploads().size(), accepted.size(), retakes.size(), deadUploads.size(),
-                jobByOrder.size(), feed.ordersWithJobs().size(), completed.size(), archivedOrders(), seconds);
+                scoredCount(),
+                feed.uploads().size(),
+                accepted.size(),
+                retakes.size(),
+                deadUploads.size(),
+                jobByOrder.size(),
+                feed.ordersWithJobs().size(),
+                completed.size(),
+                archivedOrders(),
+                seconds);
     }
 
     private void record(ConsumerRecord<byte[], byte[]> record) {
@@ -145,7 +178,8 @@ final class Progress implements AutoCloseable {
     }
 
     private boolean matched(ConsumerRecord<byte[], byte[]> record) {
-        String headshotsId = record.key() == null ? "" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+        String headshotsId =
+                record.key() == null ? "" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
         String order = orderByHeadshots.get(headshotsId);
         if (order == null) {
             return false;

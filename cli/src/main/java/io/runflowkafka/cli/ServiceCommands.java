@@ -21,8 +21,7 @@ import picocli.CommandLine.Spec;
 /** The three services as subcommands; each takes an optional properties file, environment variables on top. */
 final class ServiceCommands {
 
-    private ServiceCommands() {
-    }
+    private ServiceCommands() {}
 
     /** A service runs until SIGTERM; its keys (and their variables) are listed by {@code --help}. */
     abstract static class Service implements Callable<Integer> {
@@ -30,8 +29,11 @@ final class ServiceCommands {
         @Spec
         CommandSpec spec;
 
-        @Option(names = {"-c", "--config"}, defaultValue = "${env:RUNFLOW_KAFKA_CONFIG}",
-                description = "Properties file with the keys below (env RUNFLOW_KAFKA_CONFIG); environment variables override it.")
+        @Option(
+                names = {"-c", "--config"},
+                defaultValue = "${env:RUNFLOW_KAFKA_CONFIG}",
+                description =
+                        "Properties file with the keys below (env RUNFLOW_KAFKA_CONFIG); environment variables override it.")
         Path config;
 
         @Option(names = "--print-config", description = "Print the effective configuration (secrets masked) and exit.")
@@ -44,8 +46,10 @@ final class ServiceCommands {
         @Override
         public Integer call() throws Exception {
             if (printConfig) {
-                spec.commandLine().getOut().print(ServiceConfig.load(definition(),
-                        java.util.Optional.ofNullable(config)).describe());
+                spec.commandLine()
+                        .getOut()
+                        .print(ServiceConfig.load(definition(), java.util.Optional.ofNullable(config))
+                                .describe());
                 spec.commandLine().getOut().flush();
                 return 0;
             }
@@ -62,8 +66,11 @@ final class ServiceCommands {
                     .sorted(java.util.Comparator.comparing(k -> k.name))
                     .forEach(key -> {
                         Object value = key.defaultValue instanceof Password ? "[hidden]" : key.defaultValue;
-                        lines.add(String.format("  %s / %s (default: %s)", key.name,
-                                ServiceConfig.environmentName(key.name), value == ConfigDef.NO_DEFAULT_VALUE ? "-" : value));
+                        lines.add(String.format(
+                                "  %s / %s (default: %s)",
+                                key.name,
+                                ServiceConfig.environmentName(key.name),
+                                value == ConfigDef.NO_DEFAULT_VALUE ? "-" : value));
                         lines.add("      " + key.documentation);
                     });
             lines.add("Kafka client properties pass through as kafka.<property> / KAFKA_<PROPERTY>.");
@@ -71,7 +78,9 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "processor", mixinStandardHelpOptions = true,
+    @Command(
+            name = "processor",
+            mixinStandardHelpOptions = true,
             description = "Run the Kafka Streams processor (quality gate and headshot orders).")
     static final class Processor extends Service {
         @Override
@@ -85,7 +94,9 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "bridge", mixinStandardHelpOptions = true,
+    @Command(
+            name = "bridge",
+            mixinStandardHelpOptions = true,
             description = "Run the webhook bridge (Runflow callbacks to Kafka).")
     static final class Bridge extends Service {
         @Override
@@ -100,7 +111,9 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "sink", mixinStandardHelpOptions = true,
+    @Command(
+            name = "sink",
+            mixinStandardHelpOptions = true,
             description = "Run the storage sink (archive completed headshots before their URLs expire).")
     static final class Sink extends Service {
         @Override

@@ -10,20 +10,34 @@ import java.util.Locale;
 import java.util.Map;
 
 /** What the demo shows at the end: each retake with its tips, each order's job and where its images went. */
-record Summary(DemoFeed feed, List<ScoredUpload> accepted, List<ScoredUpload> retakes, List<String> deadLetteredOrders,
-        Map<String, HeadshotJob> jobs, Map<String, HeadshotsArchived> archived, List<String> failedOrders) {
+record Summary(
+        DemoFeed feed,
+        List<ScoredUpload> accepted,
+        List<ScoredUpload> retakes,
+        List<String> deadLetteredOrders,
+        Map<String, HeadshotJob> jobs,
+        Map<String, HeadshotsArchived> archived,
+        List<String> failedOrders) {
 
     void print(PrintWriter out, Path archiveDir) {
         out.println();
-        out.printf("Scored %d uploads: %d accepted, %d to retake, %d dead-lettered.%n",
-                accepted.size() + retakes.size() + deadLetteredOrders.size(), accepted.size(), retakes.size(),
+        out.printf(
+                "Scored %d uploads: %d accepted, %d to retake, %d dead-lettered.%n",
+                accepted.size() + retakes.size() + deadLetteredOrders.size(),
+                accepted.size(),
+                retakes.size(),
                 deadLetteredOrders.size());
         if (!retakes.isEmpty()) {
             out.println("Retakes:");
             for (ScoredUpload retake : retakes) {
-                out.printf(Locale.ROOT, "  %-28s %-16s score %.2f (brightness %.0f, sharpness %.0f)%n",
-                        retake.getOrderId(), retake.getAttributes().getOrDefault("file", retake.getUploadId()),
-                        retake.getQualityScore(), retake.getBrightness(), retake.getSharpness());
+                out.printf(
+                        Locale.ROOT,
+                        "  %-28s %-16s score %.2f (brightness %.0f, sharpness %.0f)%n",
+                        retake.getOrderId(),
+                        retake.getAttributes().getOrDefault("file", retake.getUploadId()),
+                        retake.getQualityScore(),
+                        retake.getBrightness(),
+                        retake.getSharpness());
                 retake.getTips().forEach(tip -> out.printf("      tip: %s%n", tip));
             }
         }
@@ -32,11 +46,20 @@ record Summary(DemoFeed feed, List<ScoredUpload> accepted, List<ScoredUpload> re
             HeadshotJob job = jobs.get(order);
             HeadshotsArchived archive = archived.get(order);
             if (order.equals(feed.ownPhotosOrder())) {
-                out.printf("  %-28s your photos: scored above; file:// photos are not sent to Generate Headshots%n", order);
+                out.printf(
+                        "  %-28s your photos: scored above; file:// photos are not sent to Generate Headshots%n",
+                        order);
             } else if (archive != null) {
-                out.printf("  %-28s job %s → %d images archived in %s%n", order, job == null ? "?" : job.getHeadshotsId(),
-                        archive.getObjects().size(), archiveDir.resolve("headshots").resolve(archive.getHeadshotsId())
-                                .toAbsolutePath().normalize());
+                out.printf(
+                        "  %-28s job %s → %d images archived in %s%n",
+                        order,
+                        job == null ? "?" : job.getHeadshotsId(),
+                        archive.getObjects().size(),
+                        archiveDir
+                                .resolve("headshots")
+                                .resolve(archive.getHeadshotsId())
+                                .toAbsolutePath()
+                                .normalize());
             } else if (failedOrders.contains(order)) {
                 out.printf("  %-28s FAILED: see the dead-letter topics (runflow-kafka dlq replay --dry-run)%n", order);
             } else if (job != null) {

@@ -15,8 +15,7 @@ import picocli.CommandLine;
 /** Option parsing, help and environment overrides of the {@code runflow-kafka} command. */
 class CliTest {
 
-    private record Run(int exit, String out, String err) {
-    }
+    private record Run(int exit, String out, String err) {}
 
     private static Run run(String... args) {
         CommandLine line = Main.commandLine();
@@ -41,8 +40,11 @@ class CliTest {
         Run help = run("processor", "--help");
 
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("processor.max-in-flight / PROCESSOR_MAX_IN_FLIGHT (default: 64)",
-                "runflow.api-key / RUNFLOW_API_KEY", "--config");
+        assertThat(help.out())
+                .contains(
+                        "processor.max-in-flight / PROCESSOR_MAX_IN_FLIGHT (default: 64)",
+                        "runflow.api-key / RUNFLOW_API_KEY",
+                        "--config");
         assertThat(run("sink", "--help").out()).contains("sink.archive.dir / SINK_ARCHIVE_DIR");
         assertThat(run("bridge", "--help").out()).contains("bridge.callback-secrets / BRIDGE_CALLBACK_SECRETS");
     }
@@ -66,15 +68,29 @@ class CliTest {
     @Test
     void shouldTakeOptionsAndServiceKeysFromTheEnvironment() throws Exception {
         // Environment variables are read once per process, so this runs the command in a fresh JVM.
-        Map<String, String> env = Map.of("PROCESSOR_MAX_IN_FLIGHT", "77", "RUNFLOW_API_KEY", "rk_secret_value",
-                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "processor", "--print-config");
+        Map<String, String> env = Map.of(
+                "PROCESSOR_MAX_IN_FLIGHT",
+                "77",
+                "RUNFLOW_API_KEY",
+                "rk_secret_value",
+                "KAFKA_SECURITY_PROTOCOL",
+                "SASL_SSL");
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "processor",
+                "--print-config");
         builder.environment().putAll(env);
         String output = output(builder.redirectErrorStream(true).start());
 
-        assertThat(output).contains("processor.max-in-flight = 77", "kafka.security.protocol = SASL_SSL",
-                "runflow.api-key = [hidden]").doesNotContain("rk_secret_value");
+        assertThat(output)
+                .contains(
+                        "processor.max-in-flight = 77",
+                        "kafka.security.protocol = SASL_SSL",
+                        "runflow.api-key = [hidden]")
+                .doesNotContain("rk_secret_value");
     }
 
     private static String output(Process process) throws IOException, InterruptedException {
@@ -86,8 +102,8 @@ class CliTest {
 
     @Test
     void shouldDescribeTheDemoAndEmulatorOptions() {
-        assertThat(run("demo", "--help").out()).contains("--keep-running", "--images", "--fresh", "--data",
-                "RUNFLOW_DEMO_DATA");
+        assertThat(run("demo", "--help").out())
+                .contains("--keep-running", "--images", "--fresh", "--data", "RUNFLOW_DEMO_DATA");
         Run emulator = run("emulator", "--help");
         assertThat(emulator.exit()).isZero();
         assertThat(emulator.out()).contains("--port");

@@ -31,13 +31,19 @@ class DemoIT {
 
         String summary = out.toString();
         assertThat(exit).as(summary).isZero();
-        assertThat(summary).contains("demo finished", "Scored 6 uploads: 4 accepted, 2 to retake, 0 dead-lettered.",
-                "tip: too dark: face a window or turn on a light", "tip: blurry");
-        assertThat(summary.lines().filter(l -> l.contains("60 images archived in"))).hasSize(2);
+        assertThat(summary)
+                .contains(
+                        "demo finished",
+                        "Scored 6 uploads: 4 accepted, 2 to retake, 0 dead-lettered.",
+                        "tip: too dark: face a window or turn on a light",
+                        "tip: blurry");
+        assertThat(summary.lines().filter(l -> l.contains("60 images archived in")))
+                .hasSize(2);
 
         List<Path> manifests;
         try (Stream<Path> files = Files.walk(data.resolve("archive"))) {
-            manifests = files.filter(p -> p.getFileName().toString().equals("manifest.json")).toList();
+            manifests = files.filter(p -> p.getFileName().toString().equals("manifest.json"))
+                    .toList();
         }
         assertThat(manifests).hasSize(2);
         for (Path manifest : manifests) {
@@ -45,7 +51,9 @@ class DemoIT {
             assertThat(images).hasSize(60);
             for (JsonNode image : images) {
                 Path file = data.resolve("archive").resolve(image.get("key").asText());
-                assertThat(sha256(file)).as(file.toString()).isEqualTo(image.get("sha256").asText());
+                assertThat(sha256(file))
+                        .as(file.toString())
+                        .isEqualTo(image.get("sha256").asText());
                 assertThat(Files.size(file)).isEqualTo(image.get("size_bytes").asLong());
             }
         }

@@ -25,10 +25,14 @@ class EmbeddedKafkaIT {
         Path dir = Path.of("target", "embedded-kafka-it-" + UUID.randomUUID(), "kafka");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
-            try (var producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                    "transactional.id", "embedded-it"), new StringSerializer(), new StringSerializer())) {
+            try (var producer = new KafkaProducer<>(
+                    Map.of("bootstrap.servers", kafka.bootstrapServers(), "transactional.id", "embedded-it"),
+                    new StringSerializer(),
+                    new StringSerializer())) {
                 producer.initTransactions();
                 producer.beginTransaction();
                 producer.send(new ProducerRecord<>("kept", "k", "v"));
@@ -37,9 +41,18 @@ class EmbeddedKafkaIT {
         }
 
         try (EmbeddedKafka again = EmbeddedKafka.start(dir, 0);
-             var consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", again.bootstrapServers(),
-                     "group.id", "embedded-it", "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
-                     new StringDeserializer(), new StringDeserializer())) {
+                var consumer = new KafkaConsumer<>(
+                        Map.of(
+                                "bootstrap.servers",
+                                again.bootstrapServers(),
+                                "group.id",
+                                "embedded-it",
+                                "auto.offset.reset",
+                                "earliest",
+                                "isolation.level",
+                                "read_committed"),
+                        new StringDeserializer(),
+                        new StringDeserializer())) {
             consumer.subscribe(List.of("kept"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             ConsumerRecords<String, String> records = ConsumerRecords.empty();

@@ -20,12 +20,11 @@ public final class DeadLetters {
     /** How many calls to Runflow were made for it (0 when none). */
     public static final String ATTEMPTS = "runflow.errors.attempts";
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /** The headers of a record that failed at {@code stage} after {@code attempts} calls. */
-    public static Headers headers(Throwable failure, String stage, int attempts, String topic, int partition,
-            long offset) {
+    public static Headers headers(
+            Throwable failure, String stage, int attempts, String topic, int partition, long offset) {
         Headers headers = new RecordHeaders();
         headers.add(EXCEPTION, bytes(failure.getClass().getName()));
         headers.add(MESSAGE, bytes(String.valueOf(failure.getMessage())));

@@ -30,8 +30,7 @@ public final class DecodedSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecodedSource.class);
 
-    private DecodedSource() {
-    }
+    private DecodedSource() {}
 
     /**
      * The records of {@code topic}, decoded with {@code values}; those that do not decode go to
@@ -39,16 +38,22 @@ public final class DecodedSource {
      *
      * @param name the source's name; its decoding and dead-letter nodes are named after it
      */
-    public static <T> KStream<String, T> stream(StreamsBuilder builder, String topic, Deserializer<T> values,
-            String deadLetterTopic, String name) {
+    public static <T> KStream<String, T> stream(
+            StreamsBuilder builder, String topic, Deserializer<T> values, String deadLetterTopic, String name) {
         var outcomes = decode(builder, topic, values, name)
                 .split(Named.as(name + "-"))
-                .branch((key, decoded) -> decoded instanceof Decoded.Undecodable<T>,
-                        Branched.withConsumer(undecodable -> undecodable
-                                .mapValues(decoded -> ((Decoded.Undecodable<T>) decoded).bytes(),
-                                        Named.as(name + "-undecodable-bytes"))
-                                .to(deadLetterTopic, Produced.with(Serdes.String(), Serdes.ByteArray())
-                                        .withName(name + "-dead-letter")), "undecodable"))
+                .branch(
+                        (key, decoded) -> decoded instanceof Decoded.Undecodable<T>,
+                        Branched.withConsumer(
+                                undecodable -> undecodable
+                                        .mapValues(
+                                                decoded -> ((Decoded.Undecodable<T>) decoded).bytes(),
+                                                Named.as(name + "-undecodable-bytes"))
+                                        .to(
+                                                deadLetterTopic,
+                                                Produced.with(Serdes.String(), Serdes.ByteArray())
+                                                        .withName(name + "-dead-letter")),
+                                "undecodable"))
                 .defaultBranch(Branched.as("decoded"));
         return values(outcomes.get(name + "-decoded"), name);
     }
@@ -57,15 +62,19 @@ public final class DecodedSource {
      * The records of {@code topic}, decoded with {@code values}; those that do not decode are logged and skipped.
      * For a view of a topic that another consumer owns and dead-letters (a second dead letter would be a copy).
      */
-    public static <T> KStream<String, T> streamSkippingUndecodable(StreamsBuilder builder, String topic,
-            Deserializer<T> values, String name) {
-        return values(decode(builder, topic, values, name)
-                .filter((key, decoded) -> decoded instanceof Decoded.Value<T>, Named.as(name + "-decoded")), name);
+    public static <T> KStream<String, T> streamSkippingUndecodable(
+            StreamsBuilder builder, String topic, Deserializer<T> values, String name) {
+        return values(
+                decode(builder, topic, values, name)
+                        .filter((key, decoded) -> decoded instanceof Decoded.Value<T>, Named.as(name + "-decoded")),
+                name);
     }
 
-    private static <T> KStream<String, Decoded<T>> decode(StreamsBuilder builder, String topic,
-            Deserializer<T> values, String name) {
-        return builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(name))
+    private static <T> KStream<String, Decoded<T>> decode(
+            StreamsBuilder builder, String topic, Deserializer<T> values, String name) {
+        return builder.stream(
+                        topic,
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(name))
                 .processValues(() -> new Decoder<>(values), Named.as(name + "-decode"));
     }
 
@@ -77,12 +86,10 @@ public final class DecodedSource {
     sealed interface Decoded<T> {
 
         /** The decoded value (null for a tombstone). */
-        record Value<T>(T value) implements Decoded<T> {
-        }
+        record Value<T>(T value) implements Decoded<T> {}
 
         /** Bytes that are not a {@code T}. */
-        record Undecodable<T>(byte[] bytes) implements Decoded<T> {
-        }
+        record Undecodable<T>(byte[] bytes) implements Decoded<T> {}
     }
 
     private static final class Decoder<T> implements FixedKeyProcessor<String, byte[], Decoded<T>> {
@@ -103,16 +110,20 @@ public final class DecodedSource {
         public void process(FixedKeyRecord<String, byte[]> record) {
             RecordMetadata source = context.recordMetadata().orElseThrow();
             try {
-                context.forward(record.withValue(new Decoded.Value<>(
-                        values.deserialize(source.topic(), record.headers(), record.value()))));
+                context.forward(record.withValue(
+                        new Decoded.Value<>(values.deserialize(source.topic(), record.headers(), record.value()))));
             } catch (SerializationException e) {
                 // Bad bytes only: a registry that is down or refuses us fails the stream thread instead (Kafka
                 // Streams retries it), so an outage never empties a topic into the dead-letter topic.
-                LOG.warn("{}-{}@{} does not decode: {}", source.topic(), source.partition(), source.offset(),
+                LOG.warn(
+                        "{}-{}@{} does not decode: {}",
+                        source.topic(),
+                        source.partition(),
+                        source.offset(),
                         e.getMessage());
                 context.forward(record.withValue((Decoded<T>) new Decoded.Undecodable<T>(record.value()))
-                        .withHeaders(DeadLetters.headers(e, "deserialize", 0, source.topic(), source.partition(),
-                                source.offset())));
+                        .withHeaders(DeadLetters.headers(
+                                e, "deserialize", 0, source.topic(), source.partition(), source.offset())));
             }
         }
     }

@@ -4,6 +4,7 @@ import static io.runflowkafka.processor.ProcessorConfig.GUARANTEE;
 import static io.runflowkafka.processor.ProcessorConfig.STATE_DIR;
 import static io.runflowkafka.processor.ProcessorConfig.STREAM_THREADS;
 
+import io.javalin.Javalin;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -13,17 +14,16 @@ import io.runflowkafka.client.RunflowClientConfig;
 import io.runflowkafka.common.config.CommonKeys;
 import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.common.kafka.Topics;
-import io.javalin.Javalin;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.ops.OpsRoutes;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.gate.GateMetrics;
 import io.runflowkafka.processor.gate.GateSettings;
-import io.runflowkafka.processor.kafka.ProcessorClientSupplier;
 import io.runflowkafka.processor.gate.GateTopics;
 import io.runflowkafka.processor.gate.QualityGateTopology;
 import io.runflowkafka.processor.gate.RunflowScorer;
 import io.runflowkafka.processor.gate.Scorer;
+import io.runflowkafka.processor.kafka.ProcessorClientSupplier;
 import io.runflowkafka.processor.orders.HeadshotOrdersTopology;
 import io.runflowkafka.processor.orders.InFlightSubmissions;
 import io.runflowkafka.processor.orders.OrderMetrics;
@@ -40,6 +40,7 @@ import io.runflowkafka.schema.ScoredUpload;
 import io.runflowkafka.schema.UploadEvent;
 import io.runflowkafka.serde.AvroSerdes;
 import io.runflowkafka.serde.SchemaRegistryAuthException;
+import io.runflowkafka.serde.SchemaRegistryConfig;
 import io.runflowkafka.serde.SchemaRegistryUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +61,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import io.runflowkafka.serde.SchemaRegistryConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -87,6 +87,7 @@ public final class ProcessorApp implements AutoCloseable {
     private static final Duration THREAD_FAILURE_WINDOW = Duration.ofMinutes(10);
     /** Kafka Streams' per-partition buffer and the main consumer's poll size: what a paused task still gets. */
     private static final int INPUT_BUFFER_RECORDS = 100;
+
     private static final int REGISTRY_TIMEOUT_MS = 2_000;
 
     private final ProcessorConfig config;
@@ -111,7 +112,8 @@ public final class ProcessorApp implements AutoCloseable {
         ServiceConfig raw = config.raw();
         this.client = new RunflowClient(runflowClientConfig(config));
         this.limiter = new CallLimiter(config.maxInFlight(), config.rateLimit(), config.giveUpAfter());
-        Scorer scorer = scorerOverride != null ? scorerOverride
+        Scorer scorer = scorerOverride != null
+                ? scorerOverride
                 : new RunflowScorer(client, this::s3, config.fileUrisEnabled(), fileReads);
         Map<String, Object> registryConfig = registryProperties(raw);
         GateTopics topics = config.gateTopics();
@@ -127,34 +129,61 @@ public final class ProcessorApp implements AutoCloseable {
         var scoredSerde = AvroSerdes.specific(ScoredUpload.class, registryConfig, false);
         var jobSerde = AvroSerdes.specific(HeadshotJob.class, registryConfig, false);
         if (orders) {
-            backlog = new PipelineBacklog(raw.kafkaProperties(), raw.getString(ProcessorConfig.APPLICATION_ID),
-                    topics.uploaded(), topics.accepted(), QualityGateTopology.STORE,
+            backlog = new PipelineBacklog(
+                    raw.kafkaProperties(),
+                    raw.getString(ProcessorConfig.APPLICATION_ID),
+                    topics.uploaded(),
+                    topics.accepted(),
+                    QualityGateTopology.STORE,
                     config.orderSettings().idleCheckInterval());
-            HeadshotOrdersTopology.addTo(builder, config.orderTopics(), config.orderSettings(),
-                    client::generateHeadshots, config.callbackTokens(), limiter,
-                    new OrderMetrics(registry, submissions), submissions, scoredSerde, jobSerde, backlog,
+            HeadshotOrdersTopology.addTo(
+                    builder,
+                    config.orderTopics(),
+                    config.orderSettings(),
+                    client::generateHeadshots,
+                    config.callbackTokens(),
+                    limiter,
+                    new OrderMetrics(registry, submissions),
+                    submissions,
+                    scoredSerde,
+                    jobSerde,
+                    backlog,
                     topics.deadLetter());
-            JobStatusTopology.addTo(builder, statusTopics, jobSerde,
+            JobStatusTopology.addTo(
+                    builder,
+                    statusTopics,
+                    jobSerde,
                     AvroSerdes.specific(HeadshotsCompleted.class, registryConfig, false),
                     AvroSerdes.specific(HeadshotsArchived.class, registryConfig, false));
         } else {
-            LOG.warn("headshot orders are off ({}=false): accepted photos are not submitted and /jobs is not served",
+            LOG.warn(
+                    "headshot orders are off ({}=false): accepted photos are not submitted and /jobs is not served",
                     ProcessorConfig.ORDERS_ENABLED);
         }
-        Topology topology = QualityGateTopology.addTo(builder.build(), topics, config.gateSettings(), scorer, limiter,
+        Topology topology = QualityGateTopology.addTo(
+                builder.build(),
+                topics,
+                config.gateSettings(),
+                scorer,
+                limiter,
                 new GateMetrics(registry, limiter),
-                AvroSerdes.specific(UploadEvent.class, registryConfig, false), scoredSerde);
+                AvroSerdes.specific(UploadEvent.class, registryConfig, false),
+                scoredSerde);
         LOG.info("topology:\n{}", topology.describe());
         Properties streamsProperties = streamsProperties(config, topics);
         Optional<Duration> drainInterval = Optional.of(config.gateSettings().drainInterval());
-        this.streams = new KafkaStreams(topology, streamsProperties, new ProcessorClientSupplier(
-                () -> limiter.pendingCalls() > 0 ? drainInterval : Optional.empty()));
+        this.streams = new KafkaStreams(
+                topology,
+                streamsProperties,
+                new ProcessorClientSupplier(() -> limiter.pendingCalls() > 0 ? drainInterval : Optional.empty()));
         int perTaskBound = GateSettings.maxPendingPerTask(config.maxInFlight()) + inputBuffer(streamsProperties);
         Gauge.builder("processor.pending.calls", limiter, CallLimiter::pendingCalls)
-                .description("Runflow calls accepted by this instance and not answered yet").register(registry);
+                .description("Runflow calls accepted by this instance and not answered yet")
+                .register(registry);
         Gauge.builder("processor.pending.calls.bound", limiter, l -> (double) l.openEngines() * perTaskBound)
                 .description("The most pending calls this instance can hold with its current tasks: its input "
-                        + "is paused before").register(registry);
+                        + "is paused before")
+                .register(registry);
         health.down("kafka-streams", "starting");
         health.up("runflow", "calls allowed");
         streams.setStateListener((now, before) -> onStateChange(now));
@@ -165,11 +194,14 @@ public final class ProcessorApp implements AutoCloseable {
         limiter.onHalt(reason -> {
             health.down("runflow", reason);
             // close() waits for the stream threads, so it must not run on one of them.
-            daemon("processor-halt").newThread(() -> streams.close(config.shutdownTimeout())).start();
+            daemon("processor-halt")
+                    .newThread(() -> streams.close(config.shutdownTimeout()))
+                    .start();
         });
         new KafkaStreamsMetrics(streams).bindTo(registry);
         if (orders && config.applicationServer().isEmpty()) {
-            LOG.info("{} is not set: job-status lookups answer from this instance's state only",
+            LOG.info(
+                    "{} is not set: job-status lookups answer from this instance's state only",
                     ProcessorConfig.APPLICATION_SERVER);
         }
         JobStatusRoutes jobStatus = new JobStatusRoutes(
@@ -229,8 +261,10 @@ public final class ProcessorApp implements AutoCloseable {
         // or their next owner would send them again (a second job). Unsent ones wait in the store.
         long started = System.nanoTime();
         // A stopped application forwards nothing more: waiting would only delay the close.
-        if (streams.state().isRunningOrRebalancing() && !submissions.drain(config.shutdownTimeout().dividedBy(2))) {
-            LOG.warn("{} headshots submission(s) still unanswered at shutdown: they are sent again on the next start",
+        if (streams.state().isRunningOrRebalancing()
+                && !submissions.drain(config.shutdownTimeout().dividedBy(2))) {
+            LOG.warn(
+                    "{} headshots submission(s) still unanswered at shutdown: they are sent again on the next start",
                     submissions.inFlight());
         }
         Duration left = config.shutdownTimeout().minusNanos(System.nanoTime() - started);
@@ -267,7 +301,8 @@ public final class ProcessorApp implements AutoCloseable {
             }
         }
         // No new thread can fix these: a JVM error, an input topic deleted, credentials the registry refuses.
-        boolean unrecoverable = failure instanceof Error || causedBy(failure, MissingSourceTopicException.class)
+        boolean unrecoverable = failure instanceof Error
+                || causedBy(failure, MissingSourceTopicException.class)
                 || causedBy(failure, SchemaRegistryAuthException.class);
         long now = System.nanoTime();
         synchronized (threadFailures) {
@@ -276,15 +311,21 @@ public final class ProcessorApp implements AutoCloseable {
             }
             threadFailures.addLast(now);
             if (!unrecoverable && threadFailures.size() < MAX_THREAD_FAILURES) {
-                LOG.warn("stream thread failed ({} of {} allowed within {}); a new thread takes its tasks over",
-                        threadFailures.size(), MAX_THREAD_FAILURES - 1, THREAD_FAILURE_WINDOW, failure);
+                LOG.warn(
+                        "stream thread failed ({} of {} allowed within {}); a new thread takes its tasks over",
+                        threadFailures.size(),
+                        MAX_THREAD_FAILURES - 1,
+                        THREAD_FAILURE_WINDOW,
+                        failure);
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             }
         }
-        LOG.error("stream thread failed and cannot be replaced ({}); the processor stops taking work",
+        LOG.error(
+                "stream thread failed and cannot be replaced ({}); the processor stops taking work",
                 unrecoverable ? "not recoverable" : MAX_THREAD_FAILURES + " failures within " + THREAD_FAILURE_WINDOW,
                 failure);
-        health.fatal("kafka-streams", "stream thread failed: " + failure.getClass().getSimpleName());
+        health.fatal(
+                "kafka-streams", "stream thread failed: " + failure.getClass().getSimpleName());
         failureReason.compareAndSet(null, failure.getClass().getName() + ": " + failure.getMessage());
         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
@@ -330,7 +371,8 @@ public final class ProcessorApp implements AutoCloseable {
     private synchronized S3AsyncClient s3() {
         if (s3 == null) {
             ServiceConfig raw = config.raw();
-            var builder = S3AsyncClient.builder().region(Region.of(raw.getString(ProcessorConfig.S3_REGION)))
+            var builder = S3AsyncClient.builder()
+                    .region(Region.of(raw.getString(ProcessorConfig.S3_REGION)))
                     .forcePathStyle(raw.getBoolean(ProcessorConfig.S3_PATH_STYLE));
             String endpoint = raw.getString(ProcessorConfig.S3_ENDPOINT);
             if (!endpoint.isBlank()) {
@@ -345,11 +387,13 @@ public final class ProcessorApp implements AutoCloseable {
         int partitions = raw.getInt(CommonKeys.TOPIC_PARTITIONS);
         short replication = raw.getShort(CommonKeys.TOPIC_REPLICATION);
         try (Admin admin = Admin.create(raw.kafkaProperties())) {
-            Topics.ensure(admin, List.of(
-                    Topics.topic(topics.uploaded(), partitions, replication),
-                    Topics.topic(topics.accepted(), partitions, replication),
-                    Topics.topic(topics.retake(), partitions, replication),
-                    Topics.topic(topics.deadLetter(), partitions, replication)));
+            Topics.ensure(
+                    admin,
+                    List.of(
+                            Topics.topic(topics.uploaded(), partitions, replication),
+                            Topics.topic(topics.accepted(), partitions, replication),
+                            Topics.topic(topics.retake(), partitions, replication),
+                            Topics.topic(topics.deadLetter(), partitions, replication)));
         }
     }
 
@@ -357,12 +401,14 @@ public final class ProcessorApp implements AutoCloseable {
         int partitions = raw.getInt(CommonKeys.TOPIC_PARTITIONS);
         short replication = raw.getShort(CommonKeys.TOPIC_REPLICATION);
         try (Admin admin = Admin.create(raw.kafkaProperties())) {
-            Topics.ensure(admin, List.of(
-                    Topics.topic(orders.jobs(), partitions, replication),
-                    Topics.topic(orders.jobsDeadLetter(), partitions, replication),
-                    Topics.topic(status.completed(), partitions, replication),
-                    Topics.topic(status.archived(), partitions, replication),
-                    Topics.topic(status.completedDeadLetter(), partitions, replication)));
+            Topics.ensure(
+                    admin,
+                    List.of(
+                            Topics.topic(orders.jobs(), partitions, replication),
+                            Topics.topic(orders.jobsDeadLetter(), partitions, replication),
+                            Topics.topic(status.completed(), partitions, replication),
+                            Topics.topic(status.archived(), partitions, replication),
+                            Topics.topic(status.completedDeadLetter(), partitions, replication)));
         }
     }
 
@@ -381,13 +427,15 @@ public final class ProcessorApp implements AutoCloseable {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
         // Processing errors are not data: Kafka Streams' default fails the thread (its transaction aborts), and
         // nothing is dead-lettered for them. A refused call is dead-lettered by the processors themselves.
-        config.applicationServer().ifPresent(server ->
-                props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server.host() + ":" + server.port()));
+        config.applicationServer()
+                .ifPresent(server ->
+                        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server.host() + ":" + server.port()));
         if (raw.getShort(CommonKeys.TOPIC_REPLICATION) > 0) {
             props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) raw.getShort(CommonKeys.TOPIC_REPLICATION));
         }
         props.putIfAbsent(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, INPUT_BUFFER_RECORDS);
-        props.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), INPUT_BUFFER_RECORDS);
+        props.putIfAbsent(
+                StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), INPUT_BUFFER_RECORDS);
         checkTransactionTime(props, raw);
         checkGroupProtocol(props);
         return props;
@@ -399,7 +447,8 @@ public final class ProcessorApp implements AutoCloseable {
      */
     static int inputBuffer(Properties props) {
         Object buffered = props.get(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG);
-        Object maxPoll = props.getOrDefault(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
+        Object maxPoll = props.getOrDefault(
+                StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
                 props.getOrDefault(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, INPUT_BUFFER_RECORDS));
         return Integer.parseInt(String.valueOf(buffered)) + Integer.parseInt(String.valueOf(maxPoll));
     }
@@ -410,10 +459,12 @@ public final class ProcessorApp implements AutoCloseable {
      */
     private static void checkGroupProtocol(Properties props) {
         Object protocol = props.get(StreamsConfig.GROUP_PROTOCOL_CONFIG);
-        if (protocol != null && !"classic".equalsIgnoreCase(String.valueOf(protocol).trim())) {
-            throw new ConfigException("kafka." + StreamsConfig.GROUP_PROTOCOL_CONFIG + "=" + protocol + " is not supported:"
-                    + " the processor's back-pressure and zombie fencing live in the main consumer Kafka Streams builds"
-                    + " under the classic protocol; remove the setting or set it to classic");
+        if (protocol != null
+                && !"classic".equalsIgnoreCase(String.valueOf(protocol).trim())) {
+            throw new ConfigException(
+                    "kafka." + StreamsConfig.GROUP_PROTOCOL_CONFIG + "=" + protocol + " is not supported:"
+                            + " the processor's back-pressure and zombie fencing live in the main consumer Kafka Streams builds"
+                            + " under the classic protocol; remove the setting or set it to classic");
         }
     }
 
@@ -423,10 +474,13 @@ public final class ProcessorApp implements AutoCloseable {
      * interval and one schema-registry call made on the stream thread while outputs are held.
      */
     private static void checkTransactionTime(Properties props, ServiceConfig raw) {
-        if (!String.valueOf(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).startsWith("exactly_once")) {
+        if (!String.valueOf(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+                .startsWith("exactly_once")) {
             return;
         }
-        long transactionTimeout = longOf(props, StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+        long transactionTimeout = longOf(
+                props,
+                StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
                 longOf(props, ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000L));
         long commitInterval = longOf(props, StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L);
         if (commitInterval * 2 > transactionTimeout) {
@@ -437,8 +491,11 @@ public final class ProcessorApp implements AutoCloseable {
         }
         var registry = new SchemaRegistryConfig(registryProperties(raw));
         // The client tries each registry URL in turn before it reports an outage.
-        int urls = String.valueOf(registryProperties(raw).get(SchemaRegistryConfig.SCHEMA_REGISTRY_URL)).split(",").length;
-        long registryCall = urls * registry.connectTimeout().plus(registry.readTimeout()).toMillis();
+        int urls = String.valueOf(registryProperties(raw).get(SchemaRegistryConfig.SCHEMA_REGISTRY_URL))
+                .split(",")
+                .length;
+        long registryCall =
+                urls * registry.connectTimeout().plus(registry.readTimeout()).toMillis();
         if (registryCall * 2 > transactionTimeout) {
             throw new ConfigException("the schema registry's time-outs (" + urls + " URL(s) x ("
                     + SchemaRegistryConfig.HTTP_CONNECT_TIMEOUT_MS + " + " + SchemaRegistryConfig.HTTP_READ_TIMEOUT_MS
@@ -455,7 +512,9 @@ public final class ProcessorApp implements AutoCloseable {
     static Map<String, Object> registryProperties(ServiceConfig raw) {
         Map<String, Object> properties = new java.util.HashMap<>(raw.schemaRegistryProperties());
         // The client tries each URL in turn: the whole try stays within 2 s + 2 s whatever their number.
-        int urls = String.valueOf(properties.get(SchemaRegistryConfig.SCHEMA_REGISTRY_URL)).split(",").length;
+        int urls = String.valueOf(properties.get(SchemaRegistryConfig.SCHEMA_REGISTRY_URL))
+                .split(",")
+                .length;
         int perUrl = Math.max(250, REGISTRY_TIMEOUT_MS / urls);
         properties.putIfAbsent(SchemaRegistryConfig.HTTP_CONNECT_TIMEOUT_MS, perUrl);
         properties.putIfAbsent(SchemaRegistryConfig.HTTP_READ_TIMEOUT_MS, perUrl);
@@ -484,7 +543,8 @@ public final class ProcessorApp implements AutoCloseable {
                 .maxRequestsQueuedPerDestination(Math.max(1024, config.maxInFlight() * 2));
         String trustStore = raw.getString(ProcessorConfig.RUNFLOW_TRUSTSTORE);
         if (!trustStore.isBlank()) {
-            builder.trustStore(loadTrustStore(Path.of(trustStore), raw.secret(ProcessorConfig.RUNFLOW_TRUSTSTORE_PASSWORD)));
+            builder.trustStore(
+                    loadTrustStore(Path.of(trustStore), raw.secret(ProcessorConfig.RUNFLOW_TRUSTSTORE_PASSWORD)));
         }
         return builder.build();
     }

@@ -14,8 +14,7 @@ public final class ProcessorMain {
     /** The exit status of a processor whose Kafka Streams client reached ERROR. */
     public static final int EXIT_FAILED = 70;
 
-    private ProcessorMain() {
-    }
+    private ProcessorMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         Optional<Path> file = args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty();
@@ -23,16 +22,21 @@ public final class ProcessorMain {
         LOG.info("processor configuration:\n{}", config.raw().describe());
         ProcessorApp app = ProcessorApp.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "processor-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            app.close();
+                            stopped.countDown();
+                        },
+                        "processor-shutdown"));
         while (!stopped.await(1, TimeUnit.SECONDS)) {
             if (app.failure().isDone()) {
                 // A supervisor (Kubernetes, compose's restart policy, systemd) starts a process that exits; it does
                 // not restart one that stays up doing nothing.
-                LOG.error("the processor stopped for good ({}); exiting with status {} so that it is started again",
-                        app.failure().join(), EXIT_FAILED);
+                LOG.error(
+                        "the processor stopped for good ({}); exiting with status {} so that it is started again",
+                        app.failure().join(),
+                        EXIT_FAILED);
                 System.exit(EXIT_FAILED);
             }
         }

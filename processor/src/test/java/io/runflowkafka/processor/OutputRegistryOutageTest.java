@@ -48,7 +48,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -72,10 +71,15 @@ class OutputRegistryOutageTest {
     private final Serde<UploadEvent> uploadSerde = serde(UploadEvent.class);
     private final Serde<ScoredUpload> scoredSerde = serde(ScoredUpload.class);
     private final Serde<HeadshotJob> jobSerde = serde(HeadshotJob.class);
-    private final ProcessorConfig config = ProcessorConfig.load(Optional.empty(), Map.of(
-            "KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
-            "PROCESSOR_STATE_DIR", Path.of("target", "topology-test-state", UUID.randomUUID().toString())
-                    .toAbsolutePath().toString()));
+    private final ProcessorConfig config = ProcessorConfig.load(
+            Optional.empty(),
+            Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS",
+                    "unused:9092",
+                    "PROCESSOR_STATE_DIR",
+                    Path.of("target", "topology-test-state", UUID.randomUUID().toString())
+                            .toAbsolutePath()
+                            .toString()));
     private final GateTopics gateTopics = config.gateTopics();
     private final OrderTopics orderTopics = config.orderTopics();
     private final Map<String, CompletableFuture<ScoreResult>> held = new ConcurrentHashMap<>();
@@ -100,8 +104,12 @@ class OutputRegistryOutageTest {
         registry.block("photos.accepted-value", "photos.retake-value");
 
         pipeUploads("u1", "u2", "u3");
-        assertThat(deadLetters()).as("dead letters while the registry was unreachable").isEmpty();
-        assertThat(pending()).as("pending calls kept while their output cannot be written").isEqualTo(3);
+        assertThat(deadLetters())
+                .as("dead letters while the registry was unreachable")
+                .isEmpty();
+        assertThat(pending())
+                .as("pending calls kept while their output cannot be written")
+                .isEqualTo(3);
 
         registry.unblock();
         advanceUntilNothingPending();
@@ -113,8 +121,7 @@ class OutputRegistryOutageTest {
 
     @Test
     void shouldNeitherLoseNorDeadLetterWhenAnAnswerIsDrainedWhileWaitingForRoom() {
-        GateSettings one = new GateSettings(0.6, true, 1, Duration.ofMillis(10),
-                GateSettings.holdingRetries());
+        GateSettings one = new GateSettings(0.6, true, 1, Duration.ofMillis(10), GateSettings.holdingRetries());
         startGate(upload -> held.computeIfAbsent(upload.getUploadId(), id -> new CompletableFuture<>()), one);
         pipeUploads("x");
         registry.block("photos.accepted-value", "photos.retake-value");
@@ -135,7 +142,8 @@ class OutputRegistryOutageTest {
 
     @Test
     void shouldHoldAnAnswerDrainedByThePunctuatorUntilTheRegistryIsBack() {
-        startGate(upload -> held.computeIfAbsent(upload.getUploadId(), id -> new CompletableFuture<>()),
+        startGate(
+                upload -> held.computeIfAbsent(upload.getUploadId(), id -> new CompletableFuture<>()),
                 GateSettings.defaults(64));
         pipeUploads("p1");
         registry.block("photos.accepted-value", "photos.retake-value");
@@ -158,8 +166,9 @@ class OutputRegistryOutageTest {
         pipeUploads("r1");
 
         assertThat(deadLetters()).as("dead letters for a refused output schema").isEmpty();
-        assertThat(limiter.haltReason()).as("why the processor stopped").hasValueSatisfying(reason ->
-                assertThat(reason).contains("photos.accepted-value"));
+        assertThat(limiter.haltReason())
+                .as("why the processor stopped")
+                .hasValueSatisfying(reason -> assertThat(reason).contains("photos.accepted-value"));
         assertThat(accepted()).isEmpty();
         assertThat(pending()).as("the upload is kept for the next start").isEqualTo(1);
     }
@@ -169,8 +178,8 @@ class OutputRegistryOutageTest {
         startOrders();
         registry.block("headshots.jobs-value");
 
-        TestInputTopic<String, ScoredUpload> accepted = driver.createInputTopic(orderTopics.accepted(),
-                new StringSerializer(), scoredSerde.serializer());
+        TestInputTopic<String, ScoredUpload> accepted =
+                driver.createInputTopic(orderTopics.accepted(), new StringSerializer(), scoredSerde.serializer());
         for (int n = 1; n <= 4; n++) {
             accepted.pipeInput("order-1", photo("order-1", n));
         }
@@ -180,38 +189,63 @@ class OutputRegistryOutageTest {
         registry.unblock();
         driver.advanceWallClockTime(Duration.ofSeconds(30));
 
-        List<TestRecord<String, HeadshotJob>> jobs = driver.createOutputTopic(orderTopics.jobs(),
-                new StringDeserializer(), jobSerde.deserializer()).readRecordsToList();
-        assertThat(jobs).as("the HeadshotJob of the job Runflow holds").singleElement()
+        List<TestRecord<String, HeadshotJob>> jobs = driver.createOutputTopic(
+                        orderTopics.jobs(), new StringDeserializer(), jobSerde.deserializer())
+                .readRecordsToList();
+        assertThat(jobs)
+                .as("the HeadshotJob of the job Runflow holds")
+                .singleElement()
                 .satisfies(job -> assertThat(job.value().getHeadshotsId()).isEqualTo(submitted.get(0)));
         assertThat(submitted).as("Runflow calls").hasSize(1);
-        assertThat(driver.createOutputTopic(orderTopics.jobsDeadLetter(), new StringDeserializer(),
-                new ByteArrayDeserializer()).readRecordsToList()).isEmpty();
+        assertThat(driver.createOutputTopic(
+                                orderTopics.jobsDeadLetter(), new StringDeserializer(), new ByteArrayDeserializer())
+                        .readRecordsToList())
+                .isEmpty();
         assertThat(deadLetters()).isEmpty();
     }
 
     private void startGate(Function<UploadEvent, CompletableFuture<ScoreResult>> scorer, GateSettings settings) {
         limiter = new CallLimiter(64, 0);
-        Topology topology = QualityGateTopology.addTo(new Topology(), gateTopics, settings, scorer::apply, limiter,
-                new GateMetrics(new SimpleMeterRegistry(), limiter), uploadSerde, scoredSerde);
+        Topology topology = QualityGateTopology.addTo(
+                new Topology(),
+                gateTopics,
+                settings,
+                scorer::apply,
+                limiter,
+                new GateMetrics(new SimpleMeterRegistry(), limiter),
+                uploadSerde,
+                scoredSerde);
         driver = new TopologyTestDriver(topology, streamsProperties(), START);
     }
 
     private void startOrders() {
         limiter = new CallLimiter(64, 0);
         InFlightSubmissions inFlight = new InFlightSubmissions();
-        RetryPolicy fast = RetryPolicy.builder().initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5))
-                .maxAttempts(Integer.MAX_VALUE).maxTotalTime(Duration.ofMinutes(1)).build();
-        OrderSettings settings = new OrderSettings(4, 1, Duration.ofMinutes(15), "https://hooks.example.com", 64,
-                Duration.ofMillis(10), fast);
-        StreamsBuilder builder = HeadshotOrdersTopology.addTo(new StreamsBuilder(), orderTopics, settings,
+        RetryPolicy fast = RetryPolicy.builder()
+                .initialBackoff(Duration.ofMillis(1))
+                .maxBackoff(Duration.ofMillis(5))
+                .maxAttempts(Integer.MAX_VALUE)
+                .maxTotalTime(Duration.ofMinutes(1))
+                .build();
+        OrderSettings settings = new OrderSettings(
+                4, 1, Duration.ofMinutes(15), "https://hooks.example.com", 64, Duration.ofMillis(10), fast);
+        StreamsBuilder builder = HeadshotOrdersTopology.addTo(
+                new StreamsBuilder(),
+                orderTopics,
+                settings,
                 (callbackUrl, images) -> {
                     String headshotsId = UUID.randomUUID().toString();
                     submitted.add(headshotsId);
                     return CompletableFuture.completedFuture(new HeadshotsSubmission(headshotsId));
-                }, CallbackTokens.of("output-outage-test-callback-secret-0123"), limiter,
-                new OrderMetrics(new SimpleMeterRegistry(), inFlight), inFlight, scoredSerde, jobSerde,
-                (partition, since) -> true, gateTopics.deadLetter());
+                },
+                CallbackTokens.of("output-outage-test-callback-secret-0123"),
+                limiter,
+                new OrderMetrics(new SimpleMeterRegistry(), inFlight),
+                inFlight,
+                scoredSerde,
+                jobSerde,
+                (partition, since) -> true,
+                gateTopics.deadLetter());
         driver = new TopologyTestDriver(builder.build(), streamsProperties(), START);
     }
 
@@ -228,20 +262,28 @@ class OutputRegistryOutageTest {
     }
 
     private void pipeUploads(String... ids) {
-        TestInputTopic<String, UploadEvent> uploads = driver.createInputTopic(gateTopics.uploaded(),
-                new StringSerializer(), uploadSerde.serializer());
+        TestInputTopic<String, UploadEvent> uploads =
+                driver.createInputTopic(gateTopics.uploaded(), new StringSerializer(), uploadSerde.serializer());
         for (String id : ids) {
-            uploads.pipeInput("order-1", UploadEvent.newBuilder().setUploadId(id).setOrderId("order-1")
-                    .setUserId("user-1").setImageUri("https://img.example/" + id + ".jpg").setUploadedAt(START)
-                    .setAttributes(Map.of()).build());
+            uploads.pipeInput(
+                    "order-1",
+                    UploadEvent.newBuilder()
+                            .setUploadId(id)
+                            .setOrderId("order-1")
+                            .setUserId("user-1")
+                            .setImageUri("https://img.example/" + id + ".jpg")
+                            .setUploadedAt(START)
+                            .setAttributes(Map.of())
+                            .build());
         }
     }
 
     private final List<TestRecord<String, ScoredUpload>> acceptedSoFar = new ArrayList<>();
 
     private List<TestRecord<String, ScoredUpload>> accepted() {
-        acceptedSoFar.addAll(driver.createOutputTopic(gateTopics.accepted(), new StringDeserializer(),
-                scoredSerde.deserializer()).readRecordsToList());
+        acceptedSoFar.addAll(
+                driver.createOutputTopic(gateTopics.accepted(), new StringDeserializer(), scoredSerde.deserializer())
+                        .readRecordsToList());
         return acceptedSoFar;
     }
 
@@ -254,9 +296,11 @@ class OutputRegistryOutageTest {
 
     /** Each dead letter so far, as "key: exception class". */
     private List<String> deadLetters() {
-        deadSoFar.addAll(driver.createOutputTopic(gateTopics.deadLetter(), new StringDeserializer(),
-                new ByteArrayDeserializer()).readRecordsToList());
-        return deadSoFar.stream().map(r -> r.key() + ": " + DeadLetters.text(r.headers(), DeadLetters.EXCEPTION))
+        deadSoFar.addAll(
+                driver.createOutputTopic(gateTopics.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer())
+                        .readRecordsToList());
+        return deadSoFar.stream()
+                .map(r -> r.key() + ": " + DeadLetters.text(r.headers(), DeadLetters.EXCEPTION))
                 .toList();
     }
 
@@ -276,10 +320,20 @@ class OutputRegistryOutageTest {
     }
 
     private static ScoredUpload photo(String order, int n) {
-        return ScoredUpload.newBuilder().setUploadId(order + "-u" + n).setOrderId(order).setUserId("user-" + order)
-                .setImageUri("https://img.example/" + order + "/" + n + ".jpg").setDecision(Decision.ACCEPTED)
-                .setQualityScore(0.9).setBrightness(60).setSharpness(70).setThreshold(0.6)
-                .setUploadedAt(START).setScoredAt(START).setAttributes(Map.of()).build();
+        return ScoredUpload.newBuilder()
+                .setUploadId(order + "-u" + n)
+                .setOrderId(order)
+                .setUserId("user-" + order)
+                .setImageUri("https://img.example/" + order + "/" + n + ".jpg")
+                .setDecision(Decision.ACCEPTED)
+                .setQualityScore(0.9)
+                .setBrightness(60)
+                .setSharpness(70)
+                .setThreshold(0.6)
+                .setUploadedAt(START)
+                .setScoredAt(START)
+                .setAttributes(Map.of())
+                .build();
     }
 
     /** The in-memory registry, with subjects that can be made unreachable (an outage) or refused (a bad schema). */
@@ -306,12 +360,16 @@ class OutputRegistryOutageTest {
 
         private void check(String subject) {
             if (blocked.contains(subject)) {
-                throw new SchemaRegistryUnavailableException("Schema Registry unavailable: could not register under "
-                        + subject + "; tried http://registry.test (HTTP 503)", null);
+                throw new SchemaRegistryUnavailableException(
+                        "Schema Registry unavailable: could not register under " + subject
+                                + "; tried http://registry.test (HTTP 503)",
+                        null);
             }
             if (refused.contains(subject)) {
-                throw new IncompatibleSchemaException("Schema being registered is incompatible with an earlier schema"
-                        + " for subject '" + subject + "'", 409);
+                throw new IncompatibleSchemaException(
+                        "Schema being registered is incompatible with an earlier schema" + " for subject '" + subject
+                                + "'",
+                        409);
             }
         }
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class StreamsPropertiesTest {
 
     private static ProcessorConfig config(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
-                "SCHEMA_REGISTRY_URL", "mock://streams-properties-test"));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "unused:9092", "SCHEMA_REGISTRY_URL", "mock://streams-properties-test"));
         env.putAll(extra);
         return ProcessorConfig.load(Optional.empty(), env);
     }

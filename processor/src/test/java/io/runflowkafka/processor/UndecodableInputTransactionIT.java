@@ -78,25 +78,35 @@ class UndecodableInputTransactionIT {
 
     @Test
     void shouldCommitAnUndecodableUploadsDeadLetterWithItsInputOffset() throws Exception {
-        GateTopics topics = new GateTopics(Unique.topic("photos.uploaded"), Unique.topic("photos.accepted"),
-                Unique.topic("photos.retake"), Unique.topic("photos.uploaded.dlq"));
+        GateTopics topics = new GateTopics(
+                Unique.topic("photos.uploaded"),
+                Unique.topic("photos.accepted"),
+                Unique.topic("photos.retake"),
+                Unique.topic("photos.uploaded.dlq"));
         for (String topic : List.of(topics.uploaded(), topics.accepted(), topics.retake(), topics.deadLetter())) {
             KAFKA.topics().create(topic, 2);
         }
         Map<String, Object> registryConfig = Map.of("schema.registry.url", registry.url());
         // Each good upload is followed by an undecodable one of the same order (partition), sent in one batch.
         int pairs = 200;
-        try (KafkaProducer<String, byte[]> producer = KAFKA.clients().producer(new StringSerializer(),
-                new ByteArraySerializer())) {
-            var uploads = AvroSerdes.specific(UploadEvent.class, registryConfig, false).serializer();
+        try (KafkaProducer<String, byte[]> producer =
+                KAFKA.clients().producer(new StringSerializer(), new ByteArraySerializer())) {
+            var uploads = AvroSerdes.specific(UploadEvent.class, registryConfig, false)
+                    .serializer();
             for (int n = 0; n < pairs; n++) {
                 String order = "order-" + (n % 7);
-                UploadEvent good = UploadEvent.newBuilder().setUploadId("good-" + n).setOrderId(order)
-                        .setUserId("user").setImageUri("https://cdn.example/" + n + ".jpg")
-                        .setUploadedAt(Instant.now()).setAttributes(Map.of()).build();
-                producer.send(new ProducerRecord<>(topics.uploaded(), order, uploads.serialize(topics.uploaded(), good)));
-                producer.send(new ProducerRecord<>(topics.uploaded(), order,
-                        ("not avro " + n).getBytes(StandardCharsets.UTF_8)));
+                UploadEvent good = UploadEvent.newBuilder()
+                        .setUploadId("good-" + n)
+                        .setOrderId(order)
+                        .setUserId("user")
+                        .setImageUri("https://cdn.example/" + n + ".jpg")
+                        .setUploadedAt(Instant.now())
+                        .setAttributes(Map.of())
+                        .build();
+                producer.send(
+                        new ProducerRecord<>(topics.uploaded(), order, uploads.serialize(topics.uploaded(), good)));
+                producer.send(new ProducerRecord<>(
+                        topics.uploaded(), order, ("not avro " + n).getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
         }
@@ -120,24 +130,34 @@ class UndecodableInputTransactionIT {
 
         CallLimiter limiter = new CallLimiter(64, 0);
         var scoredSerde = AvroSerdes.specific(ScoredUpload.class, registryConfig, false);
-        Topology topology = QualityGateTopology.addTo(new Topology(), topics, config.gateSettings(),
-                upload -> CompletableFuture.completedFuture(new ScoreResult(0.9, 70, 80, List.of())), limiter,
+        Topology topology = QualityGateTopology.addTo(
+                new Topology(),
+                topics,
+                config.gateSettings(),
+                upload -> CompletableFuture.completedFuture(new ScoreResult(0.9, 70, 80, List.of())),
+                limiter,
                 new GateMetrics(new SimpleMeterRegistry(), limiter),
-                AvroSerdes.specific(UploadEvent.class, registryConfig, false), scoredSerde);
+                AvroSerdes.specific(UploadEvent.class, registryConfig, false),
+                scoredSerde);
         TransactionWatch watch = new TransactionWatch(topics.deadLetter());
-        try (KafkaStreams streams = new KafkaStreams(topology, props, watch.wrap(new ProcessorClientSupplier(
-                () -> Optional.of(Duration.ofMillis(5)))))) {
+        try (KafkaStreams streams = new KafkaStreams(
+                topology, props, watch.wrap(new ProcessorClientSupplier(() -> Optional.of(Duration.ofMillis(5)))))) {
             streams.start();
-            Waits.await("all " + 2 * pairs + " uploads routed", Duration.ofMinutes(2)).until(() ->
-                    KAFKA.clients().countCommitted(topics.accepted()) + KAFKA.clients().countCommitted(topics.deadLetter())
+            Waits.await("all " + 2 * pairs + " uploads routed", Duration.ofMinutes(2))
+                    .until(() -> KAFKA.clients().countCommitted(topics.accepted())
+                                    + KAFKA.clients().countCommitted(topics.deadLetter())
                             >= 2 * pairs);
         } finally {
             limiter.close();
         }
 
-        assertThat(watch.deadLettersCommitted()).as("dead letters seen in committed transactions").isEqualTo(pairs);
-        assertThat(watch.violations()).as("committed transactions whose dead letter's input offset was not committed "
-                + "with it (a crash right after them dead-letters the upload again)").isEmpty();
+        assertThat(watch.deadLettersCommitted())
+                .as("dead letters seen in committed transactions")
+                .isEqualTo(pairs);
+        assertThat(watch.violations())
+                .as("committed transactions whose dead letter's input offset was not committed "
+                        + "with it (a crash right after them dead-letters the upload again)")
+                .isEmpty();
     }
 
     /**
@@ -196,24 +216,26 @@ class UndecodableInputTransactionIT {
         private Producer<byte[], byte[]> watched(Producer<byte[], byte[]> producer) {
             List<long[]> deadLetters = new ArrayList<>(); // {partition, offset} of this transaction's dead letters
             Map<Integer, Long> offsets = new HashMap<>();
-            return (Producer<byte[], byte[]>) Proxy.newProxyInstance(Producer.class.getClassLoader(),
-                    new Class<?>[] {Producer.class}, (proxy, method, args) -> {
+            return (Producer<byte[], byte[]>) Proxy.newProxyInstance(
+                    Producer.class.getClassLoader(), new Class<?>[] {Producer.class}, (proxy, method, args) -> {
                         switch (method.getName()) {
                             case "send" -> {
                                 ProducerRecord<?, ?> record = (ProducerRecord<?, ?>) args[0];
                                 if (record.topic().equals(deadLetterTopic)) {
-                                    deadLetters.add(new long[] {Long.parseLong(header(record, DeadLetters.PARTITION)),
-                                            Long.parseLong(header(record, DeadLetters.OFFSET))});
+                                    deadLetters.add(new long[] {
+                                        Long.parseLong(header(record, DeadLetters.PARTITION)),
+                                        Long.parseLong(header(record, DeadLetters.OFFSET))
+                                    });
                                 }
                             }
-                            case "sendOffsetsToTransaction" -> ((Map<TopicPartition, OffsetAndMetadata>) args[0])
-                                    .forEach((tp, o) -> offsets.merge(tp.partition(), o.offset(), Math::max));
+                            case "sendOffsetsToTransaction" ->
+                                ((Map<TopicPartition, OffsetAndMetadata>) args[0])
+                                        .forEach((tp, o) -> offsets.merge(tp.partition(), o.offset(), Math::max));
                             case "abortTransaction" -> {
                                 deadLetters.clear();
                                 offsets.clear();
                             }
-                            default -> {
-                            }
+                            default -> {}
                         }
                         Object result;
                         try {

@@ -57,8 +57,8 @@ public final class CallbackTokens {
             byte[] bytes = secret == null ? new byte[0] : secret.getBytes(StandardCharsets.UTF_8);
             if (bytes.length < MIN_SECRET_BYTES) {
                 // Say which one without saying what it is.
-                throw new IllegalArgumentException("callback secret #" + (i + 1) + " is shorter than "
-                        + MIN_SECRET_BYTES + " bytes");
+                throw new IllegalArgumentException(
+                        "callback secret #" + (i + 1) + " is shorter than " + MIN_SECRET_BYTES + " bytes");
             }
             keys.add(new SecretKeySpec(bytes, ALGORITHM));
         }
@@ -122,11 +122,13 @@ public final class CallbackTokens {
         if (!KINDS.contains(kind)) {
             throw new IllegalArgumentException("kind must be one of " + KINDS + " but was " + kind);
         }
-        String base = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
+        String base =
+                publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
         if (!(base.startsWith("https://") || base.startsWith("http://"))) {
             throw new IllegalArgumentException("publicBaseUrl must be an http(s) URL");
         }
-        return base + "/webhooks/runflow/" + kind + "/" + UriEncoding.pathSegment(requireJobRef(jobRef)) + "/" + sign(jobRef);
+        return base + "/webhooks/runflow/" + kind + "/" + UriEncoding.pathSegment(requireJobRef(jobRef)) + "/"
+                + sign(jobRef);
     }
 
     /** How many secrets are accepted for verification. */

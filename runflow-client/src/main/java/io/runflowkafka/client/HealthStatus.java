@@ -6,5 +6,4 @@ package io.runflowkafka.client;
  * @param healthy whether the API reported itself healthy
  * @param status the reported status text, e.g. {@code ok}
  */
-public record HealthStatus(boolean healthy, String status) {
-}
+public record HealthStatus(boolean healthy, String status) {}

@@ -41,13 +41,14 @@ public record ModelRunRequest(
         metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         if (callbackUrl != null) {
             URI uri = URI.create(callbackUrl);
-            if (!uri.isAbsolute() || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
+            if (!uri.isAbsolute()
+                    || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
                 throw new IllegalArgumentException("callback_url must be an absolute http(s) URL");
             }
         }
         if (clientRef != null && clientRef.length() > MAX_CLIENT_REF_LENGTH) {
-            throw new IllegalArgumentException(
-                    "client_ref must be at most " + MAX_CLIENT_REF_LENGTH + " characters but has " + clientRef.length());
+            throw new IllegalArgumentException("client_ref must be at most " + MAX_CLIENT_REF_LENGTH
+                    + " characters but has " + clientRef.length());
         }
     }
 
@@ -69,7 +70,10 @@ public record ModelRunRequest(
 
     private static void requireSegment(String name, String value) {
         Objects.requireNonNull(value, name);
-        if (value.isBlank() || value.equals(".") || value.equals("..") || value.contains("/")
+        if (value.isBlank()
+                || value.equals(".")
+                || value.equals("..")
+                || value.contains("/")
                 || value.chars().anyMatch(c -> c < 0x21 || c == '?' || c == '#' || c == '%')) {
             throw new IllegalArgumentException(name + " has an empty or invalid path segment");
         }

@@ -18,7 +18,7 @@ import java.util.Map;
 final class ResponseParser {
 
     private static final int MAX_SERVER_MESSAGE = 500;
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -46,7 +46,8 @@ final class ResponseParser {
             throw new IOException("tips is not an array");
         }
         try {
-            return new ScoreResult(number(root, "quality_score"), number(root, "brightness"), number(root, "sharpness"), tips);
+            return new ScoreResult(
+                    number(root, "quality_score"), number(root, "brightness"), number(root, "sharpness"), tips);
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -76,7 +77,8 @@ final class ResponseParser {
         }
         String statusCode = text(root, "status_code");
         JsonNode error = root.path("error");
-        String errorText = error.isObject() ? error.path("message").asText(error.toString())
+        String errorText = error.isObject()
+                ? error.path("message").asText(error.toString())
                 : error.isMissingNode() || error.isNull() ? null : error.asText();
         return new ModelRun(
                 id.asText(),
@@ -95,8 +97,11 @@ final class ResponseParser {
         try {
             JsonNode root = body.length == 0 ? mapper.createObjectNode() : mapper.readTree(body);
             String status = root.path("status").asText("ok");
-            return new HealthStatus(status.equalsIgnoreCase("ok") || status.equalsIgnoreCase("healthy")
-                    || status.equalsIgnoreCase("up"), status);
+            return new HealthStatus(
+                    status.equalsIgnoreCase("ok")
+                            || status.equalsIgnoreCase("healthy")
+                            || status.equalsIgnoreCase("up"),
+                    status);
         } catch (IOException e) {
             // A 2xx health answer that is not JSON still means the service is up.
             return new HealthStatus(true, "ok");
@@ -132,7 +137,8 @@ final class ResponseParser {
             }
             if (node.isArray() && !node.isEmpty()) {
                 List<String> parts = new ArrayList<>();
-                node.forEach(item -> parts.add(item.isObject() ? item.path("msg").asText(item.toString()) : item.asText()));
+                node.forEach(
+                        item -> parts.add(item.isObject() ? item.path("msg").asText(item.toString()) : item.asText()));
                 return String.join("; ", parts);
             }
             if (node.isObject()) {

@@ -118,7 +118,7 @@ public final class RetryPolicy {
      *     cancelling it stops further attempts
      */
     public <T> CompletableFuture<T> execute(Supplier<CompletableFuture<T>> call, ScheduledExecutorService scheduler) {
-        return execute(call, scheduler, (attempt, failure, delay) -> { });
+        return execute(call, scheduler, (attempt, failure, delay) -> {});
     }
 
     /**
@@ -141,8 +141,13 @@ public final class RetryPolicy {
         return result;
     }
 
-    private <T> void attempt(Supplier<CompletableFuture<T>> call, ScheduledExecutorService scheduler,
-            RetryListener listener, CompletableFuture<T> result, int attempt, long startNanos) {
+    private <T> void attempt(
+            Supplier<CompletableFuture<T>> call,
+            ScheduledExecutorService scheduler,
+            RetryListener listener,
+            CompletableFuture<T> result,
+            int attempt,
+            long startNanos) {
         if (result.isDone()) {
             return;
         }
@@ -166,8 +171,10 @@ public final class RetryPolicy {
             }
             try {
                 listener.onRetry(attempt, cause, delay.get());
-                scheduler.schedule(() -> attempt(call, scheduler, listener, result, attempt + 1, startNanos),
-                        delay.get().toNanos(), TimeUnit.NANOSECONDS);
+                scheduler.schedule(
+                        () -> attempt(call, scheduler, listener, result, attempt + 1, startNanos),
+                        delay.get().toNanos(),
+                        TimeUnit.NANOSECONDS);
             } catch (RuntimeException e) {
                 // A rejected schedule (scheduler shut down) or a failing listener ends the retries.
                 e.addSuppressed(cause);
@@ -250,8 +257,7 @@ public final class RetryPolicy {
         private Duration maxTotalTime = Duration.ofMinutes(2);
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Sets the wait after the first failure (default 200 ms). */
         public Builder initialBackoff(Duration value) {

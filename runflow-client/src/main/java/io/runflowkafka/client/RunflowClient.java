@@ -61,7 +61,10 @@ public final class RunflowClient implements AutoCloseable {
     private static final String JSON = "application/json";
     private static final String USER_AGENT = "runflow-kafka-client/1";
 
-    private enum Auth { API_KEY, BEARER }
+    private enum Auth {
+        API_KEY,
+        BEARER
+    }
 
     @FunctionalInterface
     private interface BodyReader<T> {
@@ -137,8 +140,8 @@ public final class RunflowClient implements AutoCloseable {
      */
     public CompletableFuture<ScoreResult> scoreImageUrl(String imageUrl) {
         requireHttpUrl("imageUrl", imageUrl);
-        Request request = newRequest(HttpMethod.POST, SCORE_PATH, Auth.API_KEY)
-                .body(jsonBody(Map.of("image_url", imageUrl)));
+        Request request =
+                newRequest(HttpMethod.POST, SCORE_PATH, Auth.API_KEY).body(jsonBody(Map.of("image_url", imageUrl)));
         return exchange(request, "POST " + SCORE_PATH, parser::score);
     }
 
@@ -186,7 +189,8 @@ public final class RunflowClient implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("callback_url", callbackUrl);
         body.put("input_images", List.copyOf(inputImageUrls));
-        Request request = newRequest(HttpMethod.POST, HEADSHOTS_PATH, Auth.API_KEY).body(jsonBody(body));
+        Request request =
+                newRequest(HttpMethod.POST, HEADSHOTS_PATH, Auth.API_KEY).body(jsonBody(body));
         return exchange(request, "POST " + HEADSHOTS_PATH, parser::headshots);
     }
 
@@ -198,20 +202,22 @@ public final class RunflowClient implements AutoCloseable {
      * @param images the portrait photos, at least one
      * @return the accepted job's id
      */
-    public CompletableFuture<HeadshotsSubmission> generateHeadshotsFromFiles(String callbackUrl, List<ImageFile> images) {
+    public CompletableFuture<HeadshotsSubmission> generateHeadshotsFromFiles(
+            String callbackUrl, List<ImageFile> images) {
         requireHttpUrl("callbackUrl", callbackUrl);
         Objects.requireNonNull(images, "images");
         if (images.isEmpty()) {
             throw new IllegalArgumentException("at least one image is required");
         }
         MultiPartRequestContent multipart = new MultiPartRequestContent();
-        multipart.addPart(new MultiPart.ContentSourcePart("callback_url", null, HttpFields.EMPTY,
-                new StringRequestContent(callbackUrl)));
+        multipart.addPart(new MultiPart.ContentSourcePart(
+                "callback_url", null, HttpFields.EMPTY, new StringRequestContent(callbackUrl)));
         for (ImageFile image : images) {
             multipart.addPart(filePart("images", image));
         }
         multipart.close();
-        Request request = newRequest(HttpMethod.POST, HEADSHOTS_PATH, Auth.API_KEY).body(multipart);
+        Request request =
+                newRequest(HttpMethod.POST, HEADSHOTS_PATH, Auth.API_KEY).body(multipart);
         return exchange(request, "POST " + HEADSHOTS_PATH, parser::headshots);
     }
 
@@ -239,7 +245,8 @@ public final class RunflowClient implements AutoCloseable {
         if (run.clientRef() != null) {
             body.put("client_ref", run.clientRef());
         }
-        Request request = newRequest(HttpMethod.POST, path.toString(), Auth.BEARER).body(jsonBody(body));
+        Request request =
+                newRequest(HttpMethod.POST, path.toString(), Auth.BEARER).body(jsonBody(body));
         // The model path is logged, never the input (it may hold URLs with signed queries).
         return exchange(request, "POST " + MODELS_PATH + run.model() + "/runs", parser::run);
     }
@@ -280,7 +287,8 @@ public final class RunflowClient implements AutoCloseable {
         return result;
     }
 
-    private void poll(String id, Duration interval, Duration maxWait, long deadline, CompletableFuture<ModelRun> result) {
+    private void poll(
+            String id, Duration interval, Duration maxWait, long deadline, CompletableFuture<ModelRun> result) {
         if (result.isDone()) {
             return;
         }
@@ -291,11 +299,16 @@ public final class RunflowClient implements AutoCloseable {
                 result.complete(run);
             } else if (System.nanoTime() + interval.toNanos() > deadline) {
                 result.completeExceptionally(new RunflowTimeoutException(
-                        "run " + id + " still " + run.statusCode() + " after " + maxWait, RunflowTimeoutException.Kind.TOTAL, null));
+                        "run " + id + " still " + run.statusCode() + " after " + maxWait,
+                        RunflowTimeoutException.Kind.TOTAL,
+                        null));
             } else {
                 try {
-                    http.getScheduler().schedule(() -> poll(id, interval, maxWait, deadline, result),
-                            interval.toNanos(), TimeUnit.NANOSECONDS);
+                    http.getScheduler()
+                            .schedule(
+                                    () -> poll(id, interval, maxWait, deadline, result),
+                                    interval.toNanos(),
+                                    TimeUnit.NANOSECONDS);
                 } catch (RejectedExecutionException e) {
                     result.completeExceptionally(new ConnectionFailedException("client is closed", e));
                 }
@@ -369,7 +382,10 @@ public final class RunflowClient implements AutoCloseable {
                     Response response = result.getResponse();
                     int status = response.getStatus();
                     if (LOG.isDebugEnabled()) {
-                        LOG.debug("{} -> {} in {} ms", operation, status,
+                        LOG.debug(
+                                "{} -> {} in {} ms",
+                                operation,
+                                status,
                                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                     }
                     if (status >= 200 && status < 300) {
@@ -394,7 +410,8 @@ public final class RunflowClient implements AutoCloseable {
         try {
             return reader.read(body);
         } catch (IOException e) {
-            throw new UnexpectedResponseException(operation + ": unexpected " + status + " body: " + e.getMessage(), status, e);
+            throw new UnexpectedResponseException(
+                    operation + ": unexpected " + status + " body: " + e.getMessage(), status, e);
         }
     }
 
@@ -413,10 +430,12 @@ public final class RunflowClient implements AutoCloseable {
         }
         if (status == 429) {
             Duration retryAfter = retryAfter(response.getHeaders().get(HttpHeader.RETRY_AFTER));
-            return new RateLimitedException(message + (retryAfter == null ? "" : " (retry after " + retryAfter + ")"), retryAfter);
+            return new RateLimitedException(
+                    message + (retryAfter == null ? "" : " (retry after " + retryAfter + ")"), retryAfter);
         }
         if (status >= 500 && status < 600) {
-            return new ServerErrorException(message, status, retryAfter(response.getHeaders().get(HttpHeader.RETRY_AFTER)));
+            return new ServerErrorException(
+                    message, status, retryAfter(response.getHeaders().get(HttpHeader.RETRY_AFTER)));
         }
         if (status >= 400 && status < 500) {
             return new InvalidRequestException(message, status, serverMessage);
@@ -427,26 +446,36 @@ public final class RunflowClient implements AutoCloseable {
     private RunflowException failure(String operation, Result result) {
         Throwable cause = result.getFailure();
         if (cause instanceof SocketTimeoutException) {
-            return new RunflowTimeoutException(operation + ": connect time-out after " + config.connectTimeout(),
-                    RunflowTimeoutException.Kind.CONNECT, cause);
+            return new RunflowTimeoutException(
+                    operation + ": connect time-out after " + config.connectTimeout(),
+                    RunflowTimeoutException.Kind.CONNECT,
+                    cause);
         }
         if (cause instanceof TimeoutException) {
             String text = String.valueOf(cause.getMessage());
             if (text.startsWith("Total timeout")) {
-                return new RunflowTimeoutException(operation + ": no answer within the total time-out of "
-                        + config.totalTimeout(), RunflowTimeoutException.Kind.TOTAL, cause);
+                return new RunflowTimeoutException(
+                        operation + ": no answer within the total time-out of " + config.totalTimeout(),
+                        RunflowTimeoutException.Kind.TOTAL,
+                        cause);
             }
-            return new RunflowTimeoutException(operation + ": connection idle longer than the request time-out of "
-                    + config.requestTimeout(), RunflowTimeoutException.Kind.IDLE, cause);
+            return new RunflowTimeoutException(
+                    operation + ": connection idle longer than the request time-out of " + config.requestTimeout(),
+                    RunflowTimeoutException.Kind.IDLE,
+                    cause);
         }
         if (cause instanceof RejectedExecutionException) {
-            return new ConnectionFailedException(operation + ": request refused locally (client closed or more than "
-                    + config.maxRequestsQueuedPerDestination() + " calls queued)", cause);
+            return new ConnectionFailedException(
+                    operation + ": request refused locally (client closed or more than "
+                            + config.maxRequestsQueuedPerDestination() + " calls queued)",
+                    cause);
         }
         Response response = result.getResponse();
         if (cause instanceof IllegalArgumentException && response != null && response.getStatus() > 0) {
-            return new UnexpectedResponseException(operation + ": response body larger than "
-                    + config.maxResponseBytes() + " bytes", response.getStatus(), cause);
+            return new UnexpectedResponseException(
+                    operation + ": response body larger than " + config.maxResponseBytes() + " bytes",
+                    response.getStatus(),
+                    cause);
         }
         return new ConnectionFailedException(operation + ": " + cause, cause);
     }
@@ -461,8 +490,10 @@ public final class RunflowClient implements AutoCloseable {
             return Duration.ofSeconds(Math.max(0L, Long.parseLong(value)));
         } catch (NumberFormatException notSeconds) {
             try {
-                Duration until = Duration.between(java.time.Instant.now(),
-                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                Duration until = Duration.between(
+                        java.time.Instant.now(),
+                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                                .toInstant());
                 return until.isNegative() ? Duration.ZERO : until;
             } catch (DateTimeParseException notDate) {
                 return null;

@@ -46,7 +46,8 @@ public record RunflowClientConfig(
     public RunflowClientConfig {
         Objects.requireNonNull(baseUrl, "baseUrl");
         String scheme = baseUrl.getScheme();
-        if (!baseUrl.isAbsolute() || baseUrl.getHost() == null
+        if (!baseUrl.isAbsolute()
+                || baseUrl.getHost() == null
                 || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
             throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL with a host");
         }
@@ -103,7 +104,8 @@ public record RunflowClientConfig(
         String keyFile = properties.get("api.key.file");
         if ((key == null || key.isBlank()) && keyFile != null && !keyFile.isBlank()) {
             try {
-                key = Files.readString(Path.of(keyFile.trim()), StandardCharsets.UTF_8).trim();
+                key = Files.readString(Path.of(keyFile.trim()), StandardCharsets.UTF_8)
+                        .trim();
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read api.key.file " + keyFile, e);
             }
@@ -112,8 +114,10 @@ public record RunflowClientConfig(
         longValue(properties, "connect.timeout.ms").ifPresent(v -> builder.connectTimeout(Duration.ofMillis(v)));
         longValue(properties, "request.timeout.ms").ifPresent(v -> builder.requestTimeout(Duration.ofMillis(v)));
         longValue(properties, "total.timeout.ms").ifPresent(v -> builder.totalTimeout(Duration.ofMillis(v)));
-        longValue(properties, "max.connections").ifPresent(v -> builder.maxConnectionsPerDestination(Math.toIntExact(v)));
-        longValue(properties, "max.queued.requests").ifPresent(v -> builder.maxRequestsQueuedPerDestination(Math.toIntExact(v)));
+        longValue(properties, "max.connections")
+                .ifPresent(v -> builder.maxConnectionsPerDestination(Math.toIntExact(v)));
+        longValue(properties, "max.queued.requests")
+                .ifPresent(v -> builder.maxRequestsQueuedPerDestination(Math.toIntExact(v)));
         longValue(properties, "max.response.bytes").ifPresent(v -> builder.maxResponseBytes(Math.toIntExact(v)));
         return builder.build();
     }
@@ -139,8 +143,16 @@ public record RunflowClientConfig(
 
     /** A copy with another base URL, e.g. to point the same settings at the emulator. */
     public RunflowClientConfig withBaseUrl(URI newBaseUrl) {
-        return new RunflowClientConfig(newBaseUrl, apiKey, connectTimeout, requestTimeout, totalTimeout,
-                maxConnectionsPerDestination, maxRequestsQueuedPerDestination, maxResponseBytes, trustStore);
+        return new RunflowClientConfig(
+                newBaseUrl,
+                apiKey,
+                connectTimeout,
+                requestTimeout,
+                totalTimeout,
+                maxConnectionsPerDestination,
+                maxRequestsQueuedPerDestination,
+                maxResponseBytes,
+                trustStore);
     }
 
     @Override
@@ -169,8 +181,7 @@ public record RunflowClientConfig(
         private int maxResponseBytes = 1024 * 1024;
         private KeyStore trustStore;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Sets the base URL (default {@code https://api.runflow.io}). */
         public Builder baseUrl(URI value) {
@@ -233,8 +244,16 @@ public record RunflowClientConfig(
 
         /** Validates and builds the configuration. */
         public RunflowClientConfig build() {
-            return new RunflowClientConfig(baseUrl, apiKey, connectTimeout, requestTimeout, totalTimeout,
-                    maxConnectionsPerDestination, maxRequestsQueuedPerDestination, maxResponseBytes, trustStore);
+            return new RunflowClientConfig(
+                    baseUrl,
+                    apiKey,
+                    connectTimeout,
+                    requestTimeout,
+                    totalTimeout,
+                    maxConnectionsPerDestination,
+                    maxRequestsQueuedPerDestination,
+                    maxResponseBytes,
+                    trustStore);
         }
     }
 }

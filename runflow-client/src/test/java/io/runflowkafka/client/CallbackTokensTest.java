@@ -19,15 +19,20 @@ class CallbackTokensTest {
     void shouldSignAsUnpaddedBase64UrlOfHmacSha256OfTheJobRef() throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(CURRENT.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String expected = Base64.getUrlEncoder().withoutPadding()
+        String expected = Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(mac.doFinal("order-42".getBytes(StandardCharsets.UTF_8)));
 
-        assertThat(CallbackTokens.of(CURRENT).sign("order-42")).isEqualTo(expected).hasSize(43).doesNotContain("=");
+        assertThat(CallbackTokens.of(CURRENT).sign("order-42"))
+                .isEqualTo(expected)
+                .hasSize(43)
+                .doesNotContain("=");
     }
 
     @Test
     void shouldMatchAKnownVectorSoOtherImplementationsCanCheckThemselves() {
-        // Computed independently: printf 'order-42' | openssl dgst -sha256 -hmac current-secret-0123456789 -binary | basenc --base64url | tr -d =
+        // Computed independently: printf 'order-42' | openssl dgst -sha256 -hmac current-secret-0123456789 -binary |
+        // basenc --base64url | tr -d =
         assertThat(CallbackTokens.of(CURRENT).sign("order-42")).isEqualTo(KnownVector.ORDER_42);
     }
 
@@ -72,10 +77,13 @@ class CallbackTokensTest {
     void shouldRefuseUnknownKindsShortSecretsAndUnsafeJobRefs() {
         CallbackTokens tokens = CallbackTokens.of(CURRENT);
 
-        assertThatThrownBy(() -> tokens.callbackUrl("https://h", "orders", "x")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> tokens.callbackUrl("ftp://h", "runs", "x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tokens.callbackUrl("https://h", "orders", "x"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tokens.callbackUrl("ftp://h", "runs", "x"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> tokens.sign("..")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> CallbackTokens.of("tiny-secret")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> CallbackTokens.of("tiny-secret"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("tiny-secret");
         assertThatThrownBy(() -> CallbackTokens.of(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
@@ -83,7 +91,9 @@ class CallbackTokensTest {
     @Test
     void shouldNeverShowSecretsInToString() {
         assertThat(CallbackTokens.of(CURRENT, PREVIOUS).toString())
-                .doesNotContain(CURRENT).doesNotContain(PREVIOUS).contains("secrets=2");
+                .doesNotContain(CURRENT)
+                .doesNotContain(PREVIOUS)
+                .contains("secrets=2");
     }
 
     /** A vector computed outside Java, so the scheme is pinned, not just self-consistent. */

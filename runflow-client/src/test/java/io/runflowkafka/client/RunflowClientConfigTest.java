@@ -38,11 +38,19 @@ class RunflowClientConfigTest {
     @Test
     void shouldRefuseAMissingKeyOrABadBaseUrlWithoutEchoingTheKey() {
         assertThatThrownBy(() -> RunflowClientConfig.builder().build()).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RunflowClientConfig.builder().apiKey(KEY + "\n").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining(KEY);
-        assertThatThrownBy(() -> RunflowClientConfig.builder().apiKey(KEY).baseUrl("ftp://x").build())
+        assertThatThrownBy(
+                        () -> RunflowClientConfig.builder().apiKey(KEY + "\n").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining(KEY);
+        assertThatThrownBy(() -> RunflowClientConfig.builder()
+                        .apiKey(KEY)
+                        .baseUrl("ftp://x")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RunflowClientConfig.builder().apiKey(KEY).totalTimeout(Duration.ZERO).build())
+        assertThatThrownBy(() -> RunflowClientConfig.builder()
+                        .apiKey(KEY)
+                        .totalTimeout(Duration.ZERO)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -52,8 +60,15 @@ class RunflowClientConfigTest {
         Files.createDirectories(keyFile.getParent());
         Files.writeString(keyFile, KEY + "\n");
 
-        RunflowClientConfig config = RunflowClientConfig.fromProperties(Map.of("base.url", "http://127.0.0.1:8089",
-                "api.key.file", keyFile.toString(), "total.timeout.ms", "1500", "max.connections", "1024"));
+        RunflowClientConfig config = RunflowClientConfig.fromProperties(Map.of(
+                "base.url",
+                "http://127.0.0.1:8089",
+                "api.key.file",
+                keyFile.toString(),
+                "total.timeout.ms",
+                "1500",
+                "max.connections",
+                "1024"));
 
         assertThat(config.apiKey()).isEqualTo(KEY);
         assertThat(config.baseUrl()).hasToString("http://127.0.0.1:8089");
@@ -71,11 +86,19 @@ class RunflowClientConfigTest {
 
     @Test
     void shouldValidateModelRunRequestsBeforeSending() {
-        assertThatThrownBy(() -> ModelRunRequest.builder("openai", "gpt-image-2/edit").clientRef("x".repeat(256)).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("255");
-        assertThatThrownBy(() -> ModelRunRequest.builder("open/ai", "x").build()).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ModelRunRequest.builder("openai", "a//b").build()).isInstanceOf(IllegalArgumentException.class);
-        assertThat(ModelRunRequest.builder("openai", "gpt-image-2/edit").clientRef("x".repeat(255)).build().model())
+        assertThatThrownBy(() -> ModelRunRequest.builder("openai", "gpt-image-2/edit")
+                        .clientRef("x".repeat(256))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("255");
+        assertThatThrownBy(() -> ModelRunRequest.builder("open/ai", "x").build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ModelRunRequest.builder("openai", "a//b").build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(ModelRunRequest.builder("openai", "gpt-image-2/edit")
+                        .clientRef("x".repeat(255))
+                        .build()
+                        .model())
                 .isEqualTo("openai/gpt-image-2/edit");
     }
 }

@@ -47,12 +47,22 @@ class RunflowClientContractIT {
 
     @BeforeAll
     static void start() throws Exception {
-        emulator = RunflowEmulator.builder().apiKey(KEY).readOnlyKey(READ_ONLY_KEY).httpsPort(0)
-                .headshotsDelay(Duration.ofMillis(100)).runTimings(Duration.ofMillis(500), Duration.ofMillis(500))
-                .callbackRetry(Duration.ofMillis(50), Duration.ofMillis(200), 3).build().start();
+        emulator = RunflowEmulator.builder()
+                .apiKey(KEY)
+                .readOnlyKey(READ_ONLY_KEY)
+                .httpsPort(0)
+                .headshotsDelay(Duration.ofMillis(100))
+                .runTimings(Duration.ofMillis(500), Duration.ofMillis(500))
+                .callbackRetry(Duration.ofMillis(50), Duration.ofMillis(200), 3)
+                .build()
+                .start();
         client = new RunflowClient(config(KEY).build());
-        portraitJpeg = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                emulator.baseUrl() + "/sandbox/samples/portrait.jpg")).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        portraitJpeg = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/sandbox/samples/portrait.jpg"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray())
+                .body();
     }
 
     @AfterAll
@@ -69,16 +79,20 @@ class RunflowClientContractIT {
     }
 
     private static RunflowClientConfig.Builder config(String key) {
-        return RunflowClientConfig.builder().baseUrl(emulator.baseUrl()).apiKey(key)
-                .connectTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(10)).totalTimeout(Duration.ofSeconds(20));
+        return RunflowClientConfig.builder()
+                .baseUrl(emulator.baseUrl())
+                .apiKey(key)
+                .connectTimeout(Duration.ofSeconds(2))
+                .requestTimeout(Duration.ofSeconds(10))
+                .totalTimeout(Duration.ofSeconds(20));
     }
 
     private static <T> T result(CompletableFuture<T> future) throws Exception {
         return future.get(30, TimeUnit.SECONDS);
     }
 
-    private static <E extends RunflowException> void assertFailsWith(CompletableFuture<?> future, Class<E> type,
-            Consumer<E> check) {
+    private static <E extends RunflowException> void assertFailsWith(
+            CompletableFuture<?> future, Class<E> type, Consumer<E> check) {
         ThrowableAssert.ThrowingCallable call = () -> future.get(30, TimeUnit.SECONDS);
         assertThatThrownBy(call).isInstanceOf(ExecutionException.class).cause().isInstanceOfSatisfying(type, e -> {
             assertThat(e.getMessage()).doesNotContain(KEY).doesNotContain(READ_ONLY_KEY);
@@ -113,13 +127,21 @@ class RunflowClientContractIT {
 
     @Test
     void shouldTalkHttpsWhenTrustingTheEmulatorsDevCertificate() throws Exception {
-        try (RunflowClient https = new RunflowClient(config(KEY).baseUrl(emulator.httpsBaseUrl())
-                .trustStore(RunflowEmulator.devTrustStore()).build())) {
+        try (RunflowClient https = new RunflowClient(config(KEY)
+                .baseUrl(emulator.httpsBaseUrl())
+                .trustStore(RunflowEmulator.devTrustStore())
+                .build())) {
             assertThat(result(https.health()).healthy()).isTrue();
-            assertThat(result(https.scoreImageFile(portraitJpeg, "p.jpg", "image/jpeg")).qualityScore()).isGreaterThan(0.6);
+            assertThat(result(https.scoreImageFile(portraitJpeg, "p.jpg", "image/jpeg"))
+                            .qualityScore())
+                    .isGreaterThan(0.6);
         }
-        try (RunflowClient untrusting = new RunflowClient(config(KEY).baseUrl(emulator.httpsBaseUrl()).build())) {
-            assertFailsWith(untrusting.health(), ConnectionFailedException.class, e -> assertThat(e.isRetryable()).isTrue());
+        try (RunflowClient untrusting =
+                new RunflowClient(config(KEY).baseUrl(emulator.httpsBaseUrl()).build())) {
+            assertFailsWith(
+                    untrusting.health(),
+                    ConnectionFailedException.class,
+                    e -> assertThat(e.isRetryable()).isTrue());
         }
     }
 
@@ -128,10 +150,13 @@ class RunflowClientContractIT {
     @Test
     void shouldSubmitHeadshotsFromUrlsAndGetTheCompletionCallback() throws Exception {
         try (CallbackReceiver receiver = new CallbackReceiver()) {
-            HeadshotsSubmission submission = result(client.generateHeadshots(receiver.url("/webhooks/runflow/headshots/o1/t"),
+            HeadshotsSubmission submission = result(client.generateHeadshots(
+                    receiver.url("/webhooks/runflow/headshots/o1/t"),
                     List.of(emulator.sampleUrl("portrait.jpg"), emulator.sampleUrl("portrait.png"))));
 
-            await("the headshots.completed callback").atMost(Duration.ofSeconds(30)).until(() -> !receiver.bodies().isEmpty());
+            await("the headshots.completed callback")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> !receiver.bodies().isEmpty());
             JsonNode event = JSON.readTree(receiver.bodies().get(0));
             assertThat(event.path("event").asText()).isEqualTo("headshots.completed");
             assertThat(event.path("headshots_id").asText()).isEqualTo(submission.headshotsId());
@@ -142,12 +167,20 @@ class RunflowClientContractIT {
     @Test
     void shouldSubmitHeadshotsFromFilesAsRepeatedMultipartParts() throws Exception {
         try (CallbackReceiver receiver = new CallbackReceiver()) {
-            HeadshotsSubmission submission = result(client.generateHeadshotsFromFiles(receiver.url("/h"), List.of(
-                    new ImageFile(portraitJpeg, "a.jpg", "image/jpeg"), new ImageFile(portraitJpeg, "b.jpg", "image/jpeg"))));
+            HeadshotsSubmission submission = result(client.generateHeadshotsFromFiles(
+                    receiver.url("/h"),
+                    List.of(
+                            new ImageFile(portraitJpeg, "a.jpg", "image/jpeg"),
+                            new ImageFile(portraitJpeg, "b.jpg", "image/jpeg"))));
 
             assertThat(submission.headshotsId()).hasSize(36);
-            await("the headshots.completed callback").atMost(Duration.ofSeconds(30)).until(() -> !receiver.bodies().isEmpty());
-            assertThat(JSON.readTree(receiver.bodies().get(0)).path("headshots_id").asText()).isEqualTo(submission.headshotsId());
+            await("the headshots.completed callback")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> !receiver.bodies().isEmpty());
+            assertThat(JSON.readTree(receiver.bodies().get(0))
+                            .path("headshots_id")
+                            .asText())
+                    .isEqualTo(submission.headshotsId());
         }
     }
 
@@ -157,15 +190,20 @@ class RunflowClientContractIT {
     void shouldCreateARunThatGoesQueuedRunningSucceeded() throws Exception {
         ModelRun created = result(client.createRun(ModelRunRequest.builder("openai", "gpt-image-2/edit")
                 .input(Map.of("prompt", "studio light", "image_urls", List.of(emulator.sampleUrl("portrait.jpg"))))
-                .metadata(Map.of("order", "o-7")).clientRef("job-7").build()));
+                .metadata(Map.of("order", "o-7"))
+                .clientRef("job-7")
+                .build()));
         Set<RunStatus> seen = new LinkedHashSet<>();
         seen.add(created.status());
 
-        await("the run to finish").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            ModelRun run = client.getRun(created.id()).get(5, TimeUnit.SECONDS);
-            seen.add(run.status());
-            return run.isTerminal();
-        });
+        await("the run to finish")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    ModelRun run = client.getRun(created.id()).get(5, TimeUnit.SECONDS);
+                    seen.add(run.status());
+                    return run.isTerminal();
+                });
 
         assertThat(seen).containsExactly(RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.SUCCEEDED);
         ModelRun done = result(client.getRun(created.id()));
@@ -179,31 +217,45 @@ class RunflowClientContractIT {
     void shouldAwaitATerminalRunAndReportFailuresAndCallBack() throws Exception {
         try (CallbackReceiver receiver = new CallbackReceiver()) {
             ModelRun created = result(client.createRun(ModelRunRequest.builder("acme", "upscale")
-                    .input(Map.of("emulate_failure", "input image too small")).callbackUrl(receiver.url("/runs/r1")).build()));
+                    .input(Map.of("emulate_failure", "input image too small"))
+                    .callbackUrl(receiver.url("/runs/r1"))
+                    .build()));
 
             ModelRun failed = result(client.awaitRun(created.id(), Duration.ofMillis(100), Duration.ofSeconds(20)));
 
             assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
             assertThat(failed.error()).isEqualTo("input image too small");
-            await("the run.completed callback").atMost(Duration.ofSeconds(30)).until(() -> !receiver.bodies().isEmpty());
-            assertThat(JSON.readTree(receiver.bodies().get(0)).path("status_code").asText()).isEqualTo("failed");
+            await("the run.completed callback")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> !receiver.bodies().isEmpty());
+            assertThat(JSON.readTree(receiver.bodies().get(0))
+                            .path("status_code")
+                            .asText())
+                    .isEqualTo("failed");
         }
     }
 
     @Test
     void shouldGiveUpAwaitingARunAfterMaxWait() throws Exception {
-        ModelRun created = result(client.createRun(ModelRunRequest.builder("acme", "slow").input(Map.of()).build()));
+        ModelRun created = result(client.createRun(
+                ModelRunRequest.builder("acme", "slow").input(Map.of()).build()));
 
-        assertFailsWith(client.awaitRun(created.id(), Duration.ofMillis(50), Duration.ofMillis(120)),
-                RunflowTimeoutException.class, e -> assertThat(e.kind()).isEqualTo(RunflowTimeoutException.Kind.TOTAL));
+        assertFailsWith(
+                client.awaitRun(created.id(), Duration.ofMillis(50), Duration.ofMillis(120)),
+                RunflowTimeoutException.class,
+                e -> assertThat(e.kind()).isEqualTo(RunflowTimeoutException.Kind.TOTAL));
     }
 
     @Test
     void shouldHaveTheServerRefuseAClientRefLongerThan255() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(emulator.baseUrl() + "/v1/models/acme/upscale/runs")).header("Authorization", "Bearer " + KEY)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"input\":{},\"client_ref\":\"" + "x".repeat(256) + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/v1/models/acme/upscale/runs"))
+                                .header("Authorization", "Bearer " + KEY)
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"input\":{},\"client_ref\":\"" + "x".repeat(256) + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(422);
         assertThat(response.body()).contains("client_ref");
@@ -230,17 +282,25 @@ class RunflowClientContractIT {
                 assertThat(e.isRetryable()).isFalse();
                 assertThat(e.getMessage()).doesNotContain("rf_wrong_key_0000").contains("401");
             });
-            assertFailsWith(wrong.getRun("any"), UnauthorizedException.class, e -> assertThat(e.status()).isEqualTo(401));
+            assertFailsWith(
+                    wrong.getRun("any"),
+                    UnauthorizedException.class,
+                    e -> assertThat(e.status()).isEqualTo(401));
         }
     }
 
     @Test
     void shouldReportAReadOnlyKeyAsForbidden() {
         try (RunflowClient readOnly = new RunflowClient(config(READ_ONLY_KEY).build())) {
-            assertFailsWith(readOnly.scoreImageUrl(emulator.sampleUrl("portrait.jpg")), ForbiddenException.class,
+            assertFailsWith(
+                    readOnly.scoreImageUrl(emulator.sampleUrl("portrait.jpg")),
+                    ForbiddenException.class,
                     e -> assertThat(e.isRetryable()).isFalse());
-            assertFailsWith(readOnly.createRun(ModelRunRequest.builder("a", "b").input(Map.of()).build()),
-                    ForbiddenException.class, e -> assertThat(e.status()).isEqualTo(403));
+            assertFailsWith(
+                    readOnly.createRun(
+                            ModelRunRequest.builder("a", "b").input(Map.of()).build()),
+                    ForbiddenException.class,
+                    e -> assertThat(e.status()).isEqualTo(403));
         }
     }
 
@@ -256,13 +316,19 @@ class RunflowClientContractIT {
 
     @Test
     void shouldReportAnInvalidRequestWithTheServersMessage() {
-        assertFailsWith(client.scoreImageFile("not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8), "x.jpg",
-                "image/jpeg"), InvalidRequestException.class, e -> {
+        assertFailsWith(
+                client.scoreImageFile(
+                        "not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8), "x.jpg", "image/jpeg"),
+                InvalidRequestException.class,
+                e -> {
                     assertThat(e.status()).isEqualTo(422);
                     assertThat(e.serverMessage()).contains("JPEG, PNG or WebP");
                     assertThat(e.isRetryable()).isFalse();
                 });
-        assertFailsWith(client.getRun("no-such-run"), InvalidRequestException.class, e -> assertThat(e.status()).isEqualTo(404));
+        assertFailsWith(
+                client.getRun("no-such-run"),
+                InvalidRequestException.class,
+                e -> assertThat(e.status()).isEqualTo(404));
     }
 
     @Test
@@ -274,19 +340,24 @@ class RunflowClientContractIT {
         });
 
         emulator.faults().set(FaultSettings.NONE.withErrorRate(503, 1.0).withRetryAfter(Duration.ofSeconds(4)));
-        assertFailsWith(client.createRun(ModelRunRequest.builder("a", "b").input(Map.of()).build()), ServerErrorException.class,
+        assertFailsWith(
+                client.createRun(
+                        ModelRunRequest.builder("a", "b").input(Map.of()).build()),
+                ServerErrorException.class,
                 e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(4)));
     }
 
     @Test
     void shouldTimeOutWhenTheWholeCallTakesTooLong() {
         emulator.faults().latency(LatencySpec.fixed(Duration.ofSeconds(3)));
-        try (RunflowClient impatient = new RunflowClient(config(KEY).totalTimeout(Duration.ofMillis(300)).build())) {
+        try (RunflowClient impatient = new RunflowClient(
+                config(KEY).totalTimeout(Duration.ofMillis(300)).build())) {
             long start = System.nanoTime();
-            assertFailsWith(impatient.scoreImageUrl(emulator.sampleUrl("portrait.jpg")), RunflowTimeoutException.class, e -> {
-                assertThat(e.kind()).isEqualTo(RunflowTimeoutException.Kind.TOTAL);
-                assertThat(e.isRetryable()).isTrue();
-            });
+            assertFailsWith(
+                    impatient.scoreImageUrl(emulator.sampleUrl("portrait.jpg")), RunflowTimeoutException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(RunflowTimeoutException.Kind.TOTAL);
+                        assertThat(e.isRetryable()).isTrue();
+                    });
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         }
     }
@@ -294,8 +365,11 @@ class RunflowClientContractIT {
     @Test
     void shouldTimeOutWhenTheBodyStallsLongerThanTheRequestTimeout() {
         emulator.faults().slowBody(Duration.ofSeconds(3));
-        try (RunflowClient impatient = new RunflowClient(config(KEY).requestTimeout(Duration.ofMillis(100)).build())) {
-            assertFailsWith(impatient.scoreImageUrl(emulator.sampleUrl("portrait.jpg")), RunflowTimeoutException.class,
+        try (RunflowClient impatient = new RunflowClient(
+                config(KEY).requestTimeout(Duration.ofMillis(100)).build())) {
+            assertFailsWith(
+                    impatient.scoreImageUrl(emulator.sampleUrl("portrait.jpg")),
+                    RunflowTimeoutException.class,
                     e -> assertThat(e.kind()).isEqualTo(RunflowTimeoutException.Kind.IDLE));
         }
     }
@@ -305,7 +379,8 @@ class RunflowClientContractIT {
         // Scored once first: the cold analysis would itself be a silence longer than the idle time-out.
         result(client.scoreImageUrl(emulator.sampleUrl("portrait.jpg")));
         emulator.faults().slowBody(Duration.ofMillis(600));
-        try (RunflowClient patient = new RunflowClient(config(KEY).requestTimeout(Duration.ofMillis(400)).build())) {
+        try (RunflowClient patient = new RunflowClient(
+                config(KEY).requestTimeout(Duration.ofMillis(400)).build())) {
             long start = System.nanoTime();
 
             ScoreResult score = result(patient.scoreImageUrl(emulator.sampleUrl("portrait.jpg")));
@@ -321,21 +396,29 @@ class RunflowClientContractIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        try (RunflowClient nowhere = new RunflowClient(config(KEY).baseUrl("http://127.0.0.1:" + closedPort).build())) {
-            assertFailsWith(nowhere.health(), ConnectionFailedException.class, e -> assertThat(e.isRetryable()).isTrue());
+        try (RunflowClient nowhere = new RunflowClient(
+                config(KEY).baseUrl("http://127.0.0.1:" + closedPort).build())) {
+            assertFailsWith(
+                    nowhere.health(),
+                    ConnectionFailedException.class,
+                    e -> assertThat(e.isRetryable()).isTrue());
         }
     }
 
     @Test
     void shouldFailFastWhenTheLocalQueueIsFull() {
         emulator.faults().latency(LatencySpec.fixed(Duration.ofMillis(500)));
-        try (RunflowClient tiny = new RunflowClient(config(KEY).maxConnectionsPerDestination(1)
-                .maxRequestsQueuedPerDestination(1).build())) {
+        try (RunflowClient tiny = new RunflowClient(config(KEY)
+                .maxConnectionsPerDestination(1)
+                .maxRequestsQueuedPerDestination(1)
+                .build())) {
             List<CompletableFuture<ScoreResult>> calls = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 calls.add(tiny.scoreImageUrl(emulator.sampleUrl("portrait.jpg")));
             }
-            assertFailsWith(calls.get(4), ConnectionFailedException.class,
+            assertFailsWith(
+                    calls.get(4),
+                    ConnectionFailedException.class,
                     e -> assertThat(e.getMessage()).contains("queued"));
         }
     }
@@ -346,10 +429,15 @@ class RunflowClientContractIT {
     void shouldWaitAsRetryAfterSaysThenSucceed() throws Exception {
         emulator.faults().set(FaultSettings.NONE.withErrorRate(429, 1.0).withRetryAfter(Duration.ofSeconds(1)));
         List<Duration> waits = new ArrayList<>();
-        RetryPolicy policy = RetryPolicy.builder().initialBackoff(Duration.ofMillis(10)).maxAttempts(3).build();
+        RetryPolicy policy = RetryPolicy.builder()
+                .initialBackoff(Duration.ofMillis(10))
+                .maxAttempts(3)
+                .build();
         long start = System.nanoTime();
 
-        ScoreResult score = result(policy.execute(() -> client.scoreImageUrl(emulator.sampleUrl("portrait.jpg")), scheduler,
+        ScoreResult score = result(policy.execute(
+                () -> client.scoreImageUrl(emulator.sampleUrl("portrait.jpg")),
+                scheduler,
                 (attempt, failure, delay) -> {
                     waits.add(delay);
                     emulator.faults().reset();
@@ -365,12 +453,15 @@ class RunflowClientContractIT {
     void shouldNeverRetryAnUnauthorizedCall() {
         AtomicInteger attempts = new AtomicInteger();
         try (RunflowClient wrong = new RunflowClient(config("rf_wrong_key_1111").build())) {
-            CompletableFuture<ScoreResult> result = RetryPolicy.defaults().execute(() -> {
-                attempts.incrementAndGet();
-                return wrong.scoreImageUrl(emulator.sampleUrl("portrait.jpg"));
-            }, scheduler);
+            CompletableFuture<ScoreResult> result = RetryPolicy.defaults()
+                    .execute(
+                            () -> {
+                                attempts.incrementAndGet();
+                                return wrong.scoreImageUrl(emulator.sampleUrl("portrait.jpg"));
+                            },
+                            scheduler);
 
-            assertFailsWith(result, UnauthorizedException.class, e -> { });
+            assertFailsWith(result, UnauthorizedException.class, e -> {});
             assertThat(attempts).hasValue(1);
         }
     }
@@ -379,7 +470,8 @@ class RunflowClientContractIT {
     void shouldKeepHundredsOfCallsInFlightOnAHandfulOfThreads() throws Exception {
         emulator.faults().latency(LatencySpec.fixed(Duration.ofMillis(500)));
         int calls = 400;
-        try (RunflowClient wide = new RunflowClient(config(KEY).maxConnectionsPerDestination(512).build())) {
+        try (RunflowClient wide =
+                new RunflowClient(config(KEY).maxConnectionsPerDestination(512).build())) {
             result(wide.scoreImageUrl(emulator.sampleUrl("small.jpg")));
             long start = System.nanoTime();
             List<CompletableFuture<ScoreResult>> inFlight = new ArrayList<>();
@@ -387,7 +479,8 @@ class RunflowClientContractIT {
                 inFlight.add(wide.scoreImageUrl(emulator.sampleUrl("small.jpg")));
             }
             long clientThreads = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().startsWith("runflow-client")).count();
+                    .filter(t -> t.getName().startsWith("runflow-client"))
+                    .count();
             CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));

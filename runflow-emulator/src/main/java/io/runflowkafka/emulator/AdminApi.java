@@ -29,7 +29,12 @@ final class AdminApi {
     private final Clock clock;
     private final byte[] adminToken;
 
-    AdminApi(Faults faults, EmulatorCounters counters, ObjectMapper json, Responder responder, Clock clock,
+    AdminApi(
+            Faults faults,
+            EmulatorCounters counters,
+            ObjectMapper json,
+            Responder responder,
+            Clock clock,
             String adminToken) {
         this.faults = faults;
         this.counters = counters;
@@ -112,8 +117,10 @@ final class AdminApi {
         try {
             if (body.has("latency")) {
                 JsonNode latency = body.get("latency");
-                next = next.withLatency(latency.isNumber() ? LatencySpec.parse(latency.asText())
-                        : LatencySpec.parse(latency.asText("0")));
+                next = next.withLatency(
+                        latency.isNumber()
+                                ? LatencySpec.parse(latency.asText())
+                                : LatencySpec.parse(latency.asText("0")));
             }
             if (body.has("latency_ms")) {
                 next = next.withLatency(LatencySpec.parse(body.get("latency_ms").asText()));
@@ -126,20 +133,24 @@ final class AdminApi {
                 next = next.withErrorRates(rates);
             }
             if (body.has("retry_after_ms")) {
-                next = next.withRetryAfter(Duration.ofMillis(body.get("retry_after_ms").asLong()));
+                next = next.withRetryAfter(
+                        Duration.ofMillis(body.get("retry_after_ms").asLong()));
             }
             if (body.has("slow_body_ms")) {
-                next = next.withSlowBody(Duration.ofMillis(body.get("slow_body_ms").asLong()));
+                next = next.withSlowBody(
+                        Duration.ofMillis(body.get("slow_body_ms").asLong()));
             }
             if (body.has("outage") && body.get("outage").isNull()) {
                 next = next.withoutOutage();
             }
             if (body.has("outage_for_ms")) {
                 Instant now = clock.instant();
-                next = next.withOutage(now, now.plusMillis(body.get("outage_for_ms").asLong()));
+                next = next.withOutage(
+                        now, now.plusMillis(body.get("outage_for_ms").asLong()));
             }
             if (body.has("outage_start") || body.has("outage_end")) {
-                next = next.withOutage(Instant.parse(body.path("outage_start").asText()),
+                next = next.withOutage(
+                        Instant.parse(body.path("outage_start").asText()),
                         Instant.parse(body.path("outage_end").asText()));
             }
         } catch (IllegalArgumentException | DateTimeParseException e) {
@@ -155,8 +166,12 @@ final class AdminApi {
         settings.errorRates().forEach((status, rate) -> rates.put(Integer.toString(status), rate));
         out.put("error_rates", rates);
         out.put("retry_after_ms", settings.retryAfter().toMillis());
-        out.put("outage_start", settings.outageStart() == null ? null : settings.outageStart().toString());
-        out.put("outage_end", settings.outageEnd() == null ? null : settings.outageEnd().toString());
+        out.put(
+                "outage_start",
+                settings.outageStart() == null ? null : settings.outageStart().toString());
+        out.put(
+                "outage_end",
+                settings.outageEnd() == null ? null : settings.outageEnd().toString());
         out.put("slow_body_ms", settings.slowBody().toMillis());
         return out;
     }
@@ -177,7 +192,8 @@ final class AdminApi {
         out.put("images_expired", s.imagesExpired());
         out.put("faults_injected", s.faultsInjected());
         Map<String, Long> statuses = new LinkedHashMap<>();
-        s.responsesByStatus().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        s.responsesByStatus().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> statuses.put(Integer.toString(e.getKey()), e.getValue()));
         out.put("responses_by_status", statuses);
         out.put("responses_by_route", new TreeMap<>(s.responsesByRoute()));

@@ -21,14 +21,21 @@ final class ApiKeys {
         BEARER
     }
 
-    private enum Access { NONE, READ_ONLY, FULL }
+    private enum Access {
+        NONE,
+        READ_ONLY,
+        FULL
+    }
 
     private final List<byte[]> fullKeys;
     private final List<byte[]> readOnlyKeys;
 
     ApiKeys(Set<String> fullKeys, Set<String> readOnlyKeys) {
-        this.fullKeys = fullKeys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
-        this.readOnlyKeys = readOnlyKeys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+        this.fullKeys =
+                fullKeys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+        this.readOnlyKeys = readOnlyKeys.stream()
+                .map(k -> k.getBytes(StandardCharsets.UTF_8))
+                .toList();
     }
 
     /** Throws {@link ApiError} 401 or 403 unless the request may proceed. */
@@ -38,12 +45,16 @@ final class ApiKeys {
         if (access == Access.NONE) {
             throw scheme == Scheme.API_KEY
                     ? new ApiError(401, "missing or invalid API key: send a valid key in the x-api-key header")
-                    : new ApiError(401, "missing or invalid API key: send Authorization: Bearer <key>",
+                    : new ApiError(
+                            401,
+                            "missing or invalid API key: send Authorization: Bearer <key>",
                             Map.of("WWW-Authenticate", "Bearer"));
         }
         if (write && access == Access.READ_ONLY) {
-            throw new ApiError(403, "this API key is read-only and cannot call " + ctx.method() + " "
-                    + ctx.endpoints().matchedHttpEndpoint().path);
+            throw new ApiError(
+                    403,
+                    "this API key is read-only and cannot call " + ctx.method() + " "
+                            + ctx.endpoints().matchedHttpEndpoint().path);
         }
     }
 
@@ -52,7 +63,8 @@ final class ApiKeys {
             return ctx.header("x-api-key");
         }
         String authorization = ctx.header("Authorization");
-        if (authorization == null || authorization.length() < 8
+        if (authorization == null
+                || authorization.length() < 8
                 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }

@@ -13,6 +13,5 @@ import java.time.Instant;
  * @param delivered whether the receiver accepted it (2xx)
  * @param at when the attempt finished
  */
-public record CallbackAttempt(String event, String jobId, String target, int attempt, int status, boolean delivered,
-        Instant at) {
-}
+public record CallbackAttempt(
+        String event, String jobId, String target, int attempt, int status, boolean delivered, Instant at) {}

@@ -25,8 +25,7 @@ final class DevTls {
     private static final String TRUSTSTORE = "dev-tls/dev-truststore.p12";
     private static final String CERTIFICATE = "dev-tls/localhost-cert.pem";
 
-    private DevTls() {
-    }
+    private DevTls() {}
 
     static KeyStore keyStore() {
         return load(KEYSTORE);

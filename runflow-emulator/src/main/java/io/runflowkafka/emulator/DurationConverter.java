@@ -27,7 +27,8 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         }
         Matcher m = SIMPLE.matcher(text);
         if (!m.matches()) {
-            throw new CommandLine.TypeConversionException("not a duration: " + value + " (use e.g. 250ms, 5s, 2m, 24h)");
+            throw new CommandLine.TypeConversionException(
+                    "not a duration: " + value + " (use e.g. 250ms, 5s, 2m, 24h)");
         }
         long amount = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "ms" : m.group(2);

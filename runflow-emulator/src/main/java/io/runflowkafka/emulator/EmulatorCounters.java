@@ -32,12 +32,12 @@ public final class EmulatorCounters {
     private final ConcurrentLinkedDeque<CallbackAttempt> attempts = new ConcurrentLinkedDeque<>();
     private final AtomicInteger attemptCount = new AtomicInteger();
 
-    EmulatorCounters() {
-    }
+    EmulatorCounters() {}
 
     void response(String method, String route, int status) {
         byStatus.computeIfAbsent(status, s -> new LongAdder()).increment();
-        byRoute.computeIfAbsent(method + " " + route + " " + status, r -> new LongAdder()).increment();
+        byRoute.computeIfAbsent(method + " " + route + " " + status, r -> new LongAdder())
+                .increment();
     }
 
     void callbackAttempt(CallbackAttempt attempt) {
@@ -59,17 +59,42 @@ public final class EmulatorCounters {
         byStatus.forEach((status, count) -> statuses.put(status, count.sum()));
         Map<String, Long> routes = new TreeMap<>();
         byRoute.forEach((route, count) -> routes.put(route, count.sum()));
-        return new CountersSnapshot(scoreRequests.sum(), scoreAnalyses.sum(), scoreCacheHits.sum(),
-                headshotSubmissions.sum(), headshotJobsCompleted.sum(), runsCreated.sum(), callbacksAttempted.sum(),
-                callbacksDelivered.sum(), callbacksFailedAttempts.sum(), callbacksAbandoned.sum(), imagesServed.sum(),
-                imagesExpired.sum(), faultsInjected.sum(), statuses, routes, new ArrayList<>(attempts));
+        return new CountersSnapshot(
+                scoreRequests.sum(),
+                scoreAnalyses.sum(),
+                scoreCacheHits.sum(),
+                headshotSubmissions.sum(),
+                headshotJobsCompleted.sum(),
+                runsCreated.sum(),
+                callbacksAttempted.sum(),
+                callbacksDelivered.sum(),
+                callbacksFailedAttempts.sum(),
+                callbacksAbandoned.sum(),
+                imagesServed.sum(),
+                imagesExpired.sum(),
+                faultsInjected.sum(),
+                statuses,
+                routes,
+                new ArrayList<>(attempts));
     }
 
     /** Sets every counter back to zero and forgets the delivery attempts. */
     public void reset() {
-        for (LongAdder adder : new LongAdder[] {scoreRequests, scoreAnalyses, scoreCacheHits, headshotSubmissions,
-                headshotJobsCompleted, runsCreated, callbacksAttempted, callbacksDelivered, callbacksFailedAttempts,
-                callbacksAbandoned, imagesServed, imagesExpired, faultsInjected}) {
+        for (LongAdder adder : new LongAdder[] {
+            scoreRequests,
+            scoreAnalyses,
+            scoreCacheHits,
+            headshotSubmissions,
+            headshotJobsCompleted,
+            runsCreated,
+            callbacksAttempted,
+            callbacksDelivered,
+            callbacksFailedAttempts,
+            callbacksAbandoned,
+            imagesServed,
+            imagesExpired,
+            faultsInjected
+        }) {
             adder.reset();
         }
         byStatus.clear();

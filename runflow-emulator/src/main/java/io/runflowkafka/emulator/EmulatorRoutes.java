@@ -17,12 +17,15 @@ final class EmulatorRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(EmulatorRoutes.class);
 
     /** The handlers the routes call. */
-    record Handlers(SolutionsApi solutions, ModelApi models, HeadshotImages images, Sandbox sandbox, AdminApi admin,
-            Responder responder) {
-    }
+    record Handlers(
+            SolutionsApi solutions,
+            ModelApi models,
+            HeadshotImages images,
+            Sandbox sandbox,
+            AdminApi admin,
+            Responder responder) {}
 
-    private EmulatorRoutes() {
-    }
+    private EmulatorRoutes() {}
 
     static Javalin create(Handlers h, EmulatorCounters counters, ObjectMapper json, Consumer<JavalinConfig> server) {
         return Javalin.create(config -> {
@@ -31,7 +34,8 @@ final class EmulatorRoutes {
             config.startup.showOldJavalinVersionWarning = false;
             config.requestLogger.http((ctx, millis) -> {
                 Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
-                counters.response(ctx.method().name(), endpoint == null ? "(unmatched)" : endpoint.path, ctx.statusCode());
+                counters.response(
+                        ctx.method().name(), endpoint == null ? "(unmatched)" : endpoint.path, ctx.statusCode());
             });
 
             // Solutions API (x-api-key)
@@ -52,13 +56,22 @@ final class EmulatorRoutes {
             config.routes.get("/admin/counters", h.admin()::getCounters);
             config.routes.post("/admin/counters/reset", h.admin()::resetCounters);
 
-            config.routes.exception(ApiError.class, (e, ctx) -> h.responder().write(ctx, Reply.error(json, e), Duration.ZERO));
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> h.responder().write(ctx,
-                    Reply.json(json, e.getStatus(), Map.of("detail", e.getMessage())), Duration.ZERO));
+            config.routes.exception(
+                    ApiError.class, (e, ctx) -> h.responder().write(ctx, Reply.error(json, e), Duration.ZERO));
+            config.routes.exception(
+                    HttpResponseException.class,
+                    (e, ctx) -> h.responder()
+                            .write(
+                                    ctx,
+                                    Reply.json(json, e.getStatus(), Map.of("detail", e.getMessage())),
+                                    Duration.ZERO));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-                h.responder().write(ctx, Reply.json(json, 500, Map.of("detail", "internal error in the emulator")),
-                        Duration.ZERO);
+                h.responder()
+                        .write(
+                                ctx,
+                                Reply.json(json, 500, Map.of("detail", "internal error in the emulator")),
+                                Duration.ZERO);
             });
             config.routes.error(404, ctx -> {
                 if (ctx.endpoints().matchedHttpEndpoint() == null) {

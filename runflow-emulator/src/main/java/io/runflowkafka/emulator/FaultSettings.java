@@ -27,8 +27,8 @@ public record FaultSettings(
         Duration slowBody) {
 
     /** No faults. */
-    public static final FaultSettings NONE = new FaultSettings(LatencySpec.NONE, Map.of(), Duration.ofSeconds(1),
-            null, null, Duration.ZERO);
+    public static final FaultSettings NONE =
+            new FaultSettings(LatencySpec.NONE, Map.of(), Duration.ofSeconds(1), null, null, Duration.ZERO);
 
     /** Checks rates and durations and sorts the rates by status. */
     public FaultSettings {
@@ -37,7 +37,8 @@ public record FaultSettings(
         }
         double total = 0;
         Map<Integer, Double> sorted = new TreeMap<>();
-        for (Map.Entry<Integer, Double> rate : (errorRates == null ? Map.<Integer, Double>of() : errorRates).entrySet()) {
+        for (Map.Entry<Integer, Double> rate :
+                (errorRates == null ? Map.<Integer, Double>of() : errorRates).entrySet()) {
             int status = rate.getKey();
             double value = rate.getValue();
             if (status < 400 || status > 599) {

@@ -17,8 +17,7 @@ public final class Faults {
     private static final Logger LOG = LoggerFactory.getLogger(Faults.class);
 
     /** What to do to one request. */
-    record Plan(boolean outage, int injectedStatus, Duration latency, Duration slowBody, Duration retryAfter) {
-    }
+    record Plan(boolean outage, int injectedStatus, Duration latency, Duration slowBody, Duration retryAfter) {}
 
     private final AtomicReference<FaultSettings> current;
     private final Clock clock;
@@ -97,7 +96,8 @@ public final class Faults {
                 }
             }
         }
-        Duration latency = settings.latency().isNone() ? Duration.ZERO : settings.latency().sample(random);
+        Duration latency =
+                settings.latency().isNone() ? Duration.ZERO : settings.latency().sample(random);
         return new Plan(false, injected, latency, settings.slowBody(), settings.retryAfter());
     }
 }

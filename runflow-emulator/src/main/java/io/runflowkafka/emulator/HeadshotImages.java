@@ -26,8 +26,8 @@ final class HeadshotImages {
     private final Responder responder;
     private final LatencySpec latency;
 
-    HeadshotImages(HeadshotJobs jobs, EmulatorCounters counters, ObjectMapper json, Responder responder,
-                   LatencySpec latency) {
+    HeadshotImages(
+            HeadshotJobs jobs, EmulatorCounters counters, ObjectMapper json, Responder responder, LatencySpec latency) {
         this.jobs = jobs;
         this.counters = counters;
         this.json = json;
@@ -56,16 +56,24 @@ final class HeadshotImages {
         switch (result.lookup()) {
             case FOUND -> {
                 counters.imagesServed.increment();
-                responder.write(ctx, new Reply(200, result.bytes(), "image/jpeg",
-                        Map.of("Cache-Control", "private, max-age=3600")), Duration.ZERO);
+                responder.write(
+                        ctx,
+                        new Reply(200, result.bytes(), "image/jpeg", Map.of("Cache-Control", "private, max-age=3600")),
+                        Duration.ZERO);
             }
             case EXPIRED -> {
                 counters.imagesExpired.increment();
-                responder.write(ctx, Reply.error(json, new ApiError(410,
-                        "this image URL has expired: headshot URLs are valid for a limited time after completion")),
+                responder.write(
+                        ctx,
+                        Reply.error(
+                                json,
+                                new ApiError(
+                                        410,
+                                        "this image URL has expired: headshot URLs are valid for a limited time after completion")),
                         Duration.ZERO);
             }
-            case NOT_FOUND -> responder.write(ctx, Reply.error(json, new ApiError(404, "no such image")), Duration.ZERO);
+            case NOT_FOUND ->
+                responder.write(ctx, Reply.error(json, new ApiError(404, "no such image")), Duration.ZERO);
         }
     }
 }

@@ -32,27 +32,25 @@ final class HeadshotJobs {
     static final Duration TOMBSTONE_TTL = Duration.ofDays(7);
 
     /** Where a job is. */
-    private sealed interface State permits Pending, Ready, Expired, Failed {
-    }
+    private sealed interface State permits Pending, Ready, Expired, Failed {}
 
-    private record Pending(String callbackUrl, List<byte[]> files, List<String> urls) implements State {
-    }
+    private record Pending(String callbackUrl, List<byte[]> files, List<String> urls) implements State {}
 
-    private record Ready(List<byte[]> looks, Instant expiresAt) implements State {
-    }
+    private record Ready(List<byte[]> looks, Instant expiresAt) implements State {}
 
-    private record Expired(Instant expiredAt) implements State {
-    }
+    private record Expired(Instant expiredAt) implements State {}
 
-    private record Failed(Instant failedAt) implements State {
-    }
+    private record Failed(Instant failedAt) implements State {}
 
     /** The outcome of asking for one image. */
-    enum Lookup { FOUND, NOT_FOUND, EXPIRED }
+    enum Lookup {
+        FOUND,
+        NOT_FOUND,
+        EXPIRED
+    }
 
     /** An image lookup's outcome and, when found, the bytes. */
-    record ImageResult(Lookup lookup, byte[] bytes) {
-    }
+    record ImageResult(Lookup lookup, byte[] bytes) {}
 
     private final Map<UUID, State> jobs = new ConcurrentHashMap<>();
     private final HeadshotStudio studio = new HeadshotStudio();
@@ -67,8 +65,16 @@ final class HeadshotJobs {
     private final Duration imageTtl;
     private final Supplier<String> publicBaseUrl;
 
-    HeadshotJobs(ImageFetcher fetcher, WebhookSender webhooks, ScheduledExecutorService scheduler, Executor renderExecutor,
-            EmulatorCounters counters, ObjectMapper json, Clock clock, Duration completionDelay, Duration imageTtl,
+    HeadshotJobs(
+            ImageFetcher fetcher,
+            WebhookSender webhooks,
+            ScheduledExecutorService scheduler,
+            Executor renderExecutor,
+            EmulatorCounters counters,
+            ObjectMapper json,
+            Clock clock,
+            Duration completionDelay,
+            Duration imageTtl,
             Supplier<String> publicBaseUrl) {
         this.fetcher = fetcher;
         this.webhooks = webhooks;
@@ -87,7 +93,11 @@ final class HeadshotJobs {
         UUID id = UUID.randomUUID();
         jobs.put(id, new Pending(callbackUrl, List.copyOf(files), List.copyOf(urls)));
         counters.headshotSubmissions.increment();
-        LOG.info("Headshots {} accepted ({} files, {} URLs), completes in {} ms", id, files.size(), urls.size(),
+        LOG.info(
+                "Headshots {} accepted ({} files, {} URLs), completes in {} ms",
+                id,
+                files.size(),
+                urls.size(),
                 completionDelay.toMillis());
         scheduler.schedule(() -> complete(id), completionDelay.toMillis(), TimeUnit.MILLISECONDS);
         return id;
@@ -105,15 +115,17 @@ final class HeadshotJobs {
             }));
         }
         CompletableFuture.allOf(downloads.toArray(CompletableFuture[]::new))
-                .thenApplyAsync(v -> {
-                    List<byte[]> inputs = new ArrayList<>(pending.files());
-                    downloads.forEach(d -> {
-                        if (d.join() != null) {
-                            inputs.add(d.join());
-                        }
-                    });
-                    return studio.render(id, inputs);
-                }, renderExecutor)
+                .thenApplyAsync(
+                        v -> {
+                            List<byte[]> inputs = new ArrayList<>(pending.files());
+                            downloads.forEach(d -> {
+                                if (d.join() != null) {
+                                    inputs.add(d.join());
+                                }
+                            });
+                            return studio.render(id, inputs);
+                        },
+                        renderExecutor)
                 .thenAccept(looks -> {
                     jobs.put(id, new Ready(looks, clock.instant().plus(imageTtl)));
                     counters.headshotJobsCompleted.increment();
@@ -149,7 +161,11 @@ final class HeadshotJobs {
     /** Image {@code number} (1–60) of a job. */
     ImageResult image(UUID id, int number) {
         State state = jobs.get(id);
-        if (number < 1 || number > IMAGES_PER_JOB || state == null || state instanceof Pending || state instanceof Failed) {
+        if (number < 1
+                || number > IMAGES_PER_JOB
+                || state == null
+                || state instanceof Pending
+                || state instanceof Failed) {
             return new ImageResult(Lookup.NOT_FOUND, null);
         }
         if (state instanceof Expired) {
@@ -167,9 +183,12 @@ final class HeadshotJobs {
     void sweep() {
         Instant now = clock.instant();
         jobs.replaceAll((id, state) -> state instanceof Ready ready && !now.isBefore(ready.expiresAt())
-                ? new Expired(ready.expiresAt()) : state);
-        jobs.entrySet().removeIf(e -> (e.getValue() instanceof Expired expired
-                && now.isAfter(expired.expiredAt().plus(TOMBSTONE_TTL)))
-                || (e.getValue() instanceof Failed failed && now.isAfter(failed.failedAt().plus(TOMBSTONE_TTL))));
+                ? new Expired(ready.expiresAt())
+                : state);
+        jobs.entrySet()
+                .removeIf(e -> (e.getValue() instanceof Expired expired
+                                && now.isAfter(expired.expiredAt().plus(TOMBSTONE_TTL)))
+                        || (e.getValue() instanceof Failed failed
+                                && now.isAfter(failed.failedAt().plus(TOMBSTONE_TTL))));
     }
 }

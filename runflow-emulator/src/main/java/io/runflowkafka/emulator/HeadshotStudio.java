@@ -24,6 +24,7 @@ final class HeadshotStudio {
 
     /** Distinct renders per job. */
     static final int LOOKS = 4;
+
     static final int WIDTH = 800;
     static final int HEIGHT = 1000;
     private static final float QUALITY = 0.85f;

@@ -162,7 +162,8 @@ final class ImageAnalyzer {
             }
         }
         double variance = count == 0 ? 0 : Math.max(0, lapSumSquares / count - (lapSum / count) * (lapSum / count));
-        return new ImageMetrics(originalWidth, originalHeight, mean, spread, (double) clipped / n, lumaVariance, variance);
+        return new ImageMetrics(
+                originalWidth, originalHeight, mean, spread, (double) clipped / n, lumaVariance, variance);
     }
 
     private static int percentile(int[] histogram, int total, double fraction) {

@@ -42,8 +42,8 @@ final class ImageFetcher {
                         }
                         int status = outcome.getResponse().getStatus();
                         if (status < 200 || status > 299) {
-                            result.completeExceptionally(new ApiError(422,
-                                    "could not fetch the image URL: it answered HTTP " + status));
+                            result.completeExceptionally(
+                                    new ApiError(422, "could not fetch the image URL: it answered HTTP " + status));
                             return;
                         }
                         result.complete(getContent());
@@ -60,7 +60,8 @@ final class ImageFetcher {
             throw new ApiError(422, "image URL is not a valid URL");
         }
         String scheme = uri.getScheme();
-        if (!uri.isAbsolute() || uri.getHost() == null
+        if (!uri.isAbsolute()
+                || uri.getHost() == null
                 || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
             throw new ApiError(422, "image URL must be an absolute http(s) URL");
         }

@@ -11,8 +11,14 @@ package io.runflowkafka.emulator;
  * @param lumaVariance variance of luma at the analysis scale
  * @param laplacianVariance variance of the 3×3 Laplacian at the analysis scale (high = sharp)
  */
-record ImageMetrics(int width, int height, double meanLuma, double lumaSpread, double highlightClipping,
-        double lumaVariance, double laplacianVariance) {
+record ImageMetrics(
+        int width,
+        int height,
+        double meanLuma,
+        double lumaSpread,
+        double highlightClipping,
+        double lumaVariance,
+        double laplacianVariance) {
 
     /** Floor of the luma variance used to normalise sharpness, so a nearly flat image does not divide by ~0. */
     static final double MIN_LUMA_VARIANCE = 100;

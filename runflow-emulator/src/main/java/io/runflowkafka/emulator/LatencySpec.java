@@ -32,7 +32,11 @@ public record LatencySpec(Kind kind, double first, double second) {
 
     /** Checks the parameters. */
     public LatencySpec {
-        if (kind == null || first < 0 || second < 0 || Double.isNaN(first) || Double.isNaN(second)
+        if (kind == null
+                || first < 0
+                || second < 0
+                || Double.isNaN(first)
+                || Double.isNaN(second)
                 || (kind == Kind.UNIFORM && second < first)) {
             throw new IllegalArgumentException("invalid latency " + kind + "(" + first + ", " + second + ")");
         }
@@ -77,8 +81,10 @@ public record LatencySpec(Kind kind, double first, double second) {
                 default -> throw new IllegalArgumentException("unknown latency distribution " + name);
             };
         } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException("latency must look like 200, uniform:100-300, normal:200,50 or "
-                    + "exponential:200 but was " + text, e);
+            throw new IllegalArgumentException(
+                    "latency must look like 200, uniform:100-300, normal:200,50 or " + "exponential:200 but was "
+                            + text,
+                    e);
         }
     }
 

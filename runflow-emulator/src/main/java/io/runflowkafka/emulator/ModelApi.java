@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 final class ModelApi {
 
     static final int MAX_CLIENT_REF = 255;
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private final Responder responder;
     private final Faults faults;
@@ -44,7 +44,8 @@ final class ModelApi {
                 throw new ApiError(422, "field 'input' (object) is required");
             }
             String callbackUrl = null;
-            if (!body.path("callback_url").isMissingNode() && !body.path("callback_url").isNull()) {
+            if (!body.path("callback_url").isMissingNode()
+                    && !body.path("callback_url").isNull()) {
                 callbackUrl = body.path("callback_url").asText();
                 SolutionsApi.validateCallbackUrl(callbackUrl);
             }
@@ -67,8 +68,11 @@ final class ModelApi {
             Map<String, Object> metadataMap = metadata.isObject() ? json.convertValue(metadata, MAP) : Map.of();
             String callback = callbackUrl;
             String reference = clientRef;
-            return () -> CompletableFuture.completedFuture(
-                    Reply.json(json, 201, runs.create(model, inputMap, callback, metadataMap, reference).toJson()));
+            return () -> CompletableFuture.completedFuture(Reply.json(
+                    json,
+                    201,
+                    runs.create(model, inputMap, callback, metadataMap, reference)
+                            .toJson()));
         });
     }
 
@@ -85,6 +89,7 @@ final class ModelApi {
     /** {@code GET /v1/health}: only an outage makes it fail. */
     void health(Context ctx) {
         Faults.Plan plan = faults.plan(false);
-        responder.write(ctx, responder.outageOr(plan, Reply.json(json, 200, Map.of("status", "ok"))), java.time.Duration.ZERO);
+        responder.write(
+                ctx, responder.outageOr(plan, Reply.json(json, 200, Map.of("status", "ok"))), java.time.Duration.ZERO);
     }
 }

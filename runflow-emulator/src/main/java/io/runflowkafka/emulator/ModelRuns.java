@@ -1,8 +1,8 @@
 package io.runflowkafka.emulator;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,13 +30,32 @@ final class ModelRuns {
     static final String FAILURE_FIELD = "emulate_failure";
 
     /** A run as stored. */
-    record Run(String id, String model, String status, Map<String, Object> input, Map<String, Object> output,
-            String error, Map<String, Object> metadata, String clientRef, String callbackUrl, Instant createdAt,
+    record Run(
+            String id,
+            String model,
+            String status,
+            Map<String, Object> input,
+            Map<String, Object> output,
+            String error,
+            Map<String, Object> metadata,
+            String clientRef,
+            String callbackUrl,
+            Instant createdAt,
             Instant completedAt) {
 
         Run advance(String newStatus, Map<String, Object> newOutput, String newError, Instant at) {
             boolean terminal = !newStatus.equals("running");
-            return new Run(id, model, newStatus, input, newOutput, newError, metadata, clientRef, callbackUrl, createdAt,
+            return new Run(
+                    id,
+                    model,
+                    newStatus,
+                    input,
+                    newOutput,
+                    newError,
+                    metadata,
+                    clientRef,
+                    callbackUrl,
+                    createdAt,
                     terminal ? at : null);
         }
 
@@ -57,8 +76,10 @@ final class ModelRuns {
         }
     }
 
-    private final Cache<String, Run> runs = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterWrite(Duration.ofDays(1)).build();
+    private final Cache<String, Run> runs = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofDays(1))
+            .build();
     private final ScheduledExecutorService scheduler;
     private final WebhookSender webhooks;
     private final EmulatorCounters counters;
@@ -67,8 +88,14 @@ final class ModelRuns {
     private final Duration queuedFor;
     private final Duration runningFor;
 
-    ModelRuns(ScheduledExecutorService scheduler, WebhookSender webhooks, EmulatorCounters counters, ObjectMapper json,
-            Clock clock, Duration queuedFor, Duration runningFor) {
+    ModelRuns(
+            ScheduledExecutorService scheduler,
+            WebhookSender webhooks,
+            EmulatorCounters counters,
+            ObjectMapper json,
+            Clock clock,
+            Duration queuedFor,
+            Duration runningFor) {
         this.scheduler = scheduler;
         this.webhooks = webhooks;
         this.counters = counters;
@@ -78,9 +105,24 @@ final class ModelRuns {
         this.runningFor = runningFor;
     }
 
-    Run create(String model, Map<String, Object> input, String callbackUrl, Map<String, Object> metadata, String clientRef) {
-        Run run = new Run(UUID.randomUUID().toString(), model, "queued", input, Map.of(), null, metadata, clientRef,
-                callbackUrl, clock.instant(), null);
+    Run create(
+            String model,
+            Map<String, Object> input,
+            String callbackUrl,
+            Map<String, Object> metadata,
+            String clientRef) {
+        Run run = new Run(
+                UUID.randomUUID().toString(),
+                model,
+                "queued",
+                input,
+                Map.of(),
+                null,
+                metadata,
+                clientRef,
+                callbackUrl,
+                clock.instant(),
+                null);
         runs.put(run.id(), run);
         counters.runsCreated.increment();
         scheduler.schedule(() -> start(run.id()), queuedFor.toMillis(), TimeUnit.MILLISECONDS);

@@ -23,13 +23,23 @@ final class PhotoScorer {
     private final AsyncCache<String, ScoreReport> byContent;
     private final AsyncCache<String, ScoreReport> byUrl;
 
-    PhotoScorer(ImageFetcher fetcher, Executor analysisExecutor, int cacheSize, Duration urlCacheTtl,
+    PhotoScorer(
+            ImageFetcher fetcher,
+            Executor analysisExecutor,
+            int cacheSize,
+            Duration urlCacheTtl,
             EmulatorCounters counters) {
         this.fetcher = fetcher;
         this.counters = counters;
-        this.byContent = Caffeine.newBuilder().maximumSize(cacheSize).executor(analysisExecutor).buildAsync();
-        this.byUrl = Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(urlCacheTtl)
-                .executor(analysisExecutor).buildAsync();
+        this.byContent = Caffeine.newBuilder()
+                .maximumSize(cacheSize)
+                .executor(analysisExecutor)
+                .buildAsync();
+        this.byUrl = Caffeine.newBuilder()
+                .maximumSize(cacheSize)
+                .expireAfterWrite(urlCacheTtl)
+                .executor(analysisExecutor)
+                .buildAsync();
     }
 
     CompletableFuture<ScoreReport> scoreBytes(byte[] image) {
@@ -37,10 +47,12 @@ final class PhotoScorer {
         boolean[] computed = {false};
         CompletableFuture<ScoreReport> report = byContent.get(key, (k, executor) -> {
             computed[0] = true;
-            return CompletableFuture.supplyAsync(() -> {
-                counters.scoreAnalyses.increment();
-                return model.score(analyzer.analyze(image));
-            }, executor);
+            return CompletableFuture.supplyAsync(
+                    () -> {
+                        counters.scoreAnalyses.increment();
+                        return model.score(analyzer.analyze(image));
+                    },
+                    executor);
         });
         if (!computed[0]) {
             counters.scoreCacheHits.increment();

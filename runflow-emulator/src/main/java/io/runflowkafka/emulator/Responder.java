@@ -44,8 +44,13 @@ final class Responder {
     private final EmulatorCounters counters;
     private final ObjectMapper json;
 
-    Responder(Faults faults, ApiKeys keys, ScheduledExecutorService scheduler, Executor slowWriters,
-            EmulatorCounters counters, ObjectMapper json) {
+    Responder(
+            Faults faults,
+            ApiKeys keys,
+            ScheduledExecutorService scheduler,
+            Executor slowWriters,
+            EmulatorCounters counters,
+            ObjectMapper json) {
         this.faults = faults;
         this.keys = keys;
         this.scheduler = scheduler;
@@ -83,7 +88,8 @@ final class Responder {
         ctx.future(() -> delay(plan.latency())
                 .thenCompose(v -> safely(chosen))
                 .exceptionally(this::failureReply)
-                .thenAcceptAsync(reply -> write(ctx, reply, plan.slowBody()),
+                .thenAcceptAsync(
+                        reply -> write(ctx, reply, plan.slowBody()),
                         plan.slowBody().isZero() ? Runnable::run : slowWriters));
     }
 
@@ -100,7 +106,9 @@ final class Responder {
         counters.faultsInjected.increment();
         int status = plan.injectedStatus();
         Map<String, String> headers = status == 429 || status == 503
-                ? Map.of("Retry-After", Long.toString(Math.max(0, plan.retryAfter().toSeconds())))
+                ? Map.of(
+                        "Retry-After",
+                        Long.toString(Math.max(0, plan.retryAfter().toSeconds())))
                 : Map.of();
         String detail = switch (status) {
             case 429 -> "rate limit exceeded: retry later";
@@ -112,8 +120,13 @@ final class Responder {
     }
 
     Reply outage(Faults.Plan plan) {
-        return Reply.json(json, 503, Map.of("detail", "Runflow is unavailable (outage)", "status", "unavailable"),
-                Map.of("Retry-After", Long.toString(Math.max(0, plan.retryAfter().toSeconds()))));
+        return Reply.json(
+                json,
+                503,
+                Map.of("detail", "Runflow is unavailable (outage)", "status", "unavailable"),
+                Map.of(
+                        "Retry-After",
+                        Long.toString(Math.max(0, plan.retryAfter().toSeconds()))));
     }
 
     /** Completes after {@code latency} on the scheduler, holding no thread meanwhile. */
@@ -135,7 +148,8 @@ final class Responder {
     }
 
     private Reply failureReply(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof ApiError apiError) {
             return Reply.error(json, apiError);
         }

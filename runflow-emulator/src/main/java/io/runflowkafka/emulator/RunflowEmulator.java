@@ -72,21 +72,41 @@ public final class RunflowEmulator implements AutoCloseable {
         this.scheduler = new ScheduledThreadPoolExecutor(2, daemonThreads("runflow-emulator-scheduler"));
         this.scheduler.setRemoveOnCancelPolicy(true);
         int cpus = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.analysis = new ThreadPoolExecutor(cpus, cpus, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+        this.analysis = new ThreadPoolExecutor(
+                cpus,
+                cpus,
+                0,
+                TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(),
                 daemonThreads("runflow-emulator-analysis"));
-        this.slowWriters = new ThreadPoolExecutor(512, 512, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        this.slowWriters = new ThreadPoolExecutor(
+                512,
+                512,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
                 daemonThreads("runflow-emulator-slow-body"));
         this.slowWriters.allowCoreThreadTimeOut(true);
         this.outbound = outboundClient();
 
         ImageFetcher fetcher = new ImageFetcher(outbound, settings.maxImageBytes(), settings.fetchTimeout());
-        WebhookSender webhooks = new WebhookSender(outbound, scheduler, settings.callbackRetry(), signer(settings),
-                counters, settings.clock());
-        PhotoScorer scorer = new PhotoScorer(fetcher, analysis, settings.scoreCacheSize(), settings.urlCacheTtl(), counters);
-        this.headshots = new HeadshotJobs(fetcher, webhooks, scheduler, analysis, counters, json, settings.clock(),
-                settings.headshotsDelay(), settings.imageTtl(), this::publicBaseUrl);
-        ModelRuns runs = new ModelRuns(scheduler, webhooks, counters, json, settings.clock(), settings.runQueuedFor(),
-                settings.runDuration());
+        WebhookSender webhooks = new WebhookSender(
+                outbound, scheduler, settings.callbackRetry(), signer(settings), counters, settings.clock());
+        PhotoScorer scorer =
+                new PhotoScorer(fetcher, analysis, settings.scoreCacheSize(), settings.urlCacheTtl(), counters);
+        this.headshots = new HeadshotJobs(
+                fetcher,
+                webhooks,
+                scheduler,
+                analysis,
+                counters,
+                json,
+                settings.clock(),
+                settings.headshotsDelay(),
+                settings.imageTtl(),
+                this::publicBaseUrl);
+        ModelRuns runs = new ModelRuns(
+                scheduler, webhooks, counters, json, settings.clock(), settings.runQueuedFor(), settings.runDuration());
         ApiKeys keys = new ApiKeys(settings.apiKeys(), settings.readOnlyKeys());
         Responder responder = new Responder(faults, keys, scheduler, slowWriters, counters, json);
         EmulatorRoutes.Handlers handlers = new EmulatorRoutes.Handlers(
@@ -124,8 +144,8 @@ public final class RunflowEmulator implements AutoCloseable {
                     SslContextFactory.Server tls = new SslContextFactory.Server();
                     tls.setKeyStore(serverKeyStore(settings));
                     tls.setKeyStorePassword(settings.tlsKeyStorePassword());
-                    ServerConnector connector = new ServerConnector(jetty,
-                            new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(httpsConfig));
+                    ServerConnector connector = new ServerConnector(
+                            jetty, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(httpsConfig));
                     connector.setHost(settings.host());
                     connector.setPort(settings.httpsPort());
                     connector.setAcceptQueueSize(4096);
@@ -181,12 +201,16 @@ public final class RunflowEmulator implements AutoCloseable {
         server.start();
         String advertised = advertisedHost(settings.host());
         String httpBase = "http://" + advertised + ":" + httpConnector.getLocalPort();
-        publicBaseUrl = settings.publicBaseUrl() != null ? stripSlash(settings.publicBaseUrl())
+        publicBaseUrl = settings.publicBaseUrl() != null
+                ? stripSlash(settings.publicBaseUrl())
                 : httpsConnector != null ? "https://" + advertised + ":" + httpsConnector.getLocalPort() : httpBase;
         long sweepEvery = Math.max(1_000L, Math.min(60_000L, settings.imageTtl().toMillis() / 4));
         scheduler.scheduleWithFixedDelay(headshots::sweep, sweepEvery, sweepEvery, TimeUnit.MILLISECONDS);
-        LOG.info("Runflow emulator listening on {}{}, image URLs under {}", httpBase,
-                httpsConnector == null ? "" : " and " + httpsBaseUrl(), publicBaseUrl);
+        LOG.info(
+                "Runflow emulator listening on {}{}, image URLs under {}",
+                httpBase,
+                httpsConnector == null ? "" : " and " + httpsBaseUrl(),
+                publicBaseUrl);
         return this;
     }
 
@@ -199,7 +223,9 @@ public final class RunflowEmulator implements AutoCloseable {
     /** The HTTPS base URL (dev certificate), or {@code null} when HTTPS is off. */
     public String httpsBaseUrl() {
         requireStarted();
-        return httpsConnector == null ? null : "https://" + advertisedHost(settings.host()) + ":" + httpsConnector.getLocalPort();
+        return httpsConnector == null
+                ? null
+                : "https://" + advertisedHost(settings.host()) + ":" + httpsConnector.getLocalPort();
     }
 
     /** The base of the URLs the emulator hands out for images (HTTPS when enabled, else HTTP, unless configured). */
@@ -303,7 +329,8 @@ public final class RunflowEmulator implements AutoCloseable {
     }
 
     private static String advertisedHost(String host) {
-        return host.equals("0.0.0.0") || host.equals("::") || host.isBlank() ? "127.0.0.1"
+        return host.equals("0.0.0.0") || host.equals("::") || host.isBlank()
+                ? "127.0.0.1"
                 : host.contains(":") ? "[" + host + "]" : host;
     }
 
@@ -349,8 +376,7 @@ public final class RunflowEmulator implements AutoCloseable {
         private String tlsKeyStorePassword = DevTls.PASSWORD;
         private Clock clock = Clock.systemUTC();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Interface to bind (default 127.0.0.1). */
         public Builder host(String value) {
@@ -500,16 +526,35 @@ public final class RunflowEmulator implements AutoCloseable {
                 throw new IllegalArgumentException("ports must be in 0-65535 (HTTPS: -1 for none)");
             }
             if (maxImageBytes < 1024 || scoreCacheSize < 1 || maxServerThreads < 16) {
-                throw new IllegalArgumentException("maxImageBytes >= 1024, scoreCacheSize >= 1, maxServerThreads >= 16");
+                throw new IllegalArgumentException(
+                        "maxImageBytes >= 1024, scoreCacheSize >= 1, maxServerThreads >= 16");
             }
             Set<String> keys = apiKeys.isEmpty() ? Set.of(DEFAULT_API_KEY) : Set.copyOf(apiKeys);
-            EmulatorSettings settings = new EmulatorSettings(host, port, httpsPort, publicBaseUrl, keys,
-                    Set.copyOf(readOnlyKeys), adminToken, headshotsDelay, imageTtl, imageLatency, runQueuedFor,
+            EmulatorSettings settings = new EmulatorSettings(
+                    host,
+                    port,
+                    httpsPort,
+                    publicBaseUrl,
+                    keys,
+                    Set.copyOf(readOnlyKeys),
+                    adminToken,
+                    headshotsDelay,
+                    imageTtl,
+                    imageLatency,
+                    runQueuedFor,
                     runDuration,
-                    new WebhookSender.RetrySchedule(callbackInitialBackoff, callbackMaxBackoff, callbackMaxAttempts,
-                            callbackTimeout),
-                    webhookSecret, faults, maxImageBytes, fetchTimeout, scoreCacheSize, urlCacheTtl, maxServerThreads,
-                    tlsKeyStore, tlsKeyStorePassword, clock);
+                    new WebhookSender.RetrySchedule(
+                            callbackInitialBackoff, callbackMaxBackoff, callbackMaxAttempts, callbackTimeout),
+                    webhookSecret,
+                    faults,
+                    maxImageBytes,
+                    fetchTimeout,
+                    scoreCacheSize,
+                    urlCacheTtl,
+                    maxServerThreads,
+                    tlsKeyStore,
+                    tlsKeyStorePassword,
+                    clock);
             signer(settings);
             return new RunflowEmulator(settings);
         }

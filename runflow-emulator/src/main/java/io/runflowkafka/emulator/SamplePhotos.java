@@ -27,8 +27,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  */
 final class SamplePhotos {
 
-    private SamplePhotos() {
-    }
+    private SamplePhotos() {}
 
     /** A sharp, well-lit portrait of the given size; the same seed draws the same photo. */
     static BufferedImage portrait(long seed, int width, int height) {
@@ -38,15 +37,19 @@ final class SamplePhotos {
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             float hue = random.nextInt(360) / 360f;
-            g.setPaint(new GradientPaint(0, 0, Color.getHSBColor(hue, 0.25f, 0.85f), 0, height,
-                    Color.getHSBColor(hue, 0.35f, 0.55f)));
+            g.setPaint(new GradientPaint(
+                    0, 0, Color.getHSBColor(hue, 0.25f, 0.85f), 0, height, Color.getHSBColor(hue, 0.35f, 0.55f)));
             g.fillRect(0, 0, width, height);
             // A busy background (a bookshelf, say) gives the photo the fine detail real ones have.
             for (int i = 0; i < 900; i++) {
                 g.setColor(Color.getHSBColor(random.nextInt(360) / 360f, 0.4f, 0.35f + random.nextInt(50) / 100f));
                 int w = width / 60 + random.nextInt(width / 40 + 1);
                 int h = height / 12 + random.nextInt(height / 20 + 1);
-                g.fillRect(random.nextInt(width), random.nextInt(height / 2) + (random.nextBoolean() ? 0 : height / 2), w, h);
+                g.fillRect(
+                        random.nextInt(width),
+                        random.nextInt(height / 2) + (random.nextBoolean() ? 0 : height / 2),
+                        w,
+                        h);
             }
             double cx = width / 2.0;
             double faceW = width * 0.36;
@@ -56,9 +59,14 @@ final class SamplePhotos {
             g.fill(new Ellipse2D.Double(cx - width * 0.42, height * 0.68, width * 0.84, height * 0.6));
             Color skin = new Color(222, 178, 150);
             g.setColor(skin.darker());
-            g.fillRect((int) (cx - faceW * 0.2), (int) (faceTop + faceH * 0.8), (int) (faceW * 0.4), (int) (height * 0.12));
-            g.setPaint(new RadialGradientPaint((float) (cx - faceW * 0.1), (float) (faceTop + faceH * 0.4),
-                    (float) faceW, new float[] {0f, 1f}, new Color[] {skin.brighter(), skin.darker()}));
+            g.fillRect((int) (cx - faceW * 0.2), (int) (faceTop + faceH * 0.8), (int) (faceW * 0.4), (int)
+                    (height * 0.12));
+            g.setPaint(new RadialGradientPaint(
+                    (float) (cx - faceW * 0.1),
+                    (float) (faceTop + faceH * 0.4),
+                    (float) faceW,
+                    new float[] {0f, 1f},
+                    new Color[] {skin.brighter(), skin.darker()}));
             g.fill(new Ellipse2D.Double(cx - faceW / 2, faceTop, faceW, faceH));
             g.setColor(new Color(50, 32, 20));
             g.fill(new Ellipse2D.Double(cx - faceW * 0.55, faceTop - faceH * 0.12, faceW * 1.1, faceH * 0.45));
@@ -81,7 +89,8 @@ final class SamplePhotos {
             }
             g.setColor(new Color(150, 60, 60));
             g.setStroke(new BasicStroke(Math.max(2f, width / 200f)));
-            g.draw(new Arc2D.Double(cx - faceW * 0.15, faceTop + faceH * 0.62, faceW * 0.3, faceH * 0.14, 200, 140, Arc2D.OPEN));
+            g.draw(new Arc2D.Double(
+                    cx - faceW * 0.15, faceTop + faceH * 0.62, faceW * 0.3, faceH * 0.14, 200, 140, Arc2D.OPEN));
         } finally {
             g.dispose();
         }

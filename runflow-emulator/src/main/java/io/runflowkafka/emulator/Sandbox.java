@@ -16,8 +16,8 @@ import java.util.function.Supplier;
 final class Sandbox {
 
     /** The sample names. */
-    static final List<String> NAMES = List.of("portrait.jpg", "portrait.png", "dark.jpg", "blurry.jpg", "small.jpg",
-            "washed-out.jpg");
+    static final List<String> NAMES =
+            List.of("portrait.jpg", "portrait.png", "dark.jpg", "blurry.jpg", "small.jpg", "washed-out.jpg");
 
     private static final long SEED = 20_240_601L;
     private static final int WIDTH = 1024;
@@ -35,19 +35,35 @@ final class Sandbox {
     }
 
     void list(Context ctx) {
-        responder.write(ctx, Reply.json(json, 200, Map.of("samples",
-                NAMES.stream().map(name -> publicBaseUrl.get() + "/sandbox/samples/" + name).toList())), Duration.ZERO);
+        responder.write(
+                ctx,
+                Reply.json(
+                        json,
+                        200,
+                        Map.of(
+                                "samples",
+                                NAMES.stream()
+                                        .map(name -> publicBaseUrl.get() + "/sandbox/samples/" + name)
+                                        .toList())),
+                Duration.ZERO);
     }
 
     void sample(Context ctx) {
         String name = ctx.pathParam("name");
         if (!NAMES.contains(name)) {
-            responder.write(ctx, Reply.error(json, new ApiError(404, "no such sample; see /sandbox/samples")), Duration.ZERO);
+            responder.write(
+                    ctx, Reply.error(json, new ApiError(404, "no such sample; see /sandbox/samples")), Duration.ZERO);
             return;
         }
         byte[] bytes = rendered.computeIfAbsent(name, Sandbox::render);
-        responder.write(ctx, new Reply(200, bytes, name.endsWith(".png") ? "image/png" : "image/jpeg",
-                Map.of("Cache-Control", "public, max-age=86400")), Duration.ZERO);
+        responder.write(
+                ctx,
+                new Reply(
+                        200,
+                        bytes,
+                        name.endsWith(".png") ? "image/png" : "image/jpeg",
+                        Map.of("Cache-Control", "public, max-age=86400")),
+                Duration.ZERO);
     }
 
     static byte[] render(String name) {

@@ -18,6 +18,7 @@ final class ScoreModel {
 
     /** Brightness (0–100) range judged well exposed. */
     static final double DARK_BELOW = 35;
+
     static final double BRIGHT_ABOVE = 80;
     /** Luma spread (p98 − p2) under which a photo looks washed out. */
     static final double FLAT_BELOW = 110;

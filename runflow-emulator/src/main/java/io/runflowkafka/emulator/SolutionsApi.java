@@ -27,8 +27,13 @@ final class SolutionsApi {
     private final ObjectMapper json;
     private final int maxImageBytes;
 
-    SolutionsApi(Responder responder, PhotoScorer scorer, HeadshotJobs jobs, EmulatorCounters counters,
-            ObjectMapper json, int maxImageBytes) {
+    SolutionsApi(
+            Responder responder,
+            PhotoScorer scorer,
+            HeadshotJobs jobs,
+            EmulatorCounters counters,
+            ObjectMapper json,
+            int maxImageBytes) {
         this.responder = responder;
         this.scorer = scorer;
         this.jobs = jobs;
@@ -75,7 +80,9 @@ final class SolutionsApi {
                 }
             } else {
                 JsonNode body = jsonBody(request);
-                callbackUrl = body.path("callback_url").isTextual() ? body.path("callback_url").asText() : null;
+                callbackUrl = body.path("callback_url").isTextual()
+                        ? body.path("callback_url").asText()
+                        : null;
                 JsonNode inputs = body.path("input_images");
                 if (!inputs.isArray() || inputs.isEmpty()) {
                     throw new ApiError(422, "JSON field 'input_images' (a non-empty array of image URLs) is required");

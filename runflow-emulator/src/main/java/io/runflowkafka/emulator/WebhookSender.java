@@ -10,11 +10,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Result;
-import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.http.HttpHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +30,7 @@ final class WebhookSender {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
 
     /** How the sender retries. */
-    record RetrySchedule(Duration initialBackoff, Duration maxBackoff, int maxAttempts, Duration attemptTimeout) {
-    }
+    record RetrySchedule(Duration initialBackoff, Duration maxBackoff, int maxAttempts, Duration attemptTimeout) {}
 
     private final HttpClient http;
     private final ScheduledExecutorService scheduler;
@@ -40,8 +39,13 @@ final class WebhookSender {
     private final EmulatorCounters counters;
     private final Clock clock;
 
-    WebhookSender(HttpClient http, ScheduledExecutorService scheduler, RetrySchedule schedule, Webhook signer,
-            EmulatorCounters counters, Clock clock) {
+    WebhookSender(
+            HttpClient http,
+            ScheduledExecutorService scheduler,
+            RetrySchedule schedule,
+            Webhook signer,
+            EmulatorCounters counters,
+            Clock clock) {
         this.http = http;
         this.scheduler = scheduler;
         this.schedule = schedule;
@@ -61,7 +65,13 @@ final class WebhookSender {
         return outcome;
     }
 
-    private void attempt(String event, String jobId, URI target, byte[] body, String messageId, int attempt,
+    private void attempt(
+            String event,
+            String jobId,
+            URI target,
+            byte[] body,
+            String messageId,
+            int attempt,
             CompletableFuture<Boolean> outcome) {
         Request request = http.newRequest(target)
                 .method("POST")
@@ -83,10 +93,11 @@ final class WebhookSender {
         request.send(new BufferingResponseListener(64 * 1024) {
             @Override
             public void onComplete(Result result) {
-                int status = result.getResponse() == null ? 0 : result.getResponse().getStatus();
+                int status =
+                        result.getResponse() == null ? 0 : result.getResponse().getStatus();
                 boolean delivered = !result.isFailed() && status >= 200 && status < 300;
-                counters.callbackAttempt(new CallbackAttempt(event, jobId, host, attempt, result.isFailed() ? 0 : status,
-                        delivered, clock.instant()));
+                counters.callbackAttempt(new CallbackAttempt(
+                        event, jobId, host, attempt, result.isFailed() ? 0 : status, delivered, clock.instant()));
                 if (delivered) {
                     LOG.info("{} for {} delivered on attempt {} (HTTP {})", event, jobId, attempt, status);
                     outcome.complete(true);
@@ -100,10 +111,18 @@ final class WebhookSender {
                     return;
                 }
                 Duration delay = backoff(attempt);
-                LOG.info("{} for {} attempt {} failed ({}), retrying in {} ms", event, jobId, attempt, why, delay.toMillis());
+                LOG.info(
+                        "{} for {} attempt {} failed ({}), retrying in {} ms",
+                        event,
+                        jobId,
+                        attempt,
+                        why,
+                        delay.toMillis());
                 try {
-                    scheduler.schedule(() -> attempt(event, jobId, target, body, messageId, attempt + 1, outcome),
-                            delay.toMillis(), TimeUnit.MILLISECONDS);
+                    scheduler.schedule(
+                            () -> attempt(event, jobId, target, body, messageId, attempt + 1, outcome),
+                            delay.toMillis(),
+                            TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException stopping) {
                     outcome.complete(false);
                 }

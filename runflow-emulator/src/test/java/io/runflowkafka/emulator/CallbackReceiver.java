@@ -13,8 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CallbackReceiver implements AutoCloseable {
 
     /** One POST as received. */
-    record Delivery(int answeredWith, String body, Map<String, List<String>> headers) {
-    }
+    record Delivery(int answeredWith, String body, Map<String, List<String>> headers) {}
 
     private final HttpServer server;
     private final AtomicInteger refusalsLeft;

@@ -26,7 +26,9 @@ class HeadshotStudioTest {
         Set<String> distinct = new HashSet<>();
         for (int n = 1; n <= HeadshotJobs.IMAGES_PER_JOB; n++) {
             byte[] jpeg = HeadshotStudio.image(looks, job, n);
-            distinct.add(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(jpeg)));
+            distinct.add(java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(jpeg)));
             assertThat(jpeg.length).isBetween(120_000, 300_000);
             if (n <= HeadshotStudio.LOOKS + 1) {
                 BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(jpeg));
@@ -43,7 +45,8 @@ class HeadshotStudioTest {
         UUID job = UUID.fromString("0b7e5b52-2a4f-4f0e-9d51-4f7fa3d1c002");
         byte[] input = SamplePhotos.jpeg(SamplePhotos.portrait(4, 640, 800), 0.9f);
 
-        assertThat(studio.render(job, List.of(input))).usingElementComparator(java.util.Arrays::compare)
+        assertThat(studio.render(job, List.of(input)))
+                .usingElementComparator(java.util.Arrays::compare)
                 .containsExactlyElementsOf(studio.render(job, List.of(input)));
     }
 

@@ -105,7 +105,8 @@ class PhotoScoringTest {
 
     @Test
     void shouldRefuseBytesThatAreNotAPhotoWithAClearMessage() {
-        assertThatThrownBy(() -> analyzer.analyze("%PDF-1.7 not a photo".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+        assertThatThrownBy(() ->
+                        analyzer.analyze("%PDF-1.7 not a photo".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
                 .isInstanceOfSatisfying(ApiError.class, e -> {
                     assertThat(e.status()).isEqualTo(422);
                     assertThat(e.detail()).contains("JPEG, PNG or WebP");

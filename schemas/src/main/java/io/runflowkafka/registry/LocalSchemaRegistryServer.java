@@ -155,7 +155,8 @@ public final class LocalSchemaRegistryServer implements AutoCloseable {
         int id = registry.register(subject, schema);
         if (!known && journal != null) {
             String line = json.writeValueAsString(Map.of("subject", subject, "schema", schema.toString())) + "\n";
-            Files.writeString(journal, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    journal, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
         return id;
     }
@@ -171,7 +172,9 @@ public final class LocalSchemaRegistryServer implements AutoCloseable {
                 continue;
             }
             JsonNode entry = json.readTree(line);
-            registry.register(entry.get("subject").asText(), new Schema.Parser().parse(entry.get("schema").asText()));
+            registry.register(
+                    entry.get("subject").asText(),
+                    new Schema.Parser().parse(entry.get("schema").asText()));
             replayed++;
         }
         LOG.info("replayed {} schema registrations from {}", replayed, file);

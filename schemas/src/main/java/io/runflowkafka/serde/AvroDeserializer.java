@@ -36,181 +36,195 @@ import org.slf4j.LoggerFactory;
  */
 public final class AvroDeserializer<T> implements Deserializer<T> {
 
-  private static final Logger LOG = LoggerFactory.getLogger(AvroDeserializer.class);
-  private static final ThreadLocal<Decoders> DECODERS = ThreadLocal.withInitial(Decoders::new);
+    private static final Logger LOG = LoggerFactory.getLogger(AvroDeserializer.class);
+    private static final ThreadLocal<Decoders> DECODERS = ThreadLocal.withInitial(Decoders::new);
 
-  private final Class<? extends SpecificRecord> readerClass;
-  // The reader schema is a function of the writer id for a given deserializer, so the id alone keys the reader cache.
-  private final Map<Integer, Reader> readersById = new ConcurrentHashMap<>();
-  private SchemaRegistryClient client;
-  private boolean ownsClient;
-  private SchemaRegistryConfig config;
+    private final Class<? extends SpecificRecord> readerClass;
+    // The reader schema is a function of the writer id for a given deserializer, so the id alone keys the reader cache.
+    private final Map<Integer, Reader> readersById = new ConcurrentHashMap<>();
+    private SchemaRegistryClient client;
+    private boolean ownsClient;
+    private SchemaRegistryConfig config;
 
-  /** For Kafka's configuration by class name: GenericRecord, or generated classes when {@code specific.avro.reader=true}. */
-  public AvroDeserializer() {
-    this.readerClass = null;
-  }
-
-  /** Reads every record into the given generated class, whatever compatible schema it was written with. */
-  public AvroDeserializer(Class<T> specificClass) {
-    this.readerClass = requireSpecific(specificClass);
-  }
-
-  /** Like {@link #AvroDeserializer()} with the given registry client instead of one created from the configuration. */
-  public AvroDeserializer(SchemaRegistryClient client) {
-    this.readerClass = null;
-    this.client = client;
-  }
-
-  /** Like {@link #AvroDeserializer(Class)} with the given registry client instead of one created from the configuration. */
-  public AvroDeserializer(Class<T> specificClass, SchemaRegistryClient client) {
-    this.readerClass = requireSpecific(specificClass);
-    this.client = client;
-  }
-
-  @Override
-  public void configure(Map<String, ?> configs, boolean isKey) {
-    configure(new SchemaRegistryConfig(configs));
-  }
-
-  void configure(SchemaRegistryConfig config) {
-    this.config = config;
-    if (client == null) {
-      client = SchemaRegistryClient.create(config);
-      ownsClient = true;
+    /** For Kafka's configuration by class name: GenericRecord, or generated classes when {@code specific.avro.reader=true}. */
+    public AvroDeserializer() {
+        this.readerClass = null;
     }
-  }
 
-  /** Serde wiring: the serializer and deserializer of one serde share one client. */
-  void configure(SchemaRegistryConfig config, SchemaRegistryClient sharedClient) {
-    this.client = sharedClient;
-    configure(config);
-  }
+    /** Reads every record into the given generated class, whatever compatible schema it was written with. */
+    public AvroDeserializer(Class<T> specificClass) {
+        this.readerClass = requireSpecific(specificClass);
+    }
 
-  @Override
-  public T deserialize(String topic, byte[] data) {
-    if (data == null) {
-      return null;
+    /** Like {@link #AvroDeserializer()} with the given registry client instead of one created from the configuration. */
+    public AvroDeserializer(SchemaRegistryClient client) {
+        this.readerClass = null;
+        this.client = client;
     }
-    if (config == null) {
-      throw new IllegalStateException("AvroDeserializer used before configure(): call configure(configs, isKey) first");
+
+    /** Like {@link #AvroDeserializer(Class)} with the given registry client instead of one created from the configuration. */
+    public AvroDeserializer(Class<T> specificClass, SchemaRegistryClient client) {
+        this.readerClass = requireSpecific(specificClass);
+        this.client = client;
     }
-    int id = WireFormat.schemaId(data);
-    Reader reader = readersById.get(id);
-    if (reader == null) {
-      reader = readersById.computeIfAbsent(id, this::newReader);
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        configure(new SchemaRegistryConfig(configs));
     }
+
+    void configure(SchemaRegistryConfig config) {
+        this.config = config;
+        if (client == null) {
+            client = SchemaRegistryClient.create(config);
+            ownsClient = true;
+        }
+    }
+
+    /** Serde wiring: the serializer and deserializer of one serde share one client. */
+    void configure(SchemaRegistryConfig config, SchemaRegistryClient sharedClient) {
+        this.client = sharedClient;
+        configure(config);
+    }
+
+    @Override
+    public T deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        if (config == null) {
+            throw new IllegalStateException(
+                    "AvroDeserializer used before configure(): call configure(configs, isKey) first");
+        }
+        int id = WireFormat.schemaId(data);
+        Reader reader = readersById.get(id);
+        if (reader == null) {
+            reader = readersById.computeIfAbsent(id, this::newReader);
+        }
+        @SuppressWarnings("unchecked")
+        T value = (T) reader.read(data);
+        return value;
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient && client != null) {
+            client.close();
+        }
+    }
+
+    private Reader newReader(int id) {
+        Schema writer;
+        try {
+            writer = client.getSchemaById(id);
+        } catch (SchemaNotFoundException e) {
+            throw new SerializationException(
+                    "unknown schema id " + id + " at offset 1"
+                            + (id <= 0
+                                    ? " (registry ids start at 1: written with another wire format, such as Apicurio's 8-byte ids?)"
+                                    : "")
+                            + ": " + e.getMessage(),
+                    e);
+        }
+        Class<?> targetClass = readerClass;
+        if (targetClass == null && config.specificAvroReader() && isNamed(writer)) {
+            targetClass = SpecificData.get().getClass(writer);
+            if (targetClass == null || !SpecificRecord.class.isAssignableFrom(targetClass)) {
+                return Reader.failing(
+                        writer,
+                        "schema id " + id + " is " + writer.getFullName() + " and specific.avro.reader=true,"
+                                + " but no generated SpecificRecord class of that name is on the classpath");
+            }
+        }
+        if (targetClass == null) {
+            LOG.debug("Reading schema id {} ({}) as generic data", id, writer.getFullName());
+            return new Reader(id, writer, new GenericDatumReader<>(writer, writer, GenericData.get()), null);
+        }
+        SpecificData model = SpecificData.getForClass(targetClass);
+        Schema readerSchema = model.getSchema(targetClass);
+        SchemaPairCompatibility compatibility =
+                SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
+        if (compatibility.getType() != SchemaCompatibilityType.COMPATIBLE) {
+            return Reader.failing(
+                    writer,
+                    "schema id " + id + " (" + writer.getFullName() + ") cannot be read as " + targetClass.getName()
+                            + ": " + compatibility.getDescription());
+        }
+        LOG.debug("Reading schema id {} ({}) into {}", id, writer.getFullName(), targetClass.getName());
+        return new Reader(id, writer, new SpecificDatumReader<>(writer, readerSchema, model), null);
+    }
+
+    private static boolean isNamed(Schema schema) {
+        Schema.Type type = schema.getType();
+        return type == Schema.Type.RECORD || type == Schema.Type.ENUM || type == Schema.Type.FIXED;
+    }
+
     @SuppressWarnings("unchecked")
-    T value = (T) reader.read(data);
-    return value;
-  }
-
-  @Override
-  public void close() {
-    if (ownsClient && client != null) {
-      client.close();
-    }
-  }
-
-  private Reader newReader(int id) {
-    Schema writer;
-    try {
-      writer = client.getSchemaById(id);
-    } catch (SchemaNotFoundException e) {
-      throw new SerializationException("unknown schema id " + id + " at offset 1"
-          + (id <= 0 ? " (registry ids start at 1: written with another wire format, such as Apicurio's 8-byte ids?)" : "")
-          + ": " + e.getMessage(), e);
-    }
-    Class<?> targetClass = readerClass;
-    if (targetClass == null && config.specificAvroReader() && isNamed(writer)) {
-      targetClass = SpecificData.get().getClass(writer);
-      if (targetClass == null || !SpecificRecord.class.isAssignableFrom(targetClass)) {
-        return Reader.failing(writer, "schema id " + id + " is " + writer.getFullName() + " and specific.avro.reader=true,"
-            + " but no generated SpecificRecord class of that name is on the classpath");
-      }
-    }
-    if (targetClass == null) {
-      LOG.debug("Reading schema id {} ({}) as generic data", id, writer.getFullName());
-      return new Reader(id, writer, new GenericDatumReader<>(writer, writer, GenericData.get()), null);
-    }
-    SpecificData model = SpecificData.getForClass(targetClass);
-    Schema readerSchema = model.getSchema(targetClass);
-    SchemaPairCompatibility compatibility = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
-    if (compatibility.getType() != SchemaCompatibilityType.COMPATIBLE) {
-      return Reader.failing(writer, "schema id " + id + " (" + writer.getFullName() + ") cannot be read as "
-          + targetClass.getName() + ": " + compatibility.getDescription());
-    }
-    LOG.debug("Reading schema id {} ({}) into {}", id, writer.getFullName(), targetClass.getName());
-    return new Reader(id, writer, new SpecificDatumReader<>(writer, readerSchema, model), null);
-  }
-
-  private static boolean isNamed(Schema schema) {
-    Schema.Type type = schema.getType();
-    return type == Schema.Type.RECORD || type == Schema.Type.ENUM || type == Schema.Type.FIXED;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> Class<? extends SpecificRecord> requireSpecific(Class<T> type) {
-    if (!SpecificRecord.class.isAssignableFrom(type)) {
-      throw new IllegalArgumentException(type.getName() + " is not a generated Avro SpecificRecord class");
-    }
-    return (Class<? extends SpecificRecord>) type;
-  }
-
-  /** How to read one writer schema id: its datum reader, or why it cannot be read. */
-  private static final class Reader {
-    private final int id;
-    private final Schema writer;
-    private final DatumReader<Object> datumReader;
-    private final String failure;
-
-    Reader(int id, Schema writer, DatumReader<Object> datumReader, String failure) {
-      this.id = id;
-      this.writer = writer;
-      this.datumReader = datumReader;
-      this.failure = failure;
+    private static <T> Class<? extends SpecificRecord> requireSpecific(Class<T> type) {
+        if (!SpecificRecord.class.isAssignableFrom(type)) {
+            throw new IllegalArgumentException(type.getName() + " is not a generated Avro SpecificRecord class");
+        }
+        return (Class<? extends SpecificRecord>) type;
     }
 
-    static Reader failing(Schema writer, String failure) {
-      return new Reader(0, writer, null, failure);
+    /** How to read one writer schema id: its datum reader, or why it cannot be read. */
+    private static final class Reader {
+        private final int id;
+        private final Schema writer;
+        private final DatumReader<Object> datumReader;
+        private final String failure;
+
+        Reader(int id, Schema writer, DatumReader<Object> datumReader, String failure) {
+            this.id = id;
+            this.writer = writer;
+            this.datumReader = datumReader;
+            this.failure = failure;
+        }
+
+        static Reader failing(Schema writer, String failure) {
+            return new Reader(0, writer, null, failure);
+        }
+
+        Object read(byte[] data) {
+            if (failure != null) {
+                throw new SerializationException(failure);
+            }
+            if (writer.getType() == Schema.Type.BYTES) {
+                // Confluent writes a top-level "bytes" value as is, without Avro's length prefix.
+                return Arrays.copyOfRange(data, WireFormat.HEADER_SIZE, data.length);
+            }
+            int length = data.length - WireFormat.HEADER_SIZE;
+            Decoders decoders = DECODERS.get();
+            decoders.binary = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, length, decoders.binary);
+            BoundedDecoder decoder = decoders.bounded.wrap(decoders.binary);
+            Object value;
+            boolean leftOver;
+            try {
+                value = datumReader.read(null, decoder);
+                leftOver = !decoder.isEnd();
+            } catch (EOFException e) {
+                throw new SerializationException(
+                        "truncated payload: the " + length + " bytes of Avro data after the header end"
+                                + " before a whole " + writer.getFullName() + " (schema id " + id + ") was read"
+                                + (e.getMessage() != null ? " (" + e.getMessage() + ")" : ""),
+                        e);
+            } catch (IOException | RuntimeException e) {
+                throw new SerializationException(
+                        "payload does not decode as " + writer.getFullName() + " (schema id " + id + ", " + length
+                                + " bytes of Avro data): " + e,
+                        e);
+            }
+            if (leftOver) {
+                throw new SerializationException("payload has bytes left over after a whole " + writer.getFullName()
+                        + " (schema id " + id + ") was read: written with another schema than its id says?");
+            }
+            return value instanceof Utf8 ? value.toString() : value;
+        }
     }
 
-    Object read(byte[] data) {
-      if (failure != null) {
-        throw new SerializationException(failure);
-      }
-      if (writer.getType() == Schema.Type.BYTES) {
-        // Confluent writes a top-level "bytes" value as is, without Avro's length prefix.
-        return Arrays.copyOfRange(data, WireFormat.HEADER_SIZE, data.length);
-      }
-      int length = data.length - WireFormat.HEADER_SIZE;
-      Decoders decoders = DECODERS.get();
-      decoders.binary = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, length, decoders.binary);
-      BoundedDecoder decoder = decoders.bounded.wrap(decoders.binary);
-      Object value;
-      boolean leftOver;
-      try {
-        value = datumReader.read(null, decoder);
-        leftOver = !decoder.isEnd();
-      } catch (EOFException e) {
-        throw new SerializationException("truncated payload: the " + length + " bytes of Avro data after the header end"
-            + " before a whole " + writer.getFullName() + " (schema id " + id + ") was read"
-            + (e.getMessage() != null ? " (" + e.getMessage() + ")" : ""), e);
-      } catch (IOException | RuntimeException e) {
-        throw new SerializationException("payload does not decode as " + writer.getFullName() + " (schema id " + id
-            + ", " + length + " bytes of Avro data): " + e, e);
-      }
-      if (leftOver) {
-        throw new SerializationException("payload has bytes left over after a whole " + writer.getFullName()
-            + " (schema id " + id + ") was read: written with another schema than its id says?");
-      }
-      return value instanceof Utf8 ? value.toString() : value;
+    /** Per-thread decoders, reconfigured for each record instead of allocated. */
+    private static final class Decoders {
+        private final BoundedDecoder bounded = new BoundedDecoder();
+        private BinaryDecoder binary;
     }
-  }
-
-  /** Per-thread decoders, reconfigured for each record instead of allocated. */
-  private static final class Decoders {
-    private final BoundedDecoder bounded = new BoundedDecoder();
-    private BinaryDecoder binary;
-  }
 }

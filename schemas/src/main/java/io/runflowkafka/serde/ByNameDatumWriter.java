@@ -14,29 +14,32 @@ import org.apache.avro.io.Encoder;
  */
 final class ByNameDatumWriter extends GenericDatumWriter<Object> {
 
-  ByNameDatumWriter(Schema target, GenericData data) {
-    super(target, data);
-  }
-
-  @Override
-  protected void writeField(Object datum, Schema.Field field, Encoder out, Object state) throws IOException {
-    IndexedRecord record = (IndexedRecord) datum;
-    Schema.Field own = record.getSchema().getField(field.name());
-    if (own == null) {
-      for (String alias : field.aliases()) {
-        own = record.getSchema().getField(alias);
-        if (own != null) {
-          break;
-        }
-      }
+    ByNameDatumWriter(Schema target, GenericData data) {
+        super(target, data);
     }
-    Object value = own != null ? record.get(own.pos()) : getData().getDefaultValue(field);
-    write(field.schema(), value, out);
-  }
 
-  @Override
-  protected void writeEnum(Schema schema, Object datum, Encoder out) throws IOException {
-    String symbol = datum.toString();
-    out.writeEnum(schema.hasEnumSymbol(symbol) ? schema.getEnumOrdinal(symbol) : schema.getEnumOrdinal(schema.getEnumDefault()));
-  }
+    @Override
+    protected void writeField(Object datum, Schema.Field field, Encoder out, Object state) throws IOException {
+        IndexedRecord record = (IndexedRecord) datum;
+        Schema.Field own = record.getSchema().getField(field.name());
+        if (own == null) {
+            for (String alias : field.aliases()) {
+                own = record.getSchema().getField(alias);
+                if (own != null) {
+                    break;
+                }
+            }
+        }
+        Object value = own != null ? record.get(own.pos()) : getData().getDefaultValue(field);
+        write(field.schema(), value, out);
+    }
+
+    @Override
+    protected void writeEnum(Schema schema, Object datum, Encoder out) throws IOException {
+        String symbol = datum.toString();
+        out.writeEnum(
+                schema.hasEnumSymbol(symbol)
+                        ? schema.getEnumOrdinal(symbol)
+                        : schema.getEnumOrdinal(schema.getEnumDefault()));
+    }
 }

@@ -7,8 +7,8 @@ package io.runflowkafka.serde;
  */
 public final class SchemaRegistryUnavailableException extends SchemaRegistryException {
 
-  /** Creates the exception; {@code cause} is the last failure seen. */
-  public SchemaRegistryUnavailableException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /** Creates the exception; {@code cause} is the last failure seen. */
+    public SchemaRegistryUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

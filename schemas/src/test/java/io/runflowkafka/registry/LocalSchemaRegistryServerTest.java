@@ -27,13 +27,20 @@ class LocalSchemaRegistryServerTest {
 
     @Test
     void shouldLetAnotherClientReadWhatTheInMemoryScopeWrote() {
-        UploadEvent upload = UploadEvent.newBuilder().setUploadId("u1").setOrderId("o1").setUserId("user")
-                .setImageUri("https://img.example/1.jpg").setUploadedAt(Instant.EPOCH).build();
+        UploadEvent upload = UploadEvent.newBuilder()
+                .setUploadId("u1")
+                .setOrderId("o1")
+                .setUserId("user")
+                .setImageUri("https://img.example/1.jpg")
+                .setUploadedAt(Instant.EPOCH)
+                .build();
         byte[] bytes = AvroSerdes.specific(UploadEvent.class, Map.of("schema.registry.url", "mock://" + SCOPE), false)
-                .serializer().serialize("photos.uploaded", upload);
+                .serializer()
+                .serialize("photos.uploaded", upload);
 
         UploadEvent read = AvroSerdes.specific(UploadEvent.class, Map.of("schema.registry.url", server.url()), false)
-                .deserializer().deserialize("photos.uploaded", bytes);
+                .deserializer()
+                .deserialize("photos.uploaded", bytes);
 
         assertThat(read).isEqualTo(upload);
     }
@@ -43,13 +50,19 @@ class LocalSchemaRegistryServerTest {
         HttpClient http = HttpClient.newHttpClient();
         String schema = "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"T\\\",\\\"fields\\\":[]}\"}";
 
-        HttpResponse<String> registered = http.send(HttpRequest.newBuilder(URI.create(server.url()
-                + "/subjects/t-value/versions")).POST(HttpRequest.BodyPublishers.ofString(schema)).build(),
+        HttpResponse<String> registered = http.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/subjects/t-value/versions"))
+                        .POST(HttpRequest.BodyPublishers.ofString(schema))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(server.url()
-                + "/subjects/nope-value/versions/latest")).build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> junk = http.send(HttpRequest.newBuilder(URI.create(server.url()
-                + "/subjects/t-value/versions")).POST(HttpRequest.BodyPublishers.ofString("{]")).build(),
+        HttpResponse<String> missing = http.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/subjects/nope-value/versions/latest"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> junk = http.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/subjects/t-value/versions"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{]"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(registered.statusCode()).isEqualTo(200);
@@ -61,27 +74,49 @@ class LocalSchemaRegistryServerTest {
 
     @Test
     void shouldGiveTheSameIdsAfterARestartWithItsJournal() throws Exception {
-        java.nio.file.Path journal = java.nio.file.Path.of("target", "registry-journal-" + System.nanoTime(), "schemas.jsonl");
+        java.nio.file.Path journal =
+                java.nio.file.Path.of("target", "registry-journal-" + System.nanoTime(), "schemas.jsonl");
         String scope = SCOPE + "-journal";
         Map<String, Object> config;
         byte[] bytes;
-        UploadEvent upload = UploadEvent.newBuilder().setUploadId("u1").setOrderId("o1").setUserId("user")
-                .setImageUri("https://img.example/1.jpg").setUploadedAt(Instant.EPOCH).build();
+        UploadEvent upload = UploadEvent.newBuilder()
+                .setUploadId("u1")
+                .setOrderId("o1")
+                .setUserId("user")
+                .setImageUri("https://img.example/1.jpg")
+                .setUploadedAt(Instant.EPOCH)
+                .build();
         try (LocalSchemaRegistryServer first = LocalSchemaRegistryServer.start(scope, 0, journal)) {
             config = Map.of("schema.registry.url", first.url());
             // Another schema first, so the upload's id depends on the order of registrations.
-            AvroSerdes.specific(io.runflowkafka.schema.ScoredUpload.class, config, false).serializer()
-                    .serialize("photos.accepted", io.runflowkafka.schema.ScoredUpload.newBuilder().setUploadId("u")
-                            .setOrderId("o").setUserId("u").setImageUri("x").setDecision(io.runflowkafka.schema.Decision.ACCEPTED)
-                            .setQualityScore(1).setBrightness(1).setSharpness(1).setThreshold(0.6)
-                            .setUploadedAt(Instant.EPOCH).setScoredAt(Instant.EPOCH).build());
-            bytes = AvroSerdes.specific(UploadEvent.class, config, false).serializer().serialize("photos.uploaded", upload);
+            AvroSerdes.specific(io.runflowkafka.schema.ScoredUpload.class, config, false)
+                    .serializer()
+                    .serialize(
+                            "photos.accepted",
+                            io.runflowkafka.schema.ScoredUpload.newBuilder()
+                                    .setUploadId("u")
+                                    .setOrderId("o")
+                                    .setUserId("u")
+                                    .setImageUri("x")
+                                    .setDecision(io.runflowkafka.schema.Decision.ACCEPTED)
+                                    .setQualityScore(1)
+                                    .setBrightness(1)
+                                    .setSharpness(1)
+                                    .setThreshold(0.6)
+                                    .setUploadedAt(Instant.EPOCH)
+                                    .setScoredAt(Instant.EPOCH)
+                                    .build());
+            bytes = AvroSerdes.specific(UploadEvent.class, config, false)
+                    .serializer()
+                    .serialize("photos.uploaded", upload);
         }
         MockSchemaRegistry.dropScope(scope);
 
         try (LocalSchemaRegistryServer second = LocalSchemaRegistryServer.start(scope, 0, journal)) {
-            UploadEvent read = AvroSerdes.specific(UploadEvent.class, Map.of("schema.registry.url", second.url()), false)
-                    .deserializer().deserialize("photos.uploaded", bytes);
+            UploadEvent read = AvroSerdes.specific(
+                            UploadEvent.class, Map.of("schema.registry.url", second.url()), false)
+                    .deserializer()
+                    .deserialize("photos.uploaded", bytes);
             assertThat(read).isEqualTo(upload);
         } finally {
             MockSchemaRegistry.dropScope(scope);

@@ -29,8 +29,12 @@ class SchemaCompatibilityTest {
 
     /** Every event schema of the project; a new event is added here and to src/compat at release. */
     static final List<Class<?>> EVENTS = List.of(
-            UploadEvent.class, ScoredUpload.class, HeadshotJob.class,
-            HeadshotsCompleted.class, HeadshotsArchived.class, RunCompleted.class);
+            UploadEvent.class,
+            ScoredUpload.class,
+            HeadshotJob.class,
+            HeadshotsCompleted.class,
+            HeadshotsArchived.class,
+            RunCompleted.class);
 
     static Stream<Arguments> currentAgainstReleased() throws IOException, URISyntaxException {
         URL root = SchemaCompatibilityTest.class.getResource("/compat");
@@ -38,8 +42,10 @@ class SchemaCompatibilityTest {
         try (Stream<Path> versions = Files.list(Path.of(root.toURI()))) {
             List<Path> released = versions.filter(Files::isDirectory).sorted().toList();
             assertThat(released).as("released schema versions").isNotEmpty();
-            return released.stream().flatMap(version -> EVENTS.stream().map(event -> Arguments.of(
-                    version.getFileName() + "/" + event.getSimpleName(), event, version)));
+            return released.stream()
+                    .flatMap(version -> EVENTS.stream()
+                            .map(event ->
+                                    Arguments.of(version.getFileName() + "/" + event.getSimpleName(), event, version)));
         }
     }
 
@@ -57,7 +63,10 @@ class SchemaCompatibilityTest {
         var result = SchemaCompatibility.checkReaderWriterCompatibility(current, released);
 
         assertThat(result.getType())
-                .as("%s must read data written with %s: %s", event.getSimpleName(), version.getFileName(),
+                .as(
+                        "%s must read data written with %s: %s",
+                        event.getSimpleName(),
+                        version.getFileName(),
                         result.getResult().getIncompatibilities())
                 .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
     }
@@ -67,17 +76,21 @@ class SchemaCompatibilityTest {
         for (Class<?> event : EVENTS) {
             Schema fromFile = parseResource("/avro/" + event.getSimpleName() + ".avsc");
             // Parsing Canonical Form: the generator adds avro.java.string properties, nothing else may differ.
-            assertThat(SchemaNormalization.toParsingForm(fromFile)).as(event.getSimpleName())
-                    .isEqualTo(SchemaNormalization.toParsingForm(SpecificData.get().getSchema(event)));
+            assertThat(SchemaNormalization.toParsingForm(fromFile))
+                    .as(event.getSimpleName())
+                    .isEqualTo(
+                            SchemaNormalization.toParsingForm(SpecificData.get().getSchema(event)));
         }
     }
 
     @Test
     void shouldRejectANewRequiredFieldWithoutDefault() {
         Schema released = SpecificData.get().getSchema(UploadEvent.class);
-        Schema incompatible = new Schema.Parser().parse(released.toString().replace(
-                "{\"name\":\"user_id\"",
-                "{\"name\":\"tenant_id\",\"type\":\"string\"},{\"name\":\"user_id\""));
+        Schema incompatible = new Schema.Parser()
+                .parse(released.toString()
+                        .replace(
+                                "{\"name\":\"user_id\"",
+                                "{\"name\":\"tenant_id\",\"type\":\"string\"},{\"name\":\"user_id\""));
 
         var result = SchemaCompatibility.checkReaderWriterCompatibility(incompatible, released);
 
@@ -89,9 +102,11 @@ class SchemaCompatibilityTest {
     @Test
     void shouldRejectAChangedFieldType() {
         Schema released = SpecificData.get().getSchema(ScoredUpload.class);
-        Schema incompatible = new Schema.Parser().parse(released.toString().replace(
-                "{\"name\":\"quality_score\",\"type\":\"double\"",
-                "{\"name\":\"quality_score\",\"type\":\"int\""));
+        Schema incompatible = new Schema.Parser()
+                .parse(released.toString()
+                        .replace(
+                                "{\"name\":\"quality_score\",\"type\":\"double\"",
+                                "{\"name\":\"quality_score\",\"type\":\"int\""));
 
         var result = SchemaCompatibility.checkReaderWriterCompatibility(incompatible, released);
 
@@ -101,9 +116,11 @@ class SchemaCompatibilityTest {
     @Test
     void shouldAcceptANewFieldWithDefault() {
         Schema released = SpecificData.get().getSchema(HeadshotsCompleted.class);
-        Schema evolved = new Schema.Parser().parse(released.toString().replace(
-                "{\"name\":\"job_ref\"",
-                "{\"name\":\"region\",\"type\":\"string\",\"default\":\"eu\"},{\"name\":\"job_ref\""));
+        Schema evolved = new Schema.Parser()
+                .parse(released.toString()
+                        .replace(
+                                "{\"name\":\"job_ref\"",
+                                "{\"name\":\"region\",\"type\":\"string\",\"default\":\"eu\"},{\"name\":\"job_ref\""));
 
         var result = SchemaCompatibility.checkReaderWriterCompatibility(evolved, released);
 
@@ -120,7 +137,9 @@ class SchemaCompatibilityTest {
     private static void assertAllFieldsDocumented(Schema record) {
         assertThat(record.getDoc()).as("doc of %s", record.getFullName()).isNotBlank();
         for (Schema.Field field : record.getFields()) {
-            assertThat(field.doc()).as("doc of %s.%s", record.getName(), field.name()).isNotBlank();
+            assertThat(field.doc())
+                    .as("doc of %s.%s", record.getName(), field.name())
+                    .isNotBlank();
             Schema type = field.schema();
             if (type.getType() == Schema.Type.ARRAY && type.getElementType().getType() == Schema.Type.RECORD) {
                 assertAllFieldsDocumented(type.getElementType());

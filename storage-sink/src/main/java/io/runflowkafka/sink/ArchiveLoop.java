@@ -78,10 +78,15 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
      * @param maxRetryBackoff longest such pause
      * @param maxEventsInFlight events archived at the same time
      */
-    public record Settings(String completedTopic, String archivedTopic, String dlqTopic, Duration pollTimeout,
-                           Duration commitInterval, Duration retryBackoff, Duration maxRetryBackoff,
-                           int maxEventsInFlight) {
-    }
+    public record Settings(
+            String completedTopic,
+            String archivedTopic,
+            String dlqTopic,
+            Duration pollTimeout,
+            Duration commitInterval,
+            Duration retryBackoff,
+            Duration maxRetryBackoff,
+            int maxEventsInFlight) {}
 
     private final Settings settings;
     private final Supplier<Consumer<byte[], byte[]>> consumers;
@@ -113,10 +118,17 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
      * @param consumers makes the consumer (byte[] key and value, read_committed, no auto-commit)
      * @param producers makes a transactional producer; called again to replace a fenced one
      */
-    public ArchiveLoop(Settings settings, Supplier<Consumer<byte[], byte[]>> consumers,
-                       Supplier<Producer<byte[], byte[]>> producers, Deserializer<HeadshotsCompleted> completedDeserializer,
-                       Serializer<HeadshotsArchived> archivedSerializer, Archiver archiver, String archiveUri,
-                       SinkMetrics metrics, Health health, Clock clock) {
+    public ArchiveLoop(
+            Settings settings,
+            Supplier<Consumer<byte[], byte[]>> consumers,
+            Supplier<Producer<byte[], byte[]>> producers,
+            Deserializer<HeadshotsCompleted> completedDeserializer,
+            Serializer<HeadshotsArchived> archivedSerializer,
+            Archiver archiver,
+            String archiveUri,
+            SinkMetrics metrics,
+            Health health,
+            Clock clock) {
         this.settings = settings;
         this.consumers = consumers;
         this.producers = producers;
@@ -169,14 +181,18 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
         consumer = consumers.get();
         producer = newProducer();
         consumer.subscribe(List.of(settings.completedTopic()), new Rebalance());
-        LOG.info("consuming {}; archived events to {}, dead letters to {}", settings.completedTopic(),
-                settings.archivedTopic(), settings.dlqTopic());
+        LOG.info(
+                "consuming {}; archived events to {}, dead letters to {}",
+                settings.completedTopic(),
+                settings.archivedTopic(),
+                settings.dlqTopic());
     }
 
     /** One turn of the loop: poll, hand new events to the archiver, commit what finished when it is time. */
     void pollOnce() {
         pauseOrResume();
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(inFlightCount == 0 ? settings.pollTimeout() : BUSY_POLL);
+        ConsumerRecords<byte[], byte[]> records =
+                consumer.poll(inFlightCount == 0 ? settings.pollTimeout() : BUSY_POLL);
         health.up("kafka", consumer.assignment().size() + " partitions of " + settings.completedTopic() + " assigned");
         for (ConsumerRecord<byte[], byte[]> record : records) {
             submit(record);
@@ -215,7 +231,10 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
      */
     private void pauseOrResume() {
         long now = System.nanoTime();
-        long running = inFlight.values().stream().flatMap(Deque::stream).filter(work -> !work.outcome().isDone()).count();
+        long running = inFlight.values().stream()
+                .flatMap(Deque::stream)
+                .filter(work -> !work.outcome().isDone())
+                .count();
         boolean room = running < settings.maxEventsInFlight() && inFlightCount < 4L * settings.maxEventsInFlight();
         Set<TopicPartition> paused = consumer.paused();
         List<TopicPartition> pause = new ArrayList<>();
@@ -275,7 +294,9 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
         Set<TopicPartition> rewound = new HashSet<>();
         for (TopicPartition partition : List.copyOf(partitions)) {
             Deque<Work> queue = inFlight.get(partition);
-            while (queue != null && !queue.isEmpty() && queue.peekFirst().outcome().isDone()) {
+            while (queue != null
+                    && !queue.isEmpty()
+                    && queue.peekFirst().outcome().isDone()) {
                 Work item = queue.peekFirst();
                 Outcome outcome = outcomeOf(item);
                 ConsumerRecord<byte[], byte[]> record = item.record();
@@ -285,8 +306,13 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
                     if (retry.stage() == Stage.ARCHIVE) {
                         health.down("archive", retry.reason());
                     }
-                    LOG.warn("job {} at {}@{} will be retried ({}): {}", job, partition, record.offset(),
-                            retry.stage().label(), retry.reason());
+                    LOG.warn(
+                            "job {} at {}@{} will be retried ({}): {}",
+                            job,
+                            partition,
+                            record.offset(),
+                            retry.stage().label(),
+                            retry.reason());
                     rewind(partition, record.offset());
                     rewound.add(partition);
                     break;
@@ -296,7 +322,9 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
                         health.up("archive", archiveUri);
                         if (archived.emit()) {
                             String id = archived.event().getHeadshotsId();
-                            output.add(new ProducerRecord<>(settings.archivedTopic(), id.getBytes(StandardCharsets.UTF_8),
+                            output.add(new ProducerRecord<>(
+                                    settings.archivedTopic(),
+                                    id.getBytes(StandardCharsets.UTF_8),
                                     archivedSerializer.serialize(settings.archivedTopic(), archived.event())));
                             afterCommit.add(metrics::eventArchived);
                         } else {
@@ -306,12 +334,20 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
                         output.add(DeadLetterRecords.of(settings.dlqTopic(), record, dead, clock.instant()));
                         afterCommit.add(() -> {
                             metrics.deadLettered(dead.stage());
-                            LOG.warn("job {} at {}@{} dead-lettered to {} ({}): {}", job, partition, record.offset(),
-                                    settings.dlqTopic(), dead.stage().label(), dead.reason());
+                            LOG.warn(
+                                    "job {} at {}@{} dead-lettered to {} ({}): {}",
+                                    job,
+                                    partition,
+                                    record.offset(),
+                                    settings.dlqTopic(),
+                                    dead.stage().label(),
+                                    dead.reason());
                         });
                     }
                 } catch (SchemaRegistryUnavailableException | SchemaRegistryAuthException e) {
-                    LOG.warn("cannot serialize the archived event of job {} (Schema Registry: {}); retrying", job,
+                    LOG.warn(
+                            "cannot serialize the archived event of job {} (Schema Registry: {}); retrying",
+                            job,
                             e.getMessage());
                     metrics.retried(Stage.ARCHIVE);
                     rewind(partition, record.offset());
@@ -334,7 +370,9 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
         }
         afterCommit.forEach(Runnable::run);
         // Progress resets a partition's failure count, unless it failed again behind what was committed.
-        offsets.keySet().stream().filter(partition -> !rewound.contains(partition)).forEach(backoffs::remove);
+        offsets.keySet().stream()
+                .filter(partition -> !rewound.contains(partition))
+                .forEach(backoffs::remove);
     }
 
     /** Commits what finished before a graceful stop, so a restart does not redo it; best effort. */
@@ -375,8 +413,8 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
     }
 
     /** Writes {@code output} and commits {@code offsets} atomically; false when nothing was committed. */
-    private boolean commitTransaction(List<ProducerRecord<byte[], byte[]>> output,
-                                      Map<TopicPartition, OffsetAndMetadata> offsets) {
+    private boolean commitTransaction(
+            List<ProducerRecord<byte[], byte[]>> output, Map<TopicPartition, OffsetAndMetadata> offsets) {
         try {
             producer.beginTransaction();
             for (ProducerRecord<byte[], byte[]> record : output) {
@@ -386,8 +424,11 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
             producer.commitTransaction();
             return true;
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
-            // Another producer took our transactional id: this one can do nothing more. Replace it; the events are redone.
-            LOG.warn("transactional producer fenced ({}); replacing it and redoing the events", e.getClass().getSimpleName());
+            // Another producer took our transactional id: this one can do nothing more. Replace it; the events are
+            // redone.
+            LOG.warn(
+                    "transactional producer fenced ({}); replacing it and redoing the events",
+                    e.getClass().getSimpleName());
             replaceProducer();
             return false;
         } catch (AuthenticationException | AuthorizationException e) {
@@ -493,10 +534,8 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
     }
 
     /** One record in flight and its outcome. */
-    private record Work(ConsumerRecord<byte[], byte[]> record, CompletableFuture<Outcome> outcome) {
-    }
+    private record Work(ConsumerRecord<byte[], byte[]> record, CompletableFuture<Outcome> outcome) {}
 
     /** A partition's transient-failure count and when it may be fetched again. */
-    private record Backoff(int failures, long resumeAtNanos) {
-    }
+    private record Backoff(int failures, long resumeAtNanos) {}
 }

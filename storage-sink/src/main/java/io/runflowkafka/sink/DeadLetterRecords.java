@@ -32,18 +32,18 @@ public final class DeadLetterRecords {
 
     private static final int MAX_MESSAGE_CHARS = 4_000;
 
-    private DeadLetterRecords() {
-    }
+    private DeadLetterRecords() {}
 
     /** The record to write to {@code dlqTopic} for {@code source}. */
-    public static ProducerRecord<byte[], byte[]> of(String dlqTopic, ConsumerRecord<byte[], byte[]> source,
-                                                    Outcome.DeadLetter failure, Instant now) {
+    public static ProducerRecord<byte[], byte[]> of(
+            String dlqTopic, ConsumerRecord<byte[], byte[]> source, Outcome.DeadLetter failure, Instant now) {
         RecordHeaders headers = new RecordHeaders();
         for (Header header : source.headers()) {
             headers.add(header);
         }
         String message = failure.reason().length() > MAX_MESSAGE_CHARS
-                ? failure.reason().substring(0, MAX_MESSAGE_CHARS) + "…" : failure.reason();
+                ? failure.reason().substring(0, MAX_MESSAGE_CHARS) + "…"
+                : failure.reason();
         headers.add(STAGE, utf8(failure.stage().label()));
         headers.add(ERROR_CLASS, utf8(failure.errorClass()));
         headers.add(ERROR_MESSAGE, utf8(message));

@@ -69,9 +69,8 @@ public final class EventArchiver implements Archiver, AutoCloseable {
      * @param attemptBackoff pause before the second try, doubled for each further one (with jitter)
      * @param maxImages most image URLs an event may carry (at most {@link ArchiveKeys#MAX_IMAGES})
      */
-    public record Settings(int globalConcurrency, int perEventConcurrency, int attempts, Duration attemptBackoff,
-                           int maxImages) {
-    }
+    public record Settings(
+            int globalConcurrency, int perEventConcurrency, int attempts, Duration attemptBackoff, int maxImages) {}
 
     private final Settings settings;
     private final UrlPolicy policy;
@@ -84,8 +83,13 @@ public final class EventArchiver implements Archiver, AutoCloseable {
     private final Cache<String, ConcurrentMap<Integer, Manifest.Image>> progress;
 
     /** Creates the archiver and its download pool of {@code settings.globalConcurrency()} threads. */
-    public EventArchiver(Settings settings, UrlPolicy policy, ImageSource images, ArchiveStore store,
-                         SinkMetrics metrics, Clock clock) {
+    public EventArchiver(
+            Settings settings,
+            UrlPolicy policy,
+            ImageSource images,
+            ArchiveStore store,
+            SinkMetrics metrics,
+            Clock clock) {
         this.settings = settings;
         this.policy = policy;
         this.images = images;
@@ -101,7 +105,10 @@ public final class EventArchiver implements Archiver, AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.progress = Caffeine.newBuilder().maximumSize(1_000).expireAfterAccess(Duration.ofHours(6)).build();
+        this.progress = Caffeine.newBuilder()
+                .maximumSize(1_000)
+                .expireAfterAccess(Duration.ofHours(6))
+                .build();
     }
 
     /**
@@ -120,8 +127,10 @@ public final class EventArchiver implements Archiver, AutoCloseable {
             return new Outcome.DeadLetter(Stage.VALIDATE, "job " + id + " has no image URLs");
         }
         if (urls.size() > Math.min(settings.maxImages(), ArchiveKeys.MAX_IMAGES)) {
-            return new Outcome.DeadLetter(Stage.VALIDATE, "job " + id + " has " + urls.size()
-                    + " image URLs, more than the " + Math.min(settings.maxImages(), ArchiveKeys.MAX_IMAGES) + " allowed");
+            return new Outcome.DeadLetter(
+                    Stage.VALIDATE,
+                    "job " + id + " has " + urls.size() + " image URLs, more than the "
+                            + Math.min(settings.maxImages(), ArchiveKeys.MAX_IMAGES) + " allowed");
         }
         String manifestKey = ArchiveKeys.manifest(id);
         try {
@@ -136,7 +145,11 @@ public final class EventArchiver implements Archiver, AutoCloseable {
         Instant expiresAt = event.getExpiresAt();
         if (!clock.instant().isBefore(expiresAt)) {
             progress.invalidate(id);
-            return lost(id, urls.size(), urls.size(), "its image URLs expired at " + expiresAt + " before archiving started");
+            return lost(
+                    id,
+                    urls.size(),
+                    urls.size(),
+                    "its image URLs expired at " + expiresAt + " before archiving started");
         }
 
         List<CheckedUrl> checked = new ArrayList<>(urls.size());
@@ -144,7 +157,8 @@ public final class EventArchiver implements Archiver, AutoCloseable {
             try {
                 checked.add(policy.check(urls.get(i)));
             } catch (UrlRefusedException e) {
-                return new Outcome.DeadLetter(Stage.URL_POLICY, "job " + id + " image " + (i + 1) + " refused: " + e.getMessage());
+                return new Outcome.DeadLetter(
+                        Stage.URL_POLICY, "job " + id + " image " + (i + 1) + " refused: " + e.getMessage());
             }
         }
         Set<String> hosts = checked.stream().map(CheckedUrl::host).collect(Collectors.toCollection(LinkedHashSet::new));
@@ -177,9 +191,17 @@ public final class EventArchiver implements Archiver, AutoCloseable {
             archived.add(done.get(index));
         }
         Instant archivedAt = clock.instant();
-        Manifest manifest = new Manifest(Manifest.VERSION, id, event.getJobRef(), event.getDeliveryId(), store.uri(),
-                archivedAt.toString(), expiresAt.toString(), source,
-                archived.stream().mapToLong(Manifest.Image::sizeBytes).sum(), archived,
+        Manifest manifest = new Manifest(
+                Manifest.VERSION,
+                id,
+                event.getJobRef(),
+                event.getDeliveryId(),
+                store.uri(),
+                archivedAt.toString(),
+                expiresAt.toString(),
+                source,
+                archived.stream().mapToLong(Manifest.Image::sizeBytes).sum(),
+                archived,
                 new LinkedHashMap<>(event.getAttributes()));
         byte[] json = manifest.toJson();
         try {
@@ -199,13 +221,21 @@ public final class EventArchiver implements Archiver, AutoCloseable {
         progress.invalidate(id);
         Duration margin = Duration.between(archivedAt, expiresAt);
         metrics.archivedWithMargin(margin);
-        LOG.info("job {} archived: {} images, {} bytes, {} left before its URLs expire", id, archived.size(),
-                manifest.totalBytes(), margin.withNanos(0));
+        LOG.info(
+                "job {} archived: {} images, {} bytes, {} left before its URLs expire",
+                id,
+                archived.size(),
+                manifest.totalBytes(),
+                margin.withNanos(0));
         return new Outcome.Archived(toEvent(manifest, manifestKey), true);
     }
 
-    private Map<Integer, ImageFailure> downloadAll(String id, List<CheckedUrl> urls, Instant expiresAt,
-                                                   ConcurrentMap<Integer, Manifest.Image> done, Set<String> present)
+    private Map<Integer, ImageFailure> downloadAll(
+            String id,
+            List<CheckedUrl> urls,
+            Instant expiresAt,
+            ConcurrentMap<Integer, Manifest.Image> done,
+            Set<String> present)
             throws InterruptedException {
         Semaphore window = new Semaphore(settings.perEventConcurrency());
         Map<Integer, Future<Optional<ImageFailure>>> running = new LinkedHashMap<>();
@@ -219,7 +249,9 @@ public final class EventArchiver implements Archiver, AutoCloseable {
                 done.remove(index);
                 window.acquire();
                 try {
-                    running.put(index, downloads.submit(() -> archiveOne(id, index, url, expiresAt, done, present, window)));
+                    running.put(
+                            index,
+                            downloads.submit(() -> archiveOne(id, index, url, expiresAt, done, present, window)));
                 } catch (RuntimeException e) {
                     window.release();
                     throw e;
@@ -230,8 +262,13 @@ public final class EventArchiver implements Archiver, AutoCloseable {
                 try {
                     entry.getValue().get().ifPresent(failure -> failures.put(entry.getKey(), failure));
                 } catch (ExecutionException e) {
-                    failures.put(entry.getKey(), new ImageFailure(Stage.DOWNLOAD, true,
-                            "unexpected " + e.getCause().getClass().getSimpleName() + " archiving image " + entry.getKey()));
+                    failures.put(
+                            entry.getKey(),
+                            new ImageFailure(
+                                    Stage.DOWNLOAD,
+                                    true,
+                                    "unexpected " + e.getCause().getClass().getSimpleName() + " archiving image "
+                                            + entry.getKey()));
                     LOG.error("unexpected failure archiving image {} of job {}", entry.getKey(), id, e.getCause());
                 }
             }
@@ -246,9 +283,14 @@ public final class EventArchiver implements Archiver, AutoCloseable {
      * Downloads one image (retrying transient failures) and stores it; empty when it is archived. The event's
      * {@code window} permit is released once the download is over, so writing does not hold a download slot.
      */
-    private Optional<ImageFailure> archiveOne(String id, int index, CheckedUrl url, Instant expiresAt,
-                                              ConcurrentMap<Integer, Manifest.Image> done, Set<String> present,
-                                              Semaphore window)
+    private Optional<ImageFailure> archiveOne(
+            String id,
+            int index,
+            CheckedUrl url,
+            Instant expiresAt,
+            ConcurrentMap<Integer, Manifest.Image> done,
+            Set<String> present,
+            Semaphore window)
             throws InterruptedException {
         FetchedImage image;
         try {
@@ -267,8 +309,11 @@ public final class EventArchiver implements Archiver, AutoCloseable {
         FetchedImage image = null;
         for (int attempt = 1; image == null; attempt++) {
             if (!clock.instant().isBefore(expiresAt)) {
-                throw new ImageFailed(new ImageFailure(Stage.EXPIRED, false, "image " + index + " (" + url.redacted()
-                        + ") expired at " + expiresAt + " before it could be fetched"));
+                throw new ImageFailed(new ImageFailure(
+                        Stage.EXPIRED,
+                        false,
+                        "image " + index + " (" + url.redacted() + ") expired at " + expiresAt
+                                + " before it could be fetched"));
             }
             FetchException failure = null;
             fetchPermits.acquire();
@@ -281,11 +326,12 @@ public final class EventArchiver implements Archiver, AutoCloseable {
             }
             if (failure != null) {
                 if (!failure.kind().retryable()) {
-                    throw new ImageFailed(new ImageFailure(stageOf(failure.kind()), false,
-                            "image " + index + ": " + failure.getMessage()));
+                    throw new ImageFailed(new ImageFailure(
+                            stageOf(failure.kind()), false, "image " + index + ": " + failure.getMessage()));
                 }
                 if (attempt >= settings.attempts()) {
-                    throw new ImageFailed(new ImageFailure(Stage.DOWNLOAD, true, "image " + index + ": " + failure.getMessage()));
+                    throw new ImageFailed(
+                            new ImageFailure(Stage.DOWNLOAD, true, "image " + index + ": " + failure.getMessage()));
                 }
                 long base = settings.attemptBackoff().toMillis() << (attempt - 1);
                 // Jitter spreads the retries of 60 images that failed together (an outage) over time.
@@ -297,8 +343,13 @@ public final class EventArchiver implements Archiver, AutoCloseable {
     }
 
     /** Stores a downloaded image unless the archive already holds the same bytes; empty when it is archived. */
-    private Optional<ImageFailure> storeImage(String id, int index, CheckedUrl url, FetchedImage image,
-                                         ConcurrentMap<Integer, Manifest.Image> done, Set<String> present) {
+    private Optional<ImageFailure> storeImage(
+            String id,
+            int index,
+            CheckedUrl url,
+            FetchedImage image,
+            ConcurrentMap<Integer, Manifest.Image> done,
+            Set<String> present) {
         String key = ArchiveKeys.image(id, index, image.type().extension());
         try {
             Optional<StoredObject> existing = present.contains(key) ? store.find(key) : Optional.empty();
@@ -313,8 +364,16 @@ public final class EventArchiver implements Archiver, AutoCloseable {
                 written = true;
             }
             metrics.imageArchived(image.size(), written);
-            done.put(index, new Manifest.Image(index, url.uri().toString(), key, image.size(), image.sha256(),
-                    image.type().mediaType(), archivedAt.toString()));
+            done.put(
+                    index,
+                    new Manifest.Image(
+                            index,
+                            url.uri().toString(),
+                            key,
+                            image.size(),
+                            image.sha256(),
+                            image.type().mediaType(),
+                            archivedAt.toString()));
             return Optional.empty();
         } catch (ArchiveException e) {
             return Optional.of(new ImageFailure(Stage.ARCHIVE, true, e.getMessage()));
@@ -327,38 +386,52 @@ public final class EventArchiver implements Archiver, AutoCloseable {
             return false;
         }
         try {
-            return store.find(image.key()).map(stored -> stored.matches(image.sizeBytes(), image.sha256())).orElse(false);
+            return store.find(image.key())
+                    .map(stored -> stored.matches(image.sizeBytes(), image.sha256()))
+                    .orElse(false);
         } catch (ArchiveException e) {
             return false;
         }
     }
 
     private Outcome failed(String id, int total, Map<Integer, ImageFailure> failures) {
-        List<ImageFailure> permanent = failures.values().stream().filter(f -> !f.retryable()).toList();
+        List<ImageFailure> permanent =
+                failures.values().stream().filter(f -> !f.retryable()).toList();
         if (permanent.isEmpty()) {
             ImageFailure first = failures.values().iterator().next();
             boolean archive = failures.values().stream().anyMatch(f -> f.stage() == Stage.ARCHIVE);
-            return new Outcome.Retry(archive ? Stage.ARCHIVE : Stage.DOWNLOAD, "job " + id + ": " + failures.size()
-                    + " of " + total + " images not archived yet; " + (archive ? "archive: " : "") + first.reason());
+            return new Outcome.Retry(
+                    archive ? Stage.ARCHIVE : Stage.DOWNLOAD,
+                    "job " + id + ": " + failures.size() + " of " + total + " images not archived yet; "
+                            + (archive ? "archive: " : "") + first.reason());
         }
         progress.invalidate(id);
-        long expired = permanent.stream().filter(f -> f.stage() == Stage.EXPIRED).count();
-        String examples = permanent.stream().limit(REASON_EXAMPLES).map(ImageFailure::reason)
+        long expired =
+                permanent.stream().filter(f -> f.stage() == Stage.EXPIRED).count();
+        String examples = permanent.stream()
+                .limit(REASON_EXAMPLES)
+                .map(ImageFailure::reason)
                 .collect(Collectors.joining("; "));
         if (expired > 0) {
-            return lost(id, total, failures.size(), permanent.size() + " of " + total
-                    + " images could not be fetched (URLs expired or gone): " + examples);
+            return lost(
+                    id,
+                    total,
+                    failures.size(),
+                    permanent.size() + " of " + total + " images could not be fetched (URLs expired or gone): "
+                            + examples);
         }
         Stage stage = permanent.get(0).stage();
-        return new Outcome.DeadLetter(stage, "job " + id + ": " + permanent.size() + " of " + total
-                + " images refused or invalid: " + examples);
+        return new Outcome.DeadLetter(
+                stage,
+                "job " + id + ": " + permanent.size() + " of " + total + " images refused or invalid: " + examples);
     }
 
     private Outcome lost(String id, int total, int lost, String why) {
         metrics.imagesLost(lost);
         // The line to alert on: these images cannot be archived any more.
         LOG.error("job {} lost {} images: URLs expired ({} of {} not archived; {})", id, lost, lost, total, why);
-        return new Outcome.DeadLetter(Stage.EXPIRED, "job " + id + " lost " + lost + " of " + total + " images: " + why);
+        return new Outcome.DeadLetter(
+                Stage.EXPIRED, "job " + id + " lost " + lost + " of " + total + " images: " + why);
     }
 
     private Outcome fromExistingManifest(String id, byte[] json, Manifest.Source source) {
@@ -367,29 +440,39 @@ public final class EventArchiver implements Archiver, AutoCloseable {
             manifest = Manifest.fromJson(json);
         } catch (IOException e) {
             // A manifest this sink did not write: never overwrite it, let a human look.
-            return new Outcome.DeadLetter(Stage.ARCHIVE, "job " + id + " has an unreadable manifest in the archive ("
-                    + e.getClass().getSimpleName() + ")");
+            return new Outcome.DeadLetter(
+                    Stage.ARCHIVE,
+                    "job " + id + " has an unreadable manifest in the archive ("
+                            + e.getClass().getSimpleName() + ")");
         }
         boolean sameRecord = manifest.source() == null || manifest.source().equals(source);
         if (sameRecord) {
             LOG.info("job {} was already archived from this record; re-sending its archived event", id);
         } else {
-            LOG.info("job {} was already archived from {}-{}@{}; repeated completion at {}-{}@{} changes nothing",
-                    id, manifest.source().topic(), manifest.source().partition(), manifest.source().offset(),
-                    source.topic(), source.partition(), source.offset());
+            LOG.info(
+                    "job {} was already archived from {}-{}@{}; repeated completion at {}-{}@{} changes nothing",
+                    id,
+                    manifest.source().topic(),
+                    manifest.source().partition(),
+                    manifest.source().offset(),
+                    source.topic(),
+                    source.partition(),
+                    source.offset());
         }
         return new Outcome.Archived(toEvent(manifest, ArchiveKeys.manifest(id)), sameRecord);
     }
 
     private static HeadshotsArchived toEvent(Manifest manifest, String manifestKey) {
-        List<ArchivedObject> objects = manifest.images().stream().map(image -> ArchivedObject.newBuilder()
-                .setIndex(image.index())
-                .setSourceUrl(image.sourceUrl())
-                .setKey(image.key())
-                .setSizeBytes(image.sizeBytes())
-                .setSha256(image.sha256())
-                .setContentType(image.contentType())
-                .build()).toList();
+        List<ArchivedObject> objects = manifest.images().stream()
+                .map(image -> ArchivedObject.newBuilder()
+                        .setIndex(image.index())
+                        .setSourceUrl(image.sourceUrl())
+                        .setKey(image.key())
+                        .setSizeBytes(image.sizeBytes())
+                        .setSha256(image.sha256())
+                        .setContentType(image.contentType())
+                        .build())
+                .toList();
         return HeadshotsArchived.newBuilder()
                 .setHeadshotsId(manifest.headshotsId())
                 .setJobRef(manifest.jobRef())
@@ -426,8 +509,7 @@ public final class EventArchiver implements Archiver, AutoCloseable {
     }
 
     /** Why one image was not archived. */
-    private record ImageFailure(Stage stage, boolean retryable, String reason) {
-    }
+    private record ImageFailure(Stage stage, boolean retryable, String reason) {}
 
     /** Ends the tries of one image with its failure. */
     private static final class ImageFailed extends Exception {

@@ -12,8 +12,7 @@ public sealed interface Outcome {
      * @param emit false when the job had already been archived from another record (a repeated completion),
      *     whose archived event was committed then: only the offset moves
      */
-    record Archived(HeadshotsArchived event, boolean emit) implements Outcome {
-    }
+    record Archived(HeadshotsArchived event, boolean emit) implements Outcome {}
 
     /**
      * The event can never be archived; it goes to the DLQ with the reason.
@@ -36,6 +35,5 @@ public sealed interface Outcome {
      * @param stage where it failed
      * @param reason what failed
      */
-    record Retry(Stage stage, String reason) implements Outcome {
-    }
+    record Retry(Stage stage, String reason) implements Outcome {}
 }

@@ -48,77 +48,207 @@ public final class SinkKeys {
     public static final String TLS_TRUSTSTORE = "sink.tls.truststore";
     public static final String TLS_TRUSTSTORE_PASSWORD = "sink.tls.truststore-password";
 
-    private SinkKeys() {
-    }
+    private SinkKeys() {}
 
     /** The common keys plus the sink's own. */
     public static ConfigDef define() {
         return CommonKeys.define(DEFAULT_HTTP_PORT)
-                .define(TOPIC_COMPLETED, Type.STRING, "headshots.completed", Importance.HIGH,
+                .define(
+                        TOPIC_COMPLETED,
+                        Type.STRING,
+                        "headshots.completed",
+                        Importance.HIGH,
                         "Input topic of HeadshotsCompleted events.")
-                .define(TOPIC_ARCHIVED, Type.STRING, "headshots.archived", Importance.HIGH,
+                .define(
+                        TOPIC_ARCHIVED,
+                        Type.STRING,
+                        "headshots.archived",
+                        Importance.HIGH,
                         "Output topic of HeadshotsArchived events, keyed by headshots id.")
-                .define(TOPIC_DLQ, Type.STRING, "headshots.completed.dlq", Importance.HIGH,
+                .define(
+                        TOPIC_DLQ,
+                        Type.STRING,
+                        "headshots.completed.dlq",
+                        Importance.HIGH,
                         "Dead-letter topic: original key, value and headers plus dlq.* headers with the reason.")
                 .define(GROUP_ID, Type.STRING, "storage-sink", Importance.HIGH, "Consumer group id.")
-                .define(TRANSACTIONAL_ID, Type.STRING, "", Importance.MEDIUM,
+                .define(
+                        TRANSACTIONAL_ID,
+                        Type.STRING,
+                        "",
+                        Importance.MEDIUM,
                         "Transactional id of the producer; must be stable per instance and unique across instances. "
                                 + "Empty: <group-id>-<host name>.")
-                .define(MAX_EVENTS_IN_FLIGHT, Type.INT, 8, Range.between(1, 500), Importance.MEDIUM,
+                .define(
+                        MAX_EVENTS_IN_FLIGHT,
+                        Type.INT,
+                        8,
+                        Range.between(1, 500),
+                        Importance.MEDIUM,
                         "Events archived at the same time (also the consumer's max.poll.records).")
-                .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
+                .define(
+                        COMMIT_INTERVAL_MS,
+                        Type.LONG,
+                        100L,
+                        Range.atLeast(1),
+                        Importance.LOW,
                         "How long finished events may wait for the transaction that writes their output and commits "
                                 + "their offsets (ms).")
-                .define(RETRY_BACKOFF_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW,
+                .define(
+                        RETRY_BACKOFF_MS,
+                        Type.LONG,
+                        1_000L,
+                        Range.atLeast(1),
+                        Importance.LOW,
                         "Pause of a partition after a transient failure, doubled for each further one (ms).")
-                .define(RETRY_MAX_BACKOFF_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
+                .define(
+                        RETRY_MAX_BACKOFF_MS,
+                        Type.LONG,
+                        60_000L,
+                        Range.atLeast(1),
+                        Importance.LOW,
                         "Longest pause of a partition after transient failures (ms).")
-                .define(ARCHIVE, Type.STRING, "filesystem", ValidString.in("filesystem", "s3"), Importance.HIGH,
+                .define(
+                        ARCHIVE,
+                        Type.STRING,
+                        "filesystem",
+                        ValidString.in("filesystem", "s3"),
+                        Importance.HIGH,
                         "Archive back end: filesystem or s3.")
-                .define(ARCHIVE_DIR, Type.STRING, "./data/archive", Importance.HIGH,
+                .define(
+                        ARCHIVE_DIR,
+                        Type.STRING,
+                        "./data/archive",
+                        Importance.HIGH,
                         "Archive directory of the filesystem back end.")
-                .define(ARCHIVE_FSYNC, Type.BOOLEAN, true, Importance.LOW,
+                .define(
+                        ARCHIVE_FSYNC,
+                        Type.BOOLEAN,
+                        true,
+                        Importance.LOW,
                         "Force every archived file to disk before it becomes visible (filesystem back end).")
-                .define(ARCHIVE_DIRECT_IO, Type.BOOLEAN, true, Importance.LOW,
+                .define(
+                        ARCHIVE_DIRECT_IO,
+                        Type.BOOLEAN,
+                        true,
+                        Importance.LOW,
                         "Write archived files with direct I/O (O_DIRECT), bypassing the page cache; the sink falls back "
                                 + "to buffered writes, with a log line, where the filesystem refuses it (filesystem back end).")
                 .define(S3_BUCKET, Type.STRING, "", Importance.HIGH, "Bucket of the s3 back end (must exist).")
-                .define(S3_PREFIX, Type.STRING, "", Importance.MEDIUM, "Key prefix inside the bucket, e.g. archive/prod.")
-                .define(S3_ENDPOINT, Type.STRING, "", Importance.MEDIUM,
+                .define(
+                        S3_PREFIX,
+                        Type.STRING,
+                        "",
+                        Importance.MEDIUM,
+                        "Key prefix inside the bucket, e.g. archive/prod.")
+                .define(
+                        S3_ENDPOINT,
+                        Type.STRING,
+                        "",
+                        Importance.MEDIUM,
                         "Endpoint override for S3-compatible storage (MinIO: http://minio:9000); empty for AWS.")
-                .define(S3_PATH_STYLE, Type.BOOLEAN, false, Importance.MEDIUM,
+                .define(
+                        S3_PATH_STYLE,
+                        Type.BOOLEAN,
+                        false,
+                        Importance.MEDIUM,
                         "Path-style bucket addressing (host/bucket/key), needed by most S3-compatible servers.")
                 .define(S3_REGION, Type.STRING, "us-east-1", Importance.MEDIUM, "Signing region of the s3 back end.")
-                .define(S3_CHECKSUM_SHA256, Type.BOOLEAN, true, Importance.LOW,
+                .define(
+                        S3_CHECKSUM_SHA256,
+                        Type.BOOLEAN,
+                        true,
+                        Importance.LOW,
                         "Send x-amz-checksum-sha256 with each PUT so the server verifies the bytes (AWS, MinIO and s3proxy do); "
                                 + "turn off for servers that reject it. Content-MD5 is always sent.")
-                .define(ALLOWED_HOSTS, Type.LIST, "cdn.runflow.io", Importance.HIGH,
+                .define(
+                        ALLOWED_HOSTS,
+                        Type.LIST,
+                        "cdn.runflow.io",
+                        Importance.HIGH,
                         "Hosts image URLs may point to: exact names, IP literals, or *.suffix for subdomains.")
-                .define(ALLOW_PRIVATE, Type.BOOLEAN, false, Importance.HIGH,
+                .define(
+                        ALLOW_PRIVATE,
+                        Type.BOOLEAN,
+                        false,
+                        Importance.HIGH,
                         "Admit loopback, private and link-local addresses (development against the emulator only). "
                                 + "Metadata, unspecified and multicast addresses stay refused.")
-                .define(MAX_REDIRECTS, Type.INT, 0, Range.between(0, 5), Importance.LOW,
+                .define(
+                        MAX_REDIRECTS,
+                        Type.INT,
+                        0,
+                        Range.between(0, 5),
+                        Importance.LOW,
                         "Redirects followed per image; each target must pass the whole URL policy. 0 follows none.")
-                .define(MAX_IMAGE_BYTES, Type.LONG, 25L * 1024 * 1024, Range.between(1, Integer.MAX_VALUE - 8),
-                        Importance.MEDIUM, "Largest image accepted (bytes).")
-                .define(MAX_IMAGES, Type.INT, 120, Range.between(1, 999), Importance.LOW,
+                .define(
+                        MAX_IMAGE_BYTES,
+                        Type.LONG,
+                        25L * 1024 * 1024,
+                        Range.between(1, Integer.MAX_VALUE - 8),
+                        Importance.MEDIUM,
+                        "Largest image accepted (bytes).")
+                .define(
+                        MAX_IMAGES,
+                        Type.INT,
+                        120,
+                        Range.between(1, 999),
+                        Importance.LOW,
                         "Most image URLs one event may carry.")
-                .define(DOWNLOAD_CONCURRENCY, Type.INT, 16, Range.between(1, 1024), Importance.MEDIUM,
+                .define(
+                        DOWNLOAD_CONCURRENCY,
+                        Type.INT,
+                        16,
+                        Range.between(1, 1024),
+                        Importance.MEDIUM,
                         "Downloads in flight over all events.")
-                .define(DOWNLOAD_PER_EVENT, Type.INT, 8, Range.between(1, 1024), Importance.MEDIUM,
+                .define(
+                        DOWNLOAD_PER_EVENT,
+                        Type.INT,
+                        8,
+                        Range.between(1, 1024),
+                        Importance.MEDIUM,
                         "Downloads in flight for one event.")
-                .define(DOWNLOAD_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.MEDIUM,
+                .define(
+                        DOWNLOAD_TIMEOUT_MS,
+                        Type.LONG,
+                        30_000L,
+                        Range.atLeast(1),
+                        Importance.MEDIUM,
                         "Total time for one image download, headers and body (ms).")
-                .define(DOWNLOAD_CONNECT_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW,
+                .define(
+                        DOWNLOAD_CONNECT_TIMEOUT_MS,
+                        Type.LONG,
+                        5_000L,
+                        Range.atLeast(1),
+                        Importance.LOW,
                         "Time to open a connection, TCP and TLS (ms).")
-                .define(DOWNLOAD_ATTEMPTS, Type.INT, 3, Range.between(1, 20), Importance.LOW,
+                .define(
+                        DOWNLOAD_ATTEMPTS,
+                        Type.INT,
+                        3,
+                        Range.between(1, 20),
+                        Importance.LOW,
                         "Tries per image before a transient failure makes the whole event wait for a retry.")
-                .define(DOWNLOAD_BACKOFF_MS, Type.LONG, 250L, Range.atLeast(1), Importance.LOW,
+                .define(
+                        DOWNLOAD_BACKOFF_MS,
+                        Type.LONG,
+                        250L,
+                        Range.atLeast(1),
+                        Importance.LOW,
                         "Pause before an image's second try, doubled for each further one (ms).")
-                .define(TLS_TRUSTSTORE, Type.STRING, "", Importance.MEDIUM,
+                .define(
+                        TLS_TRUSTSTORE,
+                        Type.STRING,
+                        "",
+                        Importance.MEDIUM,
                         "PKCS12 or JKS truststore replacing the JVM's CAs for image downloads (the emulator's dev "
                                 + "certificate); empty uses the JVM's CAs.")
-                .define(TLS_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM,
+                .define(
+                        TLS_TRUSTSTORE_PASSWORD,
+                        Type.PASSWORD,
+                        null,
+                        Importance.MEDIUM,
                         "Password of the truststore (a secret; also from sink.tls.truststore-password.file).");
     }
 }

@@ -26,18 +26,27 @@ public final class SinkMetrics {
     public SinkMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.eventsArchived = Counter.builder("sink.events.archived")
-                .description("Completion events whose HeadshotsArchived was committed").register(registry);
-        this.eventsRepeated = Counter.builder("sink.events.repeated")
-                .description("Completions of jobs already archived from an earlier record (offset committed, nothing re-emitted)")
+                .description("Completion events whose HeadshotsArchived was committed")
                 .register(registry);
-        this.imagesWritten = Counter.builder("sink.images.archived").tag("result", "written")
-                .description("Images stored in the archive").register(registry);
-        this.imagesKept = Counter.builder("sink.images.archived").tag("result", "kept")
-                .description("Images stored in the archive").register(registry);
-        this.bytesArchived = Counter.builder("sink.bytes.archived").baseUnit("bytes")
-                .description("Bytes of images stored in the archive").register(registry);
+        this.eventsRepeated = Counter.builder("sink.events.repeated")
+                .description(
+                        "Completions of jobs already archived from an earlier record (offset committed, nothing re-emitted)")
+                .register(registry);
+        this.imagesWritten = Counter.builder("sink.images.archived")
+                .tag("result", "written")
+                .description("Images stored in the archive")
+                .register(registry);
+        this.imagesKept = Counter.builder("sink.images.archived")
+                .tag("result", "kept")
+                .description("Images stored in the archive")
+                .register(registry);
+        this.bytesArchived = Counter.builder("sink.bytes.archived")
+                .baseUnit("bytes")
+                .description("Bytes of images stored in the archive")
+                .register(registry);
         this.imagesLost = Counter.builder("sink.images.lost")
-                .description("Images never archived because their URLs expired or were gone").register(registry);
+                .description("Images never archived because their URLs expired or were gone")
+                .register(registry);
         this.downloadLatency = Timer.builder("sink.download.latency")
                 .description("Time to download and verify one image")
                 .publishPercentileHistogram()
@@ -46,9 +55,18 @@ public final class SinkMetrics {
                 .register(registry);
         this.expiryMargin = Timer.builder("sink.archive.expiry.margin")
                 .description("Time left before the image URLs expire when a job was archived")
-                .serviceLevelObjectives(Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1),
-                        Duration.ofHours(2), Duration.ofHours(4), Duration.ofHours(8), Duration.ofHours(12),
-                        Duration.ofHours(16), Duration.ofHours(20), Duration.ofHours(22), Duration.ofHours(23),
+                .serviceLevelObjectives(
+                        Duration.ofMinutes(10),
+                        Duration.ofMinutes(30),
+                        Duration.ofHours(1),
+                        Duration.ofHours(2),
+                        Duration.ofHours(4),
+                        Duration.ofHours(8),
+                        Duration.ofHours(12),
+                        Duration.ofHours(16),
+                        Duration.ofHours(20),
+                        Duration.ofHours(22),
+                        Duration.ofHours(23),
                         Duration.ofHours(24))
                 .register(registry);
     }
@@ -65,14 +83,20 @@ public final class SinkMetrics {
 
     /** An event was committed to the DLQ. */
     public void deadLettered(Stage stage) {
-        Counter.builder("sink.dlq.events").tag("stage", stage.label())
-                .description("Completion events sent to the dead-letter topic").register(registry).increment();
+        Counter.builder("sink.dlq.events")
+                .tag("stage", stage.label())
+                .description("Completion events sent to the dead-letter topic")
+                .register(registry)
+                .increment();
     }
 
     /** An event will be retried. */
     public void retried(Stage stage) {
-        Counter.builder("sink.retries").tag("stage", stage.label())
-                .description("Event attempts that failed transiently and will be retried").register(registry).increment();
+        Counter.builder("sink.retries")
+                .tag("stage", stage.label())
+                .description("Event attempts that failed transiently and will be retried")
+                .register(registry)
+                .increment();
     }
 
     /** An image was stored ({@code written}) or found already stored with the same size and SHA-256. */

@@ -56,8 +56,13 @@ public final class StorageSink implements AutoCloseable {
     private final Deserializer<HeadshotsCompleted> completed;
     private final Serializer<HeadshotsArchived> archived;
 
-    private StorageSink(ArchiveStore store, ImageFetcher fetcher, EventArchiver archiver, ArchiveLoop loop,
-                        Deserializer<HeadshotsCompleted> completed, Serializer<HeadshotsArchived> archived) {
+    private StorageSink(
+            ArchiveStore store,
+            ImageFetcher fetcher,
+            EventArchiver archiver,
+            ArchiveLoop loop,
+            Deserializer<HeadshotsCompleted> completed,
+            Serializer<HeadshotsArchived> archived) {
         this.store = store;
         this.fetcher = fetcher;
         this.archiver = archiver;
@@ -73,7 +78,8 @@ public final class StorageSink implements AutoCloseable {
      * @throws ConfigException when a setting is missing or inconsistent
      * @throws ArchiveException when the filesystem archive cannot be created
      */
-    public static StorageSink start(ServiceConfig config, Health health, MeterRegistry registry) throws ArchiveException {
+    public static StorageSink start(ServiceConfig config, Health health, MeterRegistry registry)
+            throws ArchiveException {
         SinkMetrics metrics = new SinkMetrics(registry);
         ArchiveStore store = archiveStore(config);
         try {
@@ -87,15 +93,27 @@ public final class StorageSink implements AutoCloseable {
         AddressPolicy addresses = new AddressPolicy(config.getBoolean(SinkKeys.ALLOW_PRIVATE));
         UrlPolicy policy = new UrlPolicy(config.getList(SinkKeys.ALLOWED_HOSTS), addresses);
         int concurrency = config.getInt(SinkKeys.DOWNLOAD_CONCURRENCY);
-        ImageFetcher fetcher = new ImageFetcher(new ImageFetcher.Settings(
-                Duration.ofMillis(config.getLong(SinkKeys.DOWNLOAD_CONNECT_TIMEOUT_MS)),
-                Duration.ofMillis(config.getLong(SinkKeys.DOWNLOAD_TIMEOUT_MS)),
-                config.getLong(SinkKeys.MAX_IMAGE_BYTES), config.getInt(SinkKeys.MAX_REDIRECTS), concurrency,
-                trust(config)), policy);
-        EventArchiver archiver = new EventArchiver(new EventArchiver.Settings(concurrency,
-                config.getInt(SinkKeys.DOWNLOAD_PER_EVENT), config.getInt(SinkKeys.DOWNLOAD_ATTEMPTS),
-                Duration.ofMillis(config.getLong(SinkKeys.DOWNLOAD_BACKOFF_MS)), config.getInt(SinkKeys.MAX_IMAGES)),
-                policy, fetcher, store, metrics, Clock.systemUTC());
+        ImageFetcher fetcher = new ImageFetcher(
+                new ImageFetcher.Settings(
+                        Duration.ofMillis(config.getLong(SinkKeys.DOWNLOAD_CONNECT_TIMEOUT_MS)),
+                        Duration.ofMillis(config.getLong(SinkKeys.DOWNLOAD_TIMEOUT_MS)),
+                        config.getLong(SinkKeys.MAX_IMAGE_BYTES),
+                        config.getInt(SinkKeys.MAX_REDIRECTS),
+                        concurrency,
+                        trust(config)),
+                policy);
+        EventArchiver archiver = new EventArchiver(
+                new EventArchiver.Settings(
+                        concurrency,
+                        config.getInt(SinkKeys.DOWNLOAD_PER_EVENT),
+                        config.getInt(SinkKeys.DOWNLOAD_ATTEMPTS),
+                        Duration.ofMillis(config.getLong(SinkKeys.DOWNLOAD_BACKOFF_MS)),
+                        config.getInt(SinkKeys.MAX_IMAGES)),
+                policy,
+                fetcher,
+                store,
+                metrics,
+                Clock.systemUTC());
 
         String completedTopic = config.getString(SinkKeys.TOPIC_COMPLETED);
         String archivedTopic = config.getString(SinkKeys.TOPIC_ARCHIVED);
@@ -105,14 +123,19 @@ public final class StorageSink implements AutoCloseable {
             try (Admin admin = Admin.create(kafka)) {
                 int partitions = config.getInt(CommonKeys.TOPIC_PARTITIONS);
                 short replication = config.getShort(CommonKeys.TOPIC_REPLICATION);
-                Topics.ensure(admin, List.of(Topics.topic(completedTopic, partitions, replication),
-                        Topics.topic(archivedTopic, partitions, replication),
-                        Topics.topic(dlqTopic, partitions, replication)));
+                Topics.ensure(
+                        admin,
+                        List.of(
+                                Topics.topic(completedTopic, partitions, replication),
+                                Topics.topic(archivedTopic, partitions, replication),
+                                Topics.topic(dlqTopic, partitions, replication)));
             }
         }
         Map<String, Object> schemas = config.schemaRegistryProperties();
-        Deserializer<HeadshotsCompleted> completed = AvroSerdes.specific(HeadshotsCompleted.class, schemas, false).deserializer();
-        Serializer<HeadshotsArchived> archived = AvroSerdes.specific(HeadshotsArchived.class, schemas, false).serializer();
+        Deserializer<HeadshotsCompleted> completed =
+                AvroSerdes.specific(HeadshotsCompleted.class, schemas, false).deserializer();
+        Serializer<HeadshotsArchived> archived =
+                AvroSerdes.specific(HeadshotsArchived.class, schemas, false).serializer();
 
         String groupId = config.getString(SinkKeys.GROUP_ID);
         int window = config.getInt(SinkKeys.MAX_EVENTS_IN_FLIGHT);
@@ -126,17 +149,33 @@ public final class StorageSink implements AutoCloseable {
         producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(config, groupId));
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        ArchiveLoop loop = new ArchiveLoop(new ArchiveLoop.Settings(completedTopic, archivedTopic, dlqTopic,
-                Duration.ofMillis(500), Duration.ofMillis(config.getLong(SinkKeys.COMMIT_INTERVAL_MS)),
-                Duration.ofMillis(config.getLong(SinkKeys.RETRY_BACKOFF_MS)),
-                Duration.ofMillis(config.getLong(SinkKeys.RETRY_MAX_BACKOFF_MS)), window),
+        ArchiveLoop loop = new ArchiveLoop(
+                new ArchiveLoop.Settings(
+                        completedTopic,
+                        archivedTopic,
+                        dlqTopic,
+                        Duration.ofMillis(500),
+                        Duration.ofMillis(config.getLong(SinkKeys.COMMIT_INTERVAL_MS)),
+                        Duration.ofMillis(config.getLong(SinkKeys.RETRY_BACKOFF_MS)),
+                        Duration.ofMillis(config.getLong(SinkKeys.RETRY_MAX_BACKOFF_MS)),
+                        window),
                 () -> new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
                 () -> new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer()),
-                completed, archived, archiver, store.uri(), metrics, health, Clock.systemUTC());
+                completed,
+                archived,
+                archiver,
+                store.uri(),
+                metrics,
+                health,
+                Clock.systemUTC());
         StorageSink sink = new StorageSink(store, fetcher, archiver, loop, completed, archived);
         sink.thread.start();
-        LOG.info("storage sink started: archive {}, allowed hosts {}, private addresses {}, {} downloads ({} per event)",
-                store.uri(), policy.allowedHosts(), addresses.allowsPrivate() ? "ALLOWED" : "refused", concurrency,
+        LOG.info(
+                "storage sink started: archive {}, allowed hosts {}, private addresses {}, {} downloads ({} per event)",
+                store.uri(),
+                policy.allowedHosts(),
+                addresses.allowsPrivate() ? "ALLOWED" : "refused",
+                concurrency,
                 config.getInt(SinkKeys.DOWNLOAD_PER_EVENT));
         return sink;
     }
@@ -149,14 +188,18 @@ public final class StorageSink implements AutoCloseable {
                 throw new ConfigException(SinkKeys.S3_BUCKET, bucket, "a bucket is required when sink.archive=s3");
             }
             String endpoint = config.getString(SinkKeys.S3_ENDPOINT);
-            return S3ArchiveStore.withDefaultCredentials(new S3ArchiveStore.Settings(bucket,
+            return S3ArchiveStore.withDefaultCredentials(new S3ArchiveStore.Settings(
+                    bucket,
                     config.getString(SinkKeys.S3_PREFIX),
                     endpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(endpoint)),
-                    config.getBoolean(SinkKeys.S3_PATH_STYLE), config.getString(SinkKeys.S3_REGION),
+                    config.getBoolean(SinkKeys.S3_PATH_STYLE),
+                    config.getString(SinkKeys.S3_REGION),
                     config.getBoolean(SinkKeys.S3_CHECKSUM_SHA256)));
         }
-        return new FilesystemArchiveStore(Path.of(config.getString(SinkKeys.ARCHIVE_DIR)),
-                config.getBoolean(SinkKeys.ARCHIVE_FSYNC), config.getBoolean(SinkKeys.ARCHIVE_DIRECT_IO));
+        return new FilesystemArchiveStore(
+                Path.of(config.getString(SinkKeys.ARCHIVE_DIR)),
+                config.getBoolean(SinkKeys.ARCHIVE_FSYNC),
+                config.getBoolean(SinkKeys.ARCHIVE_DIRECT_IO));
     }
 
     private static Optional<TlsTrust> trust(ServiceConfig config) {
@@ -178,7 +221,8 @@ public final class StorageSink implements AutoCloseable {
             try {
                 host = InetAddress.getLocalHost().getHostName();
             } catch (UnknownHostException e) {
-                throw new ConfigException(SinkKeys.TRANSACTIONAL_ID, "", "cannot derive one from the host name; set it");
+                throw new ConfigException(
+                        SinkKeys.TRANSACTIONAL_ID, "", "cannot derive one from the host name; set it");
             }
         }
         return groupId + "-" + host;

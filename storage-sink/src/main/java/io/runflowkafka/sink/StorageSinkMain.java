@@ -29,8 +29,7 @@ public final class StorageSinkMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(StorageSinkMain.class);
 
-    private StorageSinkMain() {
-    }
+    private StorageSinkMain() {}
 
     /**
      * Starts the sink and its operations server, and runs until the process is stopped (exit 0) or the consumer
@@ -43,7 +42,8 @@ public final class StorageSinkMain {
         }
         ServiceConfig config;
         try {
-            config = ServiceConfig.load(SinkKeys.define(), args.length == 1 ? Optional.of(Path.of(args[0])) : Optional.empty());
+            config = ServiceConfig.load(
+                    SinkKeys.define(), args.length == 1 ? Optional.of(Path.of(args[0])) : Optional.empty());
         } catch (ConfigException e) {
             System.err.println("invalid configuration: " + e.getMessage());
             System.exit(2);
@@ -52,8 +52,8 @@ public final class StorageSinkMain {
         LOG.info("configuration:\n{}", config.describe());
         Health health = new Health();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        OpsServer ops = OpsServer.start(config.getString(CommonKeys.HTTP_HOST), config.getInt(CommonKeys.HTTP_PORT),
-                health, registry);
+        OpsServer ops = OpsServer.start(
+                config.getString(CommonKeys.HTTP_HOST), config.getInt(CommonKeys.HTTP_PORT), health, registry);
         LOG.info("health and metrics on port {}", ops.port());
         StorageSink sink;
         try {
@@ -65,12 +65,15 @@ public final class StorageSinkMain {
             return;
         }
         AtomicBoolean stopping = new AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.set(true);
-            LOG.info("stopping");
-            sink.close();
-            ops.close();
-        }, "sink-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stopping.set(true);
+                            LOG.info("stopping");
+                            sink.close();
+                            ops.close();
+                        },
+                        "sink-shutdown"));
         sink.awaitStop();
         if (!stopping.get()) {
             // The loop ended on its own (a fatal error, already logged): let the orchestrator restart the process.

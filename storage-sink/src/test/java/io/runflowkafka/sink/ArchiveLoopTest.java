@@ -68,10 +68,25 @@ class ArchiveLoopTest {
             Outcome next = outcomes == null ? null : outcomes.pollFirst();
             return next != null ? next : new Outcome.Archived(archivedEvent(event.getHeadshotsId()), true);
         };
-        loop = new ArchiveLoop(new ArchiveLoop.Settings(INPUT, ARCHIVED, DLQ, Duration.ofMillis(1), Duration.ZERO,
-                Duration.ofMillis(300), Duration.ofMillis(600), 8), () -> consumer, () -> producer,
-                completed.deserializer(), archived.serializer(), archiver, "file:///archive", new SinkMetrics(registry),
-                health, Clock.systemUTC());
+        loop = new ArchiveLoop(
+                new ArchiveLoop.Settings(
+                        INPUT,
+                        ARCHIVED,
+                        DLQ,
+                        Duration.ofMillis(1),
+                        Duration.ZERO,
+                        Duration.ofMillis(300),
+                        Duration.ofMillis(600),
+                        8),
+                () -> consumer,
+                () -> producer,
+                completed.deserializer(),
+                archived.serializer(),
+                archiver,
+                "file:///archive",
+                new SinkMetrics(registry),
+                health,
+                Clock.systemUTC());
         loop.open();
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
         consumer.rebalance(List.of(P0, P1));
@@ -89,12 +104,24 @@ class ArchiveLoopTest {
     }
 
     private void addRaw(TopicPartition partition, long offset, byte[] key, byte[] value) {
-        consumer.addRecord(new ConsumerRecord<>(partition.topic(), partition.partition(), offset, 0L,
-                TimestampType.CREATE_TIME, key.length, value.length, key, value, new RecordHeaders(), Optional.empty()));
+        consumer.addRecord(new ConsumerRecord<>(
+                partition.topic(),
+                partition.partition(),
+                offset,
+                0L,
+                TimestampType.CREATE_TIME,
+                key.length,
+                value.length,
+                key,
+                value,
+                new RecordHeaders(),
+                Optional.empty()));
     }
 
     private void stepUntil(String what, BooleanSupplier condition) {
-        Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+        Awaitility.await(what)
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(5))
                 .until(() -> {
                     loop.pollOnce();
                     return condition.getAsBoolean();
@@ -104,13 +131,18 @@ class ArchiveLoopTest {
     private long committed(TopicPartition partition) {
         return producer.consumerGroupOffsetsHistory().stream()
                 .flatMap(byGroup -> byGroup.values().stream())
-                .map(offsets -> offsets.get(partition)).filter(o -> o != null)
-                .mapToLong(OffsetAndMetadata::offset).max().orElse(0);
+                .map(offsets -> offsets.get(partition))
+                .filter(o -> o != null)
+                .mapToLong(OffsetAndMetadata::offset)
+                .max()
+                .orElse(0);
     }
 
     private List<String> sentTo(String topic) {
-        return producer.history().stream().filter(r -> r.topic().equals(topic))
-                .map(r -> new String(r.key(), StandardCharsets.UTF_8)).toList();
+        return producer.history().stream()
+                .filter(r -> r.topic().equals(topic))
+                .map(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     private void script(String id, Outcome... outcomes) {
@@ -127,7 +159,9 @@ class ArchiveLoopTest {
 
         assertThat(sentTo(ARCHIVED)).containsExactlyInAnyOrder("job-a", "job-b", "job-c");
         assertThat(producer.transactionCommitted()).isTrue();
-        assertThat(archived.deserializer().deserialize(ARCHIVED, producer.history().get(0).value()).getArchiveUri())
+        assertThat(archived.deserializer()
+                        .deserialize(ARCHIVED, producer.history().get(0).value())
+                        .getArchiveUri())
                 .isEqualTo("file:///archive/x");
         assertThat(registry.get("sink.events.archived").counter().count()).isEqualTo(3);
     }
@@ -139,8 +173,9 @@ class ArchiveLoopTest {
         add(P0, 1, "job-b");
         add(P0, 2, "job-c");
 
-        stepUntil("job-a committed and job-b held", () -> committed(P0) == 1
-                && registry.find("sink.retries").counter() != null);
+        stepUntil(
+                "job-a committed and job-b held",
+                () -> committed(P0) == 1 && registry.find("sink.retries").counter() != null);
         assertThat(sentTo(ARCHIVED)).containsExactly("job-a");
 
         stepUntil("the partition retried after its backoff", () -> committed(P0) == 3);
@@ -213,7 +248,8 @@ class ArchiveLoopTest {
         public synchronized void seek(TopicPartition partition, long offset) {
             super.seek(partition, offset);
             for (ConsumerRecord<byte[], byte[]> record : added) {
-                if (record.topic().equals(partition.topic()) && record.partition() == partition.partition()
+                if (record.topic().equals(partition.topic())
+                        && record.partition() == partition.partition()
                         && record.offset() >= offset) {
                     super.addRecord(record);
                 }
@@ -222,15 +258,26 @@ class ArchiveLoopTest {
     }
 
     private static HeadshotsCompleted completion(String id) {
-        return HeadshotsCompleted.newBuilder().setHeadshotsId(id).setJobRef("ref-" + id)
-                .setImageUrls(List.of("https://cdn.runflow.io/" + id + "/001.jpg")).setDeliveryId("d-" + id)
-                .setReceivedAt(Instant.EPOCH).setExpiresAt(Instant.EPOCH.plus(Duration.ofDays(1))).build();
+        return HeadshotsCompleted.newBuilder()
+                .setHeadshotsId(id)
+                .setJobRef("ref-" + id)
+                .setImageUrls(List.of("https://cdn.runflow.io/" + id + "/001.jpg"))
+                .setDeliveryId("d-" + id)
+                .setReceivedAt(Instant.EPOCH)
+                .setExpiresAt(Instant.EPOCH.plus(Duration.ofDays(1)))
+                .build();
     }
 
     private static HeadshotsArchived archivedEvent(String id) {
-        return HeadshotsArchived.newBuilder().setHeadshotsId(id).setJobRef("ref-" + id).setArchiveUri("file:///archive/x")
-                .setManifestKey("headshots/" + id + "/manifest.json").setObjects(List.of()).setTotalBytes(0)
-                .setArchivedAt(Instant.EPOCH).setExpiresAt(Instant.EPOCH).build();
+        return HeadshotsArchived.newBuilder()
+                .setHeadshotsId(id)
+                .setJobRef("ref-" + id)
+                .setArchiveUri("file:///archive/x")
+                .setManifestKey("headshots/" + id + "/manifest.json")
+                .setObjects(List.of())
+                .setTotalBytes(0)
+                .setArchivedAt(Instant.EPOCH)
+                .setExpiresAt(Instant.EPOCH)
+                .build();
     }
-
 }

@@ -20,11 +20,24 @@ class DeadLetterRecordsTest {
         byte[] value = {0, 0, 0, 0, 1, 2, 3};
         RecordHeaders headers = new RecordHeaders();
         headers.add("traceparent", "00-abc-def-01".getBytes(StandardCharsets.UTF_8));
-        ConsumerRecord<byte[], byte[]> source = new ConsumerRecord<>("headshots.completed", 4, 1234L, 0L,
-                TimestampType.CREATE_TIME, key.length, value.length, key, value, headers, Optional.empty());
+        ConsumerRecord<byte[], byte[]> source = new ConsumerRecord<>(
+                "headshots.completed",
+                4,
+                1234L,
+                0L,
+                TimestampType.CREATE_TIME,
+                key.length,
+                value.length,
+                key,
+                value,
+                headers,
+                Optional.empty());
 
-        ProducerRecord<byte[], byte[]> dead = DeadLetterRecords.of("headshots.completed.dlq", source,
-                new Outcome.DeadLetter(Stage.EXPIRED, "job x lost 60 of 60 images"), Instant.parse("2026-11-21T10:00:00Z"));
+        ProducerRecord<byte[], byte[]> dead = DeadLetterRecords.of(
+                "headshots.completed.dlq",
+                source,
+                new Outcome.DeadLetter(Stage.EXPIRED, "job x lost 60 of 60 images"),
+                Instant.parse("2026-11-21T10:00:00Z"));
 
         assertThat(dead.topic()).isEqualTo("headshots.completed.dlq");
         assertThat(dead.key()).isEqualTo(key);

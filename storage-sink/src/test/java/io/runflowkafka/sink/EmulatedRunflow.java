@@ -38,7 +38,8 @@ public final class EmulatedRunflow implements AutoCloseable {
     private final RunflowEmulator emulator;
     private final HttpServer callbacks;
     private final Map<String, List<String>> completed = new ConcurrentHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
     public EmulatedRunflow(Duration imageTtl) throws IOException {
@@ -47,8 +48,13 @@ public final class EmulatedRunflow implements AutoCloseable {
 
     /** An emulator whose image URLs answer after {@code imageLatency}, like a distant CDN. */
     public EmulatedRunflow(Duration imageTtl, LatencySpec imageLatency) throws IOException {
-        emulator = RunflowEmulator.builder().httpsPort(0).headshotsDelay(Duration.ofMillis(50)).imageTtl(imageTtl)
-                .imageLatency(imageLatency).build().start();
+        emulator = RunflowEmulator.builder()
+                .httpsPort(0)
+                .headshotsDelay(Duration.ofMillis(50))
+                .imageTtl(imageTtl)
+                .imageLatency(imageLatency)
+                .build()
+                .start();
         callbacks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         callbacks.createContext("/callback", exchange -> {
             try (exchange) {
@@ -86,18 +92,26 @@ public final class EmulatedRunflow implements AutoCloseable {
     public List<HeadshotsCompleted> generate(int count, Duration urlLifetime) throws Exception {
         List<String> ids = new ArrayList<>();
         String request = json.writeValueAsString(Map.of(
-                "callback_url", "http://127.0.0.1:" + callbacks.getAddress().getPort() + "/callback",
-                "input_images", List.of(emulator.sampleUrl("portrait.jpg"))));
+                "callback_url",
+                "http://127.0.0.1:" + callbacks.getAddress().getPort() + "/callback",
+                "input_images",
+                List.of(emulator.sampleUrl("portrait.jpg"))));
         for (int i = 0; i < count; i++) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                            URI.create(emulator.baseUrl() + "/api/v1/images/generate-headshots"))
-                    .header("x-api-key", RunflowEmulator.DEFAULT_API_KEY)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/api/v1/images/generate-headshots"))
+                            .header("x-api-key", RunflowEmulator.DEFAULT_API_KEY)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(request))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("generate-headshots answered " + response.statusCode() + ": " + response.body());
+                throw new IllegalStateException(
+                        "generate-headshots answered " + response.statusCode() + ": " + response.body());
             }
-            ids.add(json.readTree(response.body()).path("data").path("headshots_id").asText());
+            ids.add(json.readTree(response.body())
+                    .path("data")
+                    .path("headshots_id")
+                    .asText());
         }
         Waits.await(count + " headshots.completed callbacks", Duration.ofSeconds(60))
                 .until(() -> ids.stream().allMatch(completed::containsKey));

@@ -68,15 +68,21 @@ class EventArchiverTest {
     }
 
     private EventArchiver archiver(int global, int perEvent) {
-        UrlPolicy policy = new UrlPolicy(List.of("cdn.runflow.io"), new AddressPolicy(false),
-                host -> new InetAddress[] {InetAddress.getByName("104.18.2.3")});
-        return new EventArchiver(new EventArchiver.Settings(global, perEvent, 3, Duration.ofMillis(1), 120),
-                policy, images, store, new SinkMetrics(registry), clock);
+        UrlPolicy policy = new UrlPolicy(List.of("cdn.runflow.io"), new AddressPolicy(false), host ->
+                new InetAddress[] {InetAddress.getByName("104.18.2.3")});
+        return new EventArchiver(
+                new EventArchiver.Settings(global, perEvent, 3, Duration.ofMillis(1), 120),
+                policy,
+                images,
+                store,
+                new SinkMetrics(registry),
+                clock);
     }
 
     private HeadshotsCompleted event(int count) {
         List<String> urls = IntStream.rangeClosed(1, count)
-                .mapToObj(i -> String.format("https://cdn.runflow.io/headshots/%s/out_%03d.jpg?sig=s3cr3t", id, i)).toList();
+                .mapToObj(i -> String.format("https://cdn.runflow.io/headshots/%s/out_%03d.jpg?sig=s3cr3t", id, i))
+                .toList();
         return HeadshotsCompleted.newBuilder()
                 .setHeadshotsId(id)
                 .setJobRef("job-7")
@@ -103,11 +109,17 @@ class EventArchiverTest {
         assertThat(result.getArchiveUri()).isEqualTo(store.uri());
         assertThat(result.getManifestKey()).isEqualTo("headshots/" + id + "/manifest.json");
         assertThat(result.getObjects()).hasSize(IMAGES);
-        assertThat(result.getObjects()).extracting(ArchivedObject::getIndex).containsExactlyElementsOf(
-                IntStream.rangeClosed(1, IMAGES).boxed().toList());
+        assertThat(result.getObjects())
+                .extracting(ArchivedObject::getIndex)
+                .containsExactlyElementsOf(
+                        IntStream.rangeClosed(1, IMAGES).boxed().toList());
         assertThat(result.getObjects().get(1).getKey()).isEqualTo("headshots/" + id + "/002.jpg");
-        assertThat(result.getObjects().get(1).getSourceUrl()).isEqualTo(event.getImageUrls().get(1));
-        assertThat(result.getTotalBytes()).isEqualTo(result.getObjects().stream().mapToLong(ArchivedObject::getSizeBytes).sum());
+        assertThat(result.getObjects().get(1).getSourceUrl())
+                .isEqualTo(event.getImageUrls().get(1));
+        assertThat(result.getTotalBytes())
+                .isEqualTo(result.getObjects().stream()
+                        .mapToLong(ArchivedObject::getSizeBytes)
+                        .sum());
         assertThat(result.getArchivedAt()).isEqualTo(NOW);
         assertThat(result.getExpiresAt()).isEqualTo(event.getExpiresAt());
         assertThat(result.getAttributes()).containsEntry("order_id", "order-9");
@@ -122,10 +134,17 @@ class EventArchiverTest {
         assertThat(manifest.images()).hasSize(IMAGES);
         assertThat(manifest.source()).isEqualTo(SOURCE);
         assertThat(manifest.images().get(0).archivedAt()).isEqualTo(NOW.toString());
-        assertThat(Files.getLastModifiedTime(root.resolve(result.getManifestKey())).toInstant())
-                .isAfterOrEqualTo(Files.getLastModifiedTime(root.resolve(result.getObjects().get(IMAGES - 1).getKey())).toInstant());
+        assertThat(Files.getLastModifiedTime(root.resolve(result.getManifestKey()))
+                        .toInstant())
+                .isAfterOrEqualTo(Files.getLastModifiedTime(
+                                root.resolve(result.getObjects().get(IMAGES - 1).getKey()))
+                        .toInstant());
         assertThat(registry.get("sink.archive.expiry.margin").timer().count()).isEqualTo(1);
-        assertThat(registry.get("sink.images.archived").tag("result", "written").counter().count()).isEqualTo(IMAGES);
+        assertThat(registry.get("sink.images.archived")
+                        .tag("result", "written")
+                        .counter()
+                        .count())
+                .isEqualTo(IMAGES);
     }
 
     @Test
@@ -148,7 +167,9 @@ class EventArchiverTest {
 
         Outcome repeated = archiver.archive(event, new Manifest.Source("headshots.completed", 3, 99));
 
-        assertThat(repeated).isInstanceOfSatisfying(Outcome.Archived.class, a -> assertThat(a.emit()).isFalse());
+        assertThat(repeated)
+                .isInstanceOfSatisfying(
+                        Outcome.Archived.class, a -> assertThat(a.emit()).isFalse());
     }
 
     @Test
@@ -165,10 +186,20 @@ class EventArchiverTest {
         Outcome outcome = archiver.archive(event, SOURCE);
 
         assertThat(outcome).isInstanceOf(Outcome.Archived.class);
-        assertThat(Files.getLastModifiedTime(job.resolve("001.jpg")).toInstant()).isEqualTo(NOW.minus(Duration.ofMinutes(1)));
-        assertThat(job.resolve("002.jpg")).hasBinaryContent(images.content(event.getImageUrls().get(1)));
-        assertThat(registry.get("sink.images.archived").tag("result", "kept").counter().count()).isEqualTo(1);
-        assertThat(registry.get("sink.images.archived").tag("result", "written").counter().count()).isEqualTo(IMAGES - 1);
+        assertThat(Files.getLastModifiedTime(job.resolve("001.jpg")).toInstant())
+                .isEqualTo(NOW.minus(Duration.ofMinutes(1)));
+        assertThat(job.resolve("002.jpg"))
+                .hasBinaryContent(images.content(event.getImageUrls().get(1)));
+        assertThat(registry.get("sink.images.archived")
+                        .tag("result", "kept")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("sink.images.archived")
+                        .tag("result", "written")
+                        .counter()
+                        .count())
+                .isEqualTo(IMAGES - 1);
     }
 
     @Test
@@ -189,8 +220,12 @@ class EventArchiverTest {
     @Test
     void shouldDeadLetterWhenImagesAreGoneAndCountTheLostOnes() throws Exception {
         HeadshotsCompleted event = event(IMAGES);
-        images.fail(event.getImageUrls().get(4), new FetchException(FetchException.Kind.GONE, 410, "HTTP 410 from x", null));
-        images.fail(event.getImageUrls().get(7), new FetchException(FetchException.Kind.GONE, 410, "HTTP 410 from y", null));
+        images.fail(
+                event.getImageUrls().get(4),
+                new FetchException(FetchException.Kind.GONE, 410, "HTTP 410 from x", null));
+        images.fail(
+                event.getImageUrls().get(7),
+                new FetchException(FetchException.Kind.GONE, 410, "HTTP 410 from y", null));
 
         Outcome outcome = archiver.archive(event, SOURCE);
 
@@ -206,7 +241,8 @@ class EventArchiverTest {
     void shouldDeadLetterARefusedUrlBeforeFetchingAnything() throws Exception {
         List<String> urls = new ArrayList<>(event(IMAGES).getImageUrls());
         urls.set(5, "https://169.254.169.254/latest/meta-data/iam");
-        HeadshotsCompleted event = HeadshotsCompleted.newBuilder(event(IMAGES)).setImageUrls(urls).build();
+        HeadshotsCompleted event =
+                HeadshotsCompleted.newBuilder(event(IMAGES)).setImageUrls(urls).build();
 
         Outcome outcome = archiver.archive(event, SOURCE);
 
@@ -220,10 +256,14 @@ class EventArchiverTest {
     @Test
     void shouldDeadLetterAnImageThatIsNotAnImage() throws Exception {
         HeadshotsCompleted event = event(IMAGES);
-        images.fail(event.getImageUrls().get(2), new FetchException(FetchException.Kind.INVALID, 200, "not a JPEG (magic bytes)", null));
+        images.fail(
+                event.getImageUrls().get(2),
+                new FetchException(FetchException.Kind.INVALID, 200, "not a JPEG (magic bytes)", null));
 
-        assertThat(archiver.archive(event, SOURCE)).isInstanceOfSatisfying(Outcome.DeadLetter.class,
-                dead -> assertThat(dead.stage()).isEqualTo(Stage.CONTENT));
+        assertThat(archiver.archive(event, SOURCE))
+                .isInstanceOfSatisfying(
+                        Outcome.DeadLetter.class,
+                        dead -> assertThat(dead.stage()).isEqualTo(Stage.CONTENT));
     }
 
     @Test
@@ -246,21 +286,30 @@ class EventArchiverTest {
         Outcome second = archiver.archive(event, SOURCE);
 
         assertThat(second).isInstanceOf(Outcome.Archived.class);
-        assertThat(images.calls.get() - before).as("only the missing image is fetched again").isEqualTo(1);
+        assertThat(images.calls.get() - before)
+                .as("only the missing image is fetched again")
+                .isEqualTo(1);
     }
 
     @Test
     void shouldDeadLetterMalformedEvents() throws Exception {
-        HeadshotsCompleted badId = HeadshotsCompleted.newBuilder(event(2)).setHeadshotsId("../../etc").build();
-        HeadshotsCompleted noImages = HeadshotsCompleted.newBuilder(event(2)).setImageUrls(List.of()).build();
+        HeadshotsCompleted badId = HeadshotsCompleted.newBuilder(event(2))
+                .setHeadshotsId("../../etc")
+                .build();
+        HeadshotsCompleted noImages =
+                HeadshotsCompleted.newBuilder(event(2)).setImageUrls(List.of()).build();
         HeadshotsCompleted tooMany = event(121);
 
-        assertThat(archiver.archive(badId, SOURCE)).isEqualTo(
-                new Outcome.DeadLetter(Stage.VALIDATE, "headshots_id is not a canonical UUID"));
-        assertThat(archiver.archive(noImages, SOURCE)).isInstanceOfSatisfying(Outcome.DeadLetter.class,
-                dead -> assertThat(dead.reason()).contains("no image URLs"));
-        assertThat(archiver.archive(tooMany, SOURCE)).isInstanceOfSatisfying(Outcome.DeadLetter.class,
-                dead -> assertThat(dead.reason()).contains("121 image URLs"));
+        assertThat(archiver.archive(badId, SOURCE))
+                .isEqualTo(new Outcome.DeadLetter(Stage.VALIDATE, "headshots_id is not a canonical UUID"));
+        assertThat(archiver.archive(noImages, SOURCE))
+                .isInstanceOfSatisfying(
+                        Outcome.DeadLetter.class,
+                        dead -> assertThat(dead.reason()).contains("no image URLs"));
+        assertThat(archiver.archive(tooMany, SOURCE))
+                .isInstanceOfSatisfying(
+                        Outcome.DeadLetter.class,
+                        dead -> assertThat(dead.reason()).contains("121 image URLs"));
     }
 
     @Test
@@ -315,12 +364,21 @@ class EventArchiverTest {
     @Test
     void shouldNotPutTheSignedQueryIntoReasons() throws Exception {
         HeadshotsCompleted event = event(IMAGES);
-        images.fail(event.getImageUrls().get(0), new FetchException(FetchException.Kind.GONE, 410,
-                "HTTP 410 from " + new UrlPolicy(List.of("cdn.runflow.io"), new AddressPolicy(false))
-                        .check(event.getImageUrls().get(0)).redacted(), null));
+        images.fail(
+                event.getImageUrls().get(0),
+                new FetchException(
+                        FetchException.Kind.GONE,
+                        410,
+                        "HTTP 410 from "
+                                + new UrlPolicy(List.of("cdn.runflow.io"), new AddressPolicy(false))
+                                        .check(event.getImageUrls().get(0))
+                                        .redacted(),
+                        null));
 
-        assertThat(archiver.archive(event, SOURCE)).isInstanceOfSatisfying(Outcome.DeadLetter.class,
-                dead -> assertThat(dead.reason()).doesNotContain("s3cr3t"));
+        assertThat(archiver.archive(event, SOURCE))
+                .isInstanceOfSatisfying(
+                        Outcome.DeadLetter.class,
+                        dead -> assertThat(dead.reason()).doesNotContain("s3cr3t"));
     }
 
     private static String sha256(byte[] content) throws Exception {
@@ -332,8 +390,8 @@ class EventArchiverTest {
         final AtomicInteger calls = new AtomicInteger();
         final Map<String, AtomicInteger> perUrl = new ConcurrentHashMap<>();
         final Map<String, FetchException> failures = new ConcurrentHashMap<>();
-        volatile Step before = () -> { };
-        volatile Runnable after = () -> { };
+        volatile Step before = () -> {};
+        volatile Runnable after = () -> {};
 
         interface Step {
             void run() throws InterruptedException;
@@ -363,7 +421,8 @@ class EventArchiverTest {
         @Override
         public FetchedImage fetch(CheckedUrl url) throws FetchException, InterruptedException {
             calls.incrementAndGet();
-            perUrl.computeIfAbsent(url.uri().toString(), key -> new AtomicInteger()).incrementAndGet();
+            perUrl.computeIfAbsent(url.uri().toString(), key -> new AtomicInteger())
+                    .incrementAndGet();
             before.run();
             try {
                 FetchException failure = failures.get(url.uri().toString());
@@ -413,5 +472,4 @@ class EventArchiverTest {
             return this;
         }
     }
-
 }

@@ -51,7 +51,8 @@ final class FlakyCdn implements AutoCloseable {
         trust.init(RunflowEmulator.devTrustStore());
         SSLContext clientTls = SSLContext.getInstance("TLS");
         clientTls.init(null, trust.getTrustManagers(), null);
-        upstream = HttpClient.newBuilder().sslContext(clientTls).executor(executor).build();
+        upstream =
+                HttpClient.newBuilder().sslContext(clientTls).executor(executor).build();
         upstreamBase = emulator.publicBaseUrl();
 
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -65,9 +66,12 @@ final class FlakyCdn implements AutoCloseable {
                     exchange.sendResponseHeaders(status, -1);
                     return;
                 }
-                HttpResponse<byte[]> response = upstream.send(HttpRequest.newBuilder(
-                        URI.create(upstreamBase + exchange.getRequestURI())).build(), HttpResponse.BodyHandlers.ofByteArray());
-                response.headers().firstValue("Content-Type")
+                HttpResponse<byte[]> response = upstream.send(
+                        HttpRequest.newBuilder(URI.create(upstreamBase + exchange.getRequestURI()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                response.headers()
+                        .firstValue("Content-Type")
                         .ifPresent(type -> exchange.getResponseHeaders().set("Content-Type", type));
                 byte[] body = response.body();
                 exchange.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);
@@ -89,7 +93,8 @@ final class FlakyCdn implements AutoCloseable {
     /** The same image URLs, served through this front at {@code https://localhost:port}. */
     List<String> through(List<String> emulatorUrls) {
         return emulatorUrls.stream()
-                .map(url -> "https://localhost:" + server.getAddress().getPort() + URI.create(url).getRawPath())
+                .map(url -> "https://localhost:" + server.getAddress().getPort()
+                        + URI.create(url).getRawPath())
                 .toList();
     }
 

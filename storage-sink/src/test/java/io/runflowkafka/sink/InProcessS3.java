@@ -1,5 +1,6 @@
 package io.runflowkafka.sink;
 
+import io.runflowkafka.sink.archive.S3ArchiveStore;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,7 +13,6 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
-import io.runflowkafka.sink.archive.S3ArchiveStore;
 
 /**
  * An s3proxy server on a fixed loopback port over an in-memory blob store that survives {@link #stop()} and
@@ -38,10 +38,14 @@ final class InProcessS3 implements AutoCloseable {
     }
 
     InProcessS3 start() throws Exception {
-        proxy = S3Proxy.builder().blobStore(blobs).endpoint(endpoint())
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
+        proxy = S3Proxy.builder()
+                .blobStore(blobs)
+                .endpoint(endpoint())
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .build();
         proxy.start();
-        io.runflowkafka.testkit.Waits.await("s3proxy to start on port " + port).until(() -> "STARTED".equals(proxy.getState()));
+        io.runflowkafka.testkit.Waits.await("s3proxy to start on port " + port)
+                .until(() -> "STARTED".equals(proxy.getState()));
         return this;
     }
 
@@ -54,9 +58,11 @@ final class InProcessS3 implements AutoCloseable {
 
     /** A client with the test's static credentials (the sink itself uses the default provider chain). */
     S3Client client() {
-        return S3ArchiveStore.configure(S3Client.builder(),
+        return S3ArchiveStore.configure(
+                        S3Client.builder(),
                         new S3ArchiveStore.Settings("unused", "", Optional.of(endpoint()), true, "us-east-1", false))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .build();
     }
 

@@ -32,24 +32,29 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** What the sink's integration tests share: producing completions, watching the group's offsets, checking the archive. */
 public final class SinkFixtures {
 
-    private SinkFixtures() {
-    }
+    private SinkFixtures() {}
 
     /** Sends each completion keyed by its headshots id and waits for the broker's acknowledgement. */
-    public static void produce(Map<String, Object> producerConfig, String topic, Serializer<HeadshotsCompleted> serializer,
-                        List<HeadshotsCompleted> events) throws Exception {
+    public static void produce(
+            Map<String, Object> producerConfig,
+            String topic,
+            Serializer<HeadshotsCompleted> serializer,
+            List<HeadshotsCompleted> events)
+            throws Exception {
         try (KafkaProducer<String, HeadshotsCompleted> producer =
-                     new KafkaProducer<>(producerConfig, new StringSerializer(), serializer)) {
+                new KafkaProducer<>(producerConfig, new StringSerializer(), serializer)) {
             for (HeadshotsCompleted event : events) {
-                producer.send(new ProducerRecord<>(topic, event.getHeadshotsId(), event)).get(30, TimeUnit.SECONDS);
+                producer.send(new ProducerRecord<>(topic, event.getHeadshotsId(), event))
+                        .get(30, TimeUnit.SECONDS);
             }
         }
     }
 
     /** Sends raw bytes (an undecodable record). */
-    static void produceRaw(Map<String, Object> producerConfig, String topic, byte[] key, byte[] value) throws Exception {
+    static void produceRaw(Map<String, Object> producerConfig, String topic, byte[] key, byte[] value)
+            throws Exception {
         try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         }
     }
@@ -57,31 +62,40 @@ public final class SinkFixtures {
     /** Offsets the group has committed on {@code topic}, summed over partitions. */
     public static long committed(String bootstrapServers, String group, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            Map<TopicPartition, OffsetAndMetadata> offsets =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum();
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
+            return offsets.entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset())
+                    .sum();
         }
     }
 
     /** The end offsets of {@code topic}, summed over partitions. */
     public static long end(String bootstrapServers, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(topic).partitions().size();
+            int partitions = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
+                    .size();
             Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
             for (int p = 0; p < partitions; p++) {
                 request.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
-            ListOffsetsResult result = admin.listOffsets(request,
-                    new org.apache.kafka.clients.admin.ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED));
+            ListOffsetsResult result = admin.listOffsets(
+                    request, new org.apache.kafka.clients.admin.ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED));
             return result.all().get(30, TimeUnit.SECONDS).values().stream()
-                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset)
+                    .sum();
         }
     }
 
     /** Waits until the group has committed every record of {@code topic}. */
-    public static void awaitAllCommitted(String bootstrapServers, String group, String topic, Duration atMost) throws Exception {
+    public static void awaitAllCommitted(String bootstrapServers, String group, String topic, Duration atMost)
+            throws Exception {
         long end = end(bootstrapServers, topic);
         io.runflowkafka.testkit.Waits.await("group " + group + " to commit all " + end + " records of " + topic, atMost)
                 .pollInterval(Duration.ofMillis(250))
@@ -94,8 +108,9 @@ public final class SinkFixtures {
      *
      * @param bytesOf reads an object's bytes by key
      */
-    static void assertArchived(HeadshotsArchived event, HeadshotsCompleted source, int images,
-                               Function<String, byte[]> bytesOf) throws Exception {
+    static void assertArchived(
+            HeadshotsArchived event, HeadshotsCompleted source, int images, Function<String, byte[]> bytesOf)
+            throws Exception {
         assertThat(event.getHeadshotsId()).isEqualTo(source.getHeadshotsId());
         assertThat(event.getObjects()).hasSize(images);
         Manifest manifest = Manifest.fromJson(bytesOf.apply(event.getManifestKey()));
@@ -106,7 +121,8 @@ public final class SinkFixtures {
             Manifest.Image listed = manifest.images().get(i);
             assertThat(object.getIndex()).isEqualTo(i + 1);
             assertThat(object.getSourceUrl()).isEqualTo(source.getImageUrls().get(i));
-            assertThat(object.getKey()).isEqualTo(String.format("headshots/%s/%03d.jpg", source.getHeadshotsId(), i + 1));
+            assertThat(object.getKey())
+                    .isEqualTo(String.format("headshots/%s/%03d.jpg", source.getHeadshotsId(), i + 1));
             assertThat(listed.key()).isEqualTo(object.getKey());
             assertThat(listed.sha256()).isEqualTo(object.getSha256());
             assertThat(listed.sourceUrl()).isEqualTo(object.getSourceUrl());

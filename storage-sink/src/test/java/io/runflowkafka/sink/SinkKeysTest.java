@@ -28,10 +28,13 @@ class SinkKeysTest {
 
     @Test
     void shouldTakeOverridesFromTheEnvironmentAndMaskTheTruststorePassword() {
-        ServiceConfig config = ServiceConfig.load(SinkKeys.define(), Optional.empty(), Map.of(
-                "SINK_URL_ALLOWED_HOSTS", "cdn.runflow.io,localhost",
-                "SINK_DOWNLOAD_CONCURRENCY", "32",
-                "SINK_TLS_TRUSTSTORE_PASSWORD", "hunter2"));
+        ServiceConfig config = ServiceConfig.load(
+                SinkKeys.define(),
+                Optional.empty(),
+                Map.of(
+                        "SINK_URL_ALLOWED_HOSTS", "cdn.runflow.io,localhost",
+                        "SINK_DOWNLOAD_CONCURRENCY", "32",
+                        "SINK_TLS_TRUSTSTORE_PASSWORD", "hunter2"));
 
         assertThat(config.getList(SinkKeys.ALLOWED_HOSTS)).isEqualTo(List.of("cdn.runflow.io", "localhost"));
         assertThat(config.getInt(SinkKeys.DOWNLOAD_CONCURRENCY)).isEqualTo(32);
@@ -42,7 +45,8 @@ class SinkKeysTest {
     @Test
     void shouldRefuseAnUnknownArchiveBackEnd() {
         assertThatThrownBy(() -> ServiceConfig.load(SinkKeys.define(), Optional.empty(), Map.of("SINK_ARCHIVE", "ftp")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("sink.archive");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sink.archive");
     }
 
     @Test
@@ -50,6 +54,7 @@ class SinkKeysTest {
         ServiceConfig config = ServiceConfig.load(SinkKeys.define(), Optional.empty(), Map.of("SINK_ARCHIVE", "s3"));
 
         assertThatThrownBy(() -> StorageSink.archiveStore(config))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("sink.s3.bucket");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sink.s3.bucket");
     }
 }

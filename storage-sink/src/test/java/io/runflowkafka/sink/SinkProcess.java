@@ -34,12 +34,19 @@ final class SinkProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp",
+                System.getProperty("java.class.path"),
                 StorageSinkMain.class.getName()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // Nothing from the test's own environment may configure the child by accident.
-        builder.environment().keySet().removeIf(name -> name.startsWith("SINK_") || name.startsWith("KAFKA_")
-                || name.startsWith("SCHEMA_REGISTRY") || name.startsWith("HTTP_") || name.startsWith("AWS_"));
+        builder.environment()
+                .keySet()
+                .removeIf(name -> name.startsWith("SINK_")
+                        || name.startsWith("KAFKA_")
+                        || name.startsWith("SCHEMA_REGISTRY")
+                        || name.startsWith("HTTP_")
+                        || name.startsWith("AWS_"));
         builder.environment().putAll(environment);
         builder.environment().put("HTTP_HOST", "127.0.0.1");
         builder.environment().put("HTTP_PORT", Integer.toString(port));

@@ -43,7 +43,8 @@ class StorageSinkCrashIT {
 
     private static final int JOBS = 10;
     private static final int IMAGES = 60;
-    private static final Pattern KEPT = Pattern.compile("sink_images_archived_total\\{[^}]*result=\"kept\"[^}]*} ([0-9.E]+)");
+    private static final Pattern KEPT =
+            Pattern.compile("sink_images_archived_total\\{[^}]*result=\"kept\"[^}]*} ([0-9.E]+)");
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -77,8 +78,11 @@ class StorageSinkCrashIT {
         Path archive = work.resolve("archive");
         KAFKA.topics().create(completedTopic, 2);
         List<HeadshotsCompleted> jobs = runflow.generate(JOBS, Duration.ofHours(24));
-        SinkFixtures.produce(KAFKA.clients().producerConfig(), completedTopic,
-                REGISTRY.valueSerde(HeadshotsCompleted.class).serializer(), jobs);
+        SinkFixtures.produce(
+                KAFKA.clients().producerConfig(),
+                completedTopic,
+                REGISTRY.valueSerde(HeadshotsCompleted.class).serializer(),
+                jobs);
 
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
@@ -94,7 +98,9 @@ class StorageSinkCrashIT {
         env.put("SINK_ARCHIVE_DIR", archive.toString());
         env.put("SINK_URL_ALLOWED_HOSTS", runflow.imageHost());
         env.put("SINK_URL_ALLOW_PRIVATE_ADDRESSES", "true");
-        env.put("SINK_TLS_TRUSTSTORE", runflow.writeTrustStore(work.resolve("tls")).toString());
+        env.put(
+                "SINK_TLS_TRUSTSTORE",
+                runflow.writeTrustStore(work.resolve("tls")).toString());
         env.put("SINK_TLS_TRUSTSTORE_PASSWORD", EmulatedRunflow.TRUST_PASSWORD);
         env.put("SINK_RETRY_BACKOFF_MS", "200");
         env.put("TOPICS_PARTITIONS", "2");
@@ -122,34 +128,53 @@ class StorageSinkCrashIT {
         }
         Path partial = cutOff.get();
         int manifestsAtKill = manifests(archive);
-        assertThat(partial.resolve("manifest.json")).as("no manifest for the job that was cut off").doesNotExist();
+        assertThat(partial.resolve("manifest.json"))
+                .as("no manifest for the job that was cut off")
+                .doesNotExist();
         assertThat(manifestsAtKill).isLessThan(JOBS);
 
         try (SinkProcess second = SinkProcess.start(env, work.resolve("sink-second.log"))) {
             SinkFixtures.awaitAllCommitted(KAFKA.bootstrapServers(), group, completedTopic, Duration.ofSeconds(120));
 
             HttpClient http = HttpClient.newHttpClient();
-            String scrape = http.send(HttpRequest.newBuilder(URI.create(second.opsUrl() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String scrape = http.send(
+                            HttpRequest.newBuilder(URI.create(second.opsUrl() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             Matcher kept = KEPT.matcher(scrape);
             assertThat(kept.find()).as("metrics list kept images").isTrue();
-            assertThat(Double.parseDouble(kept.group(1))).as("images of the cut-off job were kept, not rewritten")
+            assertThat(Double.parseDouble(kept.group(1)))
+                    .as("images of the cut-off job were kept, not rewritten")
                     .isGreaterThanOrEqualTo(1);
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(second.opsUrl() + "/health/ready")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(second.opsUrl() + "/health/ready"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .isEqualTo(200);
         }
 
-        List<ConsumerRecord<String, HeadshotsArchived>> events = KAFKA.clients().readAllCommitted(archivedTopic,
-                new StringDeserializer(), REGISTRY.valueSerde(HeadshotsArchived.class).deserializer());
-        Map<String, HeadshotsCompleted> byId = jobs.stream()
-                .collect(Collectors.toMap(HeadshotsCompleted::getHeadshotsId, Function.identity()));
-        assertThat(events).extracting(ConsumerRecord::key).as("exactly one archived event per job")
+        List<ConsumerRecord<String, HeadshotsArchived>> events = KAFKA.clients()
+                .readAllCommitted(
+                        archivedTopic,
+                        new StringDeserializer(),
+                        REGISTRY.valueSerde(HeadshotsArchived.class).deserializer());
+        Map<String, HeadshotsCompleted> byId =
+                jobs.stream().collect(Collectors.toMap(HeadshotsCompleted::getHeadshotsId, Function.identity()));
+        assertThat(events)
+                .extracting(ConsumerRecord::key)
+                .as("exactly one archived event per job")
                 .containsExactlyInAnyOrderElementsOf(byId.keySet());
         for (ConsumerRecord<String, HeadshotsArchived> event : events) {
             SinkFixtures.assertArchived(event.value(), byId.get(event.key()), IMAGES, SinkFixtures.filesUnder(archive));
             Path folder = archive.resolve("headshots").resolve(event.key());
-            assertThat(SinkFixtures.filesOf(folder)).as("no temporary files left in " + folder).hasSize(IMAGES + 1);
-            assertThat(Manifest.fromJson(Files.readAllBytes(folder.resolve("manifest.json"))).images()).hasSize(IMAGES);
+            assertThat(SinkFixtures.filesOf(folder))
+                    .as("no temporary files left in " + folder)
+                    .hasSize(IMAGES + 1);
+            assertThat(Manifest.fromJson(Files.readAllBytes(folder.resolve("manifest.json")))
+                            .images())
+                    .hasSize(IMAGES);
         }
     }
 
@@ -159,7 +184,8 @@ class StorageSinkCrashIT {
             return 0;
         }
         try (Stream<Path> jobs = Files.list(root)) {
-            return (int) jobs.filter(job -> Files.exists(job.resolve("manifest.json"))).count();
+            return (int) jobs.filter(job -> Files.exists(job.resolve("manifest.json")))
+                    .count();
         }
     }
 
@@ -171,7 +197,9 @@ class StorageSinkCrashIT {
         }
         try (Stream<Path> jobs = Files.list(root)) {
             for (Path job : jobs.toList()) {
-                long images = SinkFixtures.filesOf(job).stream().filter(name -> name.endsWith(".jpg")).count();
+                long images = SinkFixtures.filesOf(job).stream()
+                        .filter(name -> name.endsWith(".jpg"))
+                        .count();
                 // Far enough in to have written something, far enough from the end that the kill lands first.
                 if (!Files.exists(job.resolve("manifest.json")) && images >= 5 && images <= 40) {
                     return Optional.of(job);

@@ -121,7 +121,8 @@ class StorageSinkIT {
     }
 
     private StorageSink startSink(Map<String, String> env) throws Exception {
-        StorageSink sink = StorageSink.start(ServiceConfig.load(SinkKeys.define(), Optional.empty(), env), health, metrics);
+        StorageSink sink =
+                StorageSink.start(ServiceConfig.load(SinkKeys.define(), Optional.empty(), env), health, metrics);
         closeAfter.add(sink);
         return sink;
     }
@@ -146,23 +147,34 @@ class StorageSinkIT {
     void shouldArchiveTenJobsOfSixtyImagesWithOneArchivedEventEach() throws Exception {
         List<HeadshotsCompleted> jobs = runflow.generate(10, Duration.ofHours(24));
         List<HeadshotsCompleted> input = new ArrayList<>(jobs);
-        input.add(HeadshotsCompleted.newBuilder(jobs.get(0)).setDeliveryId("repeated-callback").build());
+        input.add(HeadshotsCompleted.newBuilder(jobs.get(0))
+                .setDeliveryId("repeated-callback")
+                .build());
         SinkFixtures.produce(KAFKA.clients().producerConfig(), completedTopic, completed.serializer(), input);
 
         startSink(env(runflow.imageHost()));
         SinkFixtures.awaitAllCommitted(KAFKA.bootstrapServers(), group, completedTopic, Duration.ofSeconds(120));
 
         List<ConsumerRecord<String, HeadshotsArchived>> events = archivedEvents();
-        assertThat(events).extracting(ConsumerRecord::key).as("one archived event per job, none for the repeat")
-                .containsExactlyInAnyOrderElementsOf(jobs.stream().map(HeadshotsCompleted::getHeadshotsId).toList());
-        Map<String, HeadshotsCompleted> byId = jobs.stream()
-                .collect(Collectors.toMap(HeadshotsCompleted::getHeadshotsId, Function.identity()));
+        assertThat(events)
+                .extracting(ConsumerRecord::key)
+                .as("one archived event per job, none for the repeat")
+                .containsExactlyInAnyOrderElementsOf(
+                        jobs.stream().map(HeadshotsCompleted::getHeadshotsId).toList());
+        Map<String, HeadshotsCompleted> byId =
+                jobs.stream().collect(Collectors.toMap(HeadshotsCompleted::getHeadshotsId, Function.identity()));
         for (ConsumerRecord<String, HeadshotsArchived> event : events) {
             SinkFixtures.assertArchived(event.value(), byId.get(event.key()), IMAGES, SinkFixtures.filesUnder(archive));
-            assertThat(event.value().getArchiveUri()).isEqualTo(archive.toAbsolutePath().normalize().toUri().toString()
-                    .replaceAll("/$", ""));
+            assertThat(event.value().getArchiveUri())
+                    .isEqualTo(archive.toAbsolutePath()
+                            .normalize()
+                            .toUri()
+                            .toString()
+                            .replaceAll("/$", ""));
             assertThat(SinkFixtures.filesOf(archive.resolve("headshots").resolve(event.key())))
-                    .as("60 images and the manifest, no temporary files").hasSize(IMAGES + 1).contains("manifest.json");
+                    .as("60 images and the manifest, no temporary files")
+                    .hasSize(IMAGES + 1)
+                    .contains("manifest.json");
         }
         assertThat(deadLetters()).isEmpty();
         assertThat(counter("sink.events.archived")).isEqualTo(10);
@@ -174,47 +186,68 @@ class StorageSinkIT {
 
     @Test
     void shouldDeadLetterExpiredGoneRefusedAndUndecodableEventsWithTheirReasons() throws Exception {
-        HeadshotsCompleted pastExpiry = runflow.generate(1, Duration.ofHours(24)).get(0);
-        pastExpiry = HeadshotsCompleted.newBuilder(pastExpiry).setExpiresAt(Instant.now().minusSeconds(60)).build();
-        HeadshotsCompleted refused = HeadshotsCompleted.newBuilder(runflow.generate(1, Duration.ofHours(24)).get(0))
-                .setImageUrls(List.of("http://" + runflow.imageHost() + "/cdn/headshots/x/001.jpg")).build();
+        HeadshotsCompleted pastExpiry =
+                runflow.generate(1, Duration.ofHours(24)).get(0);
+        pastExpiry = HeadshotsCompleted.newBuilder(pastExpiry)
+                .setExpiresAt(Instant.now().minusSeconds(60))
+                .build();
+        HeadshotsCompleted refused = HeadshotsCompleted.newBuilder(
+                        runflow.generate(1, Duration.ofHours(24)).get(0))
+                .setImageUrls(List.of("http://" + runflow.imageHost() + "/cdn/headshots/x/001.jpg"))
+                .build();
         HeadshotsCompleted gone;
         try (EmulatedRunflow shortLived = new EmulatedRunflow(Duration.ofMillis(500))) {
             gone = shortLived.generate(1, Duration.ofHours(1)).get(0);
             awaitGone(gone.getImageUrls().get(0));
-            SinkFixtures.produce(KAFKA.clients().producerConfig(), completedTopic, completed.serializer(),
+            SinkFixtures.produce(
+                    KAFKA.clients().producerConfig(),
+                    completedTopic,
+                    completed.serializer(),
                     List.of(pastExpiry, refused, gone));
-            SinkFixtures.produceRaw(KAFKA.clients().producerConfig(), completedTopic,
-                    "garbage".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 99, 1, 2});
+            SinkFixtures.produceRaw(
+                    KAFKA.clients().producerConfig(),
+                    completedTopic,
+                    "garbage".getBytes(StandardCharsets.UTF_8),
+                    new byte[] {0, 0, 0, 0, 99, 1, 2});
             CountersSnapshot before = runflow.emulator().counters().snapshot();
 
             startSink(env(runflow.imageHost()));
             SinkFixtures.awaitAllCommitted(KAFKA.bootstrapServers(), group, completedTopic, Duration.ofSeconds(60));
 
-            assertThat(shortLived.emulator().counters().snapshot().imagesExpired()).as("the gone URLs were tried")
+            assertThat(shortLived.emulator().counters().snapshot().imagesExpired())
+                    .as("the gone URLs were tried")
                     .isGreaterThanOrEqualTo(IMAGES);
             assertThat(runflow.emulator().counters().snapshot().imagesServed())
-                    .as("no URL of an expired or refused event was fetched").isEqualTo(before.imagesServed());
+                    .as("no URL of an expired or refused event was fetched")
+                    .isEqualTo(before.imagesServed());
         }
 
         Map<String, ConsumerRecord<byte[], byte[]>> dead = deadLetters().stream()
                 .collect(Collectors.toMap(r -> new String(r.key(), StandardCharsets.UTF_8), Function.identity()));
         assertThat(dead).hasSize(4);
-        assertThat(header(dead.get(pastExpiry.getHeadshotsId()), DeadLetterRecords.STAGE)).isEqualTo("expired");
+        assertThat(header(dead.get(pastExpiry.getHeadshotsId()), DeadLetterRecords.STAGE))
+                .isEqualTo("expired");
         assertThat(header(dead.get(pastExpiry.getHeadshotsId()), DeadLetterRecords.ERROR_MESSAGE))
                 .contains("lost 60 of 60 images");
-        assertThat(header(dead.get(gone.getHeadshotsId()), DeadLetterRecords.STAGE)).isEqualTo("expired");
+        assertThat(header(dead.get(gone.getHeadshotsId()), DeadLetterRecords.STAGE))
+                .isEqualTo("expired");
         assertThat(header(dead.get(gone.getHeadshotsId()), DeadLetterRecords.ERROR_MESSAGE))
-                .contains("lost 60 of 60 images").contains("HTTP 410");
-        assertThat(header(dead.get(refused.getHeadshotsId()), DeadLetterRecords.STAGE)).isEqualTo("url-policy");
-        assertThat(header(dead.get(refused.getHeadshotsId()), DeadLetterRecords.ERROR_MESSAGE)).contains("only https");
+                .contains("lost 60 of 60 images")
+                .contains("HTTP 410");
+        assertThat(header(dead.get(refused.getHeadshotsId()), DeadLetterRecords.STAGE))
+                .isEqualTo("url-policy");
+        assertThat(header(dead.get(refused.getHeadshotsId()), DeadLetterRecords.ERROR_MESSAGE))
+                .contains("only https");
         assertThat(header(dead.get("garbage"), DeadLetterRecords.STAGE)).isEqualTo("decode");
         assertThat(dead.get("garbage").value()).containsExactly(0, 0, 0, 0, 99, 1, 2);
-        assertThat(header(dead.get(gone.getHeadshotsId()), DeadLetterRecords.SOURCE_TOPIC)).isEqualTo(completedTopic);
+        assertThat(header(dead.get(gone.getHeadshotsId()), DeadLetterRecords.SOURCE_TOPIC))
+                .isEqualTo(completedTopic);
         assertThat(archivedEvents()).isEmpty();
         assertThat(counter("sink.images.lost")).isEqualTo(2 * IMAGES);
         assertThat(counter("sink.dlq.events", "stage", "expired")).isEqualTo(2);
-        assertThat(Files.exists(archive.resolve("headshots").resolve(gone.getHeadshotsId()).resolve("manifest.json")))
+        assertThat(Files.exists(archive.resolve("headshots")
+                        .resolve(gone.getHeadshotsId())
+                        .resolve("manifest.json")))
                 .isFalse();
     }
 
@@ -223,9 +256,11 @@ class StorageSinkIT {
         HeadshotsCompleted generated = runflow.generate(1, Duration.ofHours(24)).get(0);
         try (FlakyCdn cdn = new FlakyCdn(runflow.emulator())) {
             HeadshotsCompleted job = HeadshotsCompleted.newBuilder(generated)
-                    .setImageUrls(cdn.through(generated.getImageUrls())).build();
+                    .setImageUrls(cdn.through(generated.getImageUrls()))
+                    .build();
             cdn.failWith(500);
-            SinkFixtures.produce(KAFKA.clients().producerConfig(), completedTopic, completed.serializer(), List.of(job));
+            SinkFixtures.produce(
+                    KAFKA.clients().producerConfig(), completedTopic, completed.serializer(), List.of(job));
             Map<String, String> env = env("localhost");
             env.put("SINK_TLS_TRUSTSTORE", FlakyCdn.trustStore().toString());
             env.put("SINK_TLS_TRUSTSTORE_PASSWORD", "test-only");
@@ -234,7 +269,9 @@ class StorageSinkIT {
             Waits.await("the sink to retry the event after HTTP 500s", Duration.ofSeconds(60))
                     .until(() -> counter("sink.retries", "stage", "download") >= 2);
             assertThat(cdn.failuresServed()).isGreaterThanOrEqualTo(IMAGES);
-            assertThat(SinkFixtures.committed(KAFKA.bootstrapServers(), group, completedTopic)).as("no offset moves").isZero();
+            assertThat(SinkFixtures.committed(KAFKA.bootstrapServers(), group, completedTopic))
+                    .as("no offset moves")
+                    .isZero();
             assertThat(archivedEvents()).isEmpty();
 
             cdn.recover();
@@ -253,9 +290,13 @@ class StorageSinkIT {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, trust.getTrustManagers(), null);
         HttpClient http = HttpClient.newBuilder().sslContext(tls).build();
-        Waits.await("the short-lived image URLs to answer 410", Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                .until(() -> http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 410);
+        Waits.await("the short-lived image URLs to answer 410", Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(URI.create(url)).build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 410);
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -114,13 +114,15 @@ class StorageSinkS3IT {
         env.put("SINK_TLS_TRUSTSTORE_PASSWORD", EmulatedRunflow.TRUST_PASSWORD);
         env.put("SINK_RETRY_BACKOFF_MS", "200");
         env.put("SINK_RETRY_MAX_BACKOFF_MS", "1000");
-        StorageSink sink = StorageSink.start(ServiceConfig.load(SinkKeys.define(), Optional.empty(), env), health, metrics);
+        StorageSink sink =
+                StorageSink.start(ServiceConfig.load(SinkKeys.define(), Optional.empty(), env), health, metrics);
         closeAfter.add(sink);
         return sink;
     }
 
     private byte[] object(String key) {
-        return client.getObjectAsBytes(b -> b.bucket(BUCKET).key(PREFIX + "/" + key)).asByteArray();
+        return client.getObjectAsBytes(b -> b.bucket(BUCKET).key(PREFIX + "/" + key))
+                .asByteArray();
     }
 
     private List<ConsumerRecord<String, HeadshotsArchived>> archivedEvents() {
@@ -129,8 +131,11 @@ class StorageSinkS3IT {
     }
 
     private void produce(List<HeadshotsCompleted> jobs) throws Exception {
-        SinkFixtures.produce(KAFKA.clients().producerConfig(), completedTopic,
-                REGISTRY.valueSerde(HeadshotsCompleted.class).serializer(), jobs);
+        SinkFixtures.produce(
+                KAFKA.clients().producerConfig(),
+                completedTopic,
+                REGISTRY.valueSerde(HeadshotsCompleted.class).serializer(),
+                jobs);
     }
 
     @Test
@@ -143,19 +148,26 @@ class StorageSinkS3IT {
         startSink();
         SinkFixtures.awaitAllCommitted(KAFKA.bootstrapServers(), group, completedTopic, Duration.ofSeconds(120));
 
-        Map<String, HeadshotsCompleted> byId = jobs.stream()
-                .collect(Collectors.toMap(HeadshotsCompleted::getHeadshotsId, Function.identity()));
+        Map<String, HeadshotsCompleted> byId =
+                jobs.stream().collect(Collectors.toMap(HeadshotsCompleted::getHeadshotsId, Function.identity()));
         List<ConsumerRecord<String, HeadshotsArchived>> events = archivedEvents();
         assertThat(events).extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(byId.keySet());
         for (ConsumerRecord<String, HeadshotsArchived> event : events) {
             assertThat(event.value().getArchiveUri()).isEqualTo("s3://" + BUCKET + "/" + PREFIX);
             SinkFixtures.assertArchived(event.value(), byId.get(event.key()), IMAGES, this::object);
-            var head = client.headObject(b -> b.bucket(BUCKET).key(PREFIX + "/" + event.value().getObjects().get(0).getKey()));
+            var head = client.headObject(b -> b.bucket(BUCKET)
+                    .key(PREFIX + "/" + event.value().getObjects().get(0).getKey()));
             assertThat(head.contentType()).isEqualTo("image/jpeg");
-            assertThat(head.metadata()).containsEntry("sha256", event.value().getObjects().get(0).getSha256());
+            assertThat(head.metadata())
+                    .containsEntry("sha256", event.value().getObjects().get(0).getSha256());
         }
-        assertThat(client.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(PREFIX + "/headshots/")).contents().stream()
-                .count()).isEqualTo(10L * (IMAGES + 1));
+        assertThat(
+                        client
+                                .listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(PREFIX + "/headshots/"))
+                                .contents()
+                                .stream()
+                                .count())
+                .isEqualTo(10L * (IMAGES + 1));
     }
 
     @Test
@@ -166,17 +178,24 @@ class StorageSinkS3IT {
         startSink();
         Waits.await("the sink to retry while S3 is down", Duration.ofSeconds(60))
                 .until(() -> metrics.find("sink.retries").tags("stage", "archive").counters().stream()
-                        .mapToDouble(c -> c.count()).sum() >= 2);
+                                .mapToDouble(c -> c.count())
+                                .sum()
+                        >= 2);
         assertThat(health.ready()).as("not ready while the archive is down").isFalse();
         assertThat(health.components().get("archive").up()).isFalse();
-        assertThat(SinkFixtures.committed(KAFKA.bootstrapServers(), group, completedTopic)).as("no offset moves").isZero();
+        assertThat(SinkFixtures.committed(KAFKA.bootstrapServers(), group, completedTopic))
+                .as("no offset moves")
+                .isZero();
 
         s3.start();
         client.createBucket(b -> b.bucket(BUCKET));
         SinkFixtures.awaitAllCommitted(KAFKA.bootstrapServers(), group, completedTopic, Duration.ofSeconds(60));
 
-        assertThat(archivedEvents()).extracting(ConsumerRecord::key)
-                .containsExactlyInAnyOrderElementsOf(jobs.stream().map(HeadshotsCompleted::getHeadshotsId).toList());
-        Waits.await("the archive to be reported up again").until(() -> health.components().get("archive").up());
+        assertThat(archivedEvents())
+                .extracting(ConsumerRecord::key)
+                .containsExactlyInAnyOrderElementsOf(
+                        jobs.stream().map(HeadshotsCompleted::getHeadshotsId).toList());
+        Waits.await("the archive to be reported up again")
+                .until(() -> health.components().get("archive").up());
     }
 }

@@ -1,7 +1,6 @@
 package io.runflowkafka.testkit;
 
 import io.runflowkafka.testkit.KafkaBroker.Backend;
-
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -23,8 +22,7 @@ final class BackendSelection {
     /** Environment variable naming the Docker image for the Testcontainers backend. */
     static final String IMAGE_ENV = "KAFKA_TEST_IMAGE";
 
-    private BackendSelection() {
-    }
+    private BackendSelection() {}
 
     /**
      * The backend to use.
@@ -38,8 +36,8 @@ final class BackendSelection {
         if (forced != null) {
             Backend backend = parse(forced);
             if (backend == Backend.EXTERNAL && externalBootstrapServers(env) == null) {
-                throw new IllegalStateException("Kafka test backend 'external' was chosen but "
-                        + BOOTSTRAP_SERVERS_ENV + " is not set");
+                throw new IllegalStateException(
+                        "Kafka test backend 'external' was chosen but " + BOOTSTRAP_SERVERS_ENV + " is not set");
             }
             return backend;
         }
@@ -65,8 +63,9 @@ final class BackendSelection {
             case "external" -> Backend.EXTERNAL;
             case "testcontainers", "docker", "container" -> Backend.TESTCONTAINERS;
             case "in-process", "in_process", "inprocess", "embedded" -> Backend.IN_PROCESS;
-            default -> throw new IllegalArgumentException("Unknown Kafka test backend '" + value
-                    + "': use external, testcontainers or in-process");
+            default ->
+                throw new IllegalArgumentException(
+                        "Unknown Kafka test backend '" + value + "': use external, testcontainers or in-process");
         };
     }
 

@@ -1,10 +1,5 @@
 package io.runflowkafka.testkit;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.testcontainers.kafka.KafkaContainer;
-import org.testcontainers.utility.DockerImageName;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -14,6 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * A single-node KRaft Kafka in an {@code apache/kafka} container, started through Testcontainers. Its client
@@ -58,7 +57,10 @@ public final class ContainerKafkaBroker implements KafkaBroker {
         container.setPortBindings(List.of(freeLocalPort() + ":" + KAFKA_PORT));
         container.start();
         ContainerKafkaBroker broker = new ContainerKafkaBroker(container);
-        LOG.info("Kafka container {} ready at {} in {} ms", image, broker.bootstrapServers,
+        LOG.info(
+                "Kafka container {} ready at {} in {} ms",
+                image,
+                broker.bootstrapServers,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
         return broker;
     }
@@ -68,11 +70,12 @@ public final class ContainerKafkaBroker implements KafkaBroker {
      * underscores {@code __}, dashes {@code ___}, upper-cased and prefixed with {@code KAFKA_}.
      */
     static String environmentName(String brokerProperty) {
-        return "KAFKA_" + brokerProperty
-                .replace("_", "__")
-                .replace("-", "___")
-                .replace(".", "_")
-                .toUpperCase(Locale.ROOT);
+        return "KAFKA_"
+                + brokerProperty
+                        .replace("_", "__")
+                        .replace("-", "___")
+                        .replace(".", "_")
+                        .toUpperCase(Locale.ROOT);
     }
 
     private static int freeLocalPort() {
@@ -109,7 +112,9 @@ public final class ContainerKafkaBroker implements KafkaBroker {
         if (!running) {
             return;
         }
-        container.getDockerClient().stopContainerCmd(container.getContainerId())
+        container
+                .getDockerClient()
+                .stopContainerCmd(container.getContainerId())
                 .withTimeout((int) STOP_GRACE.toSeconds())
                 .exec();
         running = false;
@@ -123,11 +128,16 @@ public final class ContainerKafkaBroker implements KafkaBroker {
             return;
         }
         long startedAt = System.nanoTime();
-        container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
+        container
+                .getDockerClient()
+                .startContainerCmd(container.getContainerId())
+                .exec();
         Waits.await("Kafka container at " + bootstrapServers + " to accept clients after a restart", RESTART_TIMEOUT)
                 .until(() -> BrokerProbe.isReachable(bootstrapServers));
         running = true;
-        LOG.info("Kafka container at {} restarted in {} ms", bootstrapServers,
+        LOG.info(
+                "Kafka container at {} restarted in {} ms",
+                bootstrapServers,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
     }
 

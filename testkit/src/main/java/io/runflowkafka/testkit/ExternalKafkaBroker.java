@@ -52,9 +52,10 @@ public final class ExternalKafkaBroker implements KafkaBroker {
     }
 
     private UnsupportedOperationException restartUnsupported(String action) {
-        return new UnsupportedOperationException("Cannot " + action + " the external Kafka cluster at " + bootstrapServers
-                + " (chosen by KAFKA_BOOTSTRAP_SERVERS): guard broker-restart tests with"
-                + " assumeTrue(KAFKA.supportsRestart())");
+        return new UnsupportedOperationException(
+                "Cannot " + action + " the external Kafka cluster at " + bootstrapServers
+                        + " (chosen by KAFKA_BOOTSTRAP_SERVERS): guard broker-restart tests with"
+                        + " assumeTrue(KAFKA.supportsRestart())");
     }
 
     /** Nothing to release: the cluster outlives the tests. */

@@ -102,7 +102,8 @@ public final class InProcessKafkaBroker implements KafkaBroker {
         properties.put("process.roles", "broker,controller");
         properties.put("node.id", "0");
         properties.put("controller.quorum.voters", "0@127.0.0.1:" + controllerPort);
-        properties.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        properties.put(
+                "listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
         properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
         properties.put("controller.listener.names", "CONTROLLER");
         properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -151,10 +152,15 @@ public final class InProcessKafkaBroker implements KafkaBroker {
 
     /** Waits, bounded, until the broker answers and lists itself as a live node. */
     private void awaitReady() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "in-process-broker-probe-" + UUID.randomUUID()))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "in-process-broker-probe-" + UUID.randomUUID()))) {
             Waits.await("in-process broker at " + bootstrapServers + " to list itself", READY_TIMEOUT)
-                    .until(() -> !admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .until(() -> !admin.describeCluster()
+                            .nodes()
+                            .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                             .isEmpty());
         }
     }
@@ -226,8 +232,11 @@ public final class InProcessKafkaBroker implements KafkaBroker {
             throw new IllegalStateException("The in-process Kafka broker at " + bootstrapServers + " did not start", e);
         }
         running = true;
-        LOG.info("In-process Kafka broker ready at {} in {} ms (data in {})", bootstrapServers,
-                elapsedMillis(startedAt), dataDirectory);
+        LOG.info(
+                "In-process Kafka broker ready at {} in {} ms (data in {})",
+                bootstrapServers,
+                elapsedMillis(startedAt),
+                dataDirectory);
     }
 
     /** Stops the node and deletes its data directory. */
@@ -247,7 +256,8 @@ public final class InProcessKafkaBroker implements KafkaBroker {
             return;
         }
         try (Stream<Path> paths = Files.walk(dataDirectory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             LOG.warn("Could not delete the in-process Kafka broker's data in {}", dataDirectory, e);
         }

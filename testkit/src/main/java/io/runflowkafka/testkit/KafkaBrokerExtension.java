@@ -1,7 +1,10 @@
 package io.runflowkafka.testkit;
 
 import io.runflowkafka.testkit.KafkaBroker.Backend;
-
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -11,11 +14,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * JUnit 5 extension giving a test class one real Kafka broker, started before all its tests and closed
@@ -27,7 +25,8 @@ import java.util.stream.Collectors;
  * static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
  * }</pre>
  */
-public final class KafkaBrokerExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+public final class KafkaBrokerExtension
+        implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBrokerExtension.class);
 
@@ -100,14 +99,16 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, BeforeEach
         return switch (backend) {
             case EXTERNAL -> {
                 if (!brokerProperties.isEmpty()) {
-                    LOG.warn("Broker properties {} are ignored: the external cluster is configured by its owner",
+                    LOG.warn(
+                            "Broker properties {} are ignored: the external cluster is configured by its owner",
                             brokerProperties.keySet());
                 }
                 yield new ExternalKafkaBroker(BackendSelection.externalBootstrapServers(env));
             }
-            case TESTCONTAINERS -> ContainerKafkaBroker.start(BackendSelection.image(env, properties), brokerProperties);
-            case IN_PROCESS -> InProcessKafkaBroker.start(
-                    Unique.directory("kafka-" + testClass.getSimpleName()), brokerProperties);
+            case TESTCONTAINERS ->
+                ContainerKafkaBroker.start(BackendSelection.image(env, properties), brokerProperties);
+            case IN_PROCESS ->
+                InProcessKafkaBroker.start(Unique.directory("kafka-" + testClass.getSimpleName()), brokerProperties);
         };
     }
 

@@ -1,5 +1,13 @@
 package io.runflowkafka.testkit;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -10,15 +18,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Properties;
 
 /**
  * Producers, consumers and read helpers for tests, configured the way this project runs Kafka: idempotent
@@ -70,8 +69,8 @@ public final class KafkaClients {
     }
 
     /** An idempotent producer with {@code overrides} on top of {@link #producerConfig()}. */
-    public <K, V> KafkaProducer<K, V> producer(Serializer<K> keySerializer, Serializer<V> valueSerializer,
-                                               Map<String, ?> overrides) {
+    public <K, V> KafkaProducer<K, V> producer(
+            Serializer<K> keySerializer, Serializer<V> valueSerializer, Map<String, ?> overrides) {
         Map<String, Object> config = producerConfig();
         config.putAll(overrides);
         return new KafkaProducer<>(config, keySerializer, valueSerializer);
@@ -81,10 +80,14 @@ public final class KafkaClients {
      * A transactional producer with {@code transactionalId}, already past {@code initTransactions()}: call
      * {@code beginTransaction()} next. Use {@link Unique#name(String)} for the id unless a test means to fence.
      */
-    public <K, V> KafkaProducer<K, V> transactionalProducer(String transactionalId, Serializer<K> keySerializer,
-                                                            Serializer<V> valueSerializer) {
-        KafkaProducer<K, V> producer = producer(keySerializer, valueSerializer,
-                Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, Objects.requireNonNull(transactionalId, "transactionalId")));
+    public <K, V> KafkaProducer<K, V> transactionalProducer(
+            String transactionalId, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
+        KafkaProducer<K, V> producer = producer(
+                keySerializer,
+                valueSerializer,
+                Map.of(
+                        ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                        Objects.requireNonNull(transactionalId, "transactionalId")));
         try {
             producer.initTransactions();
         } catch (RuntimeException e) {
@@ -95,14 +98,17 @@ public final class KafkaClients {
     }
 
     /** A {@code read_committed} consumer in group {@code groupId}, starting from the earliest offset. */
-    public <K, V> KafkaConsumer<K, V> consumer(String groupId, Deserializer<K> keyDeserializer,
-                                               Deserializer<V> valueDeserializer) {
+    public <K, V> KafkaConsumer<K, V> consumer(
+            String groupId, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
         return consumer(groupId, keyDeserializer, valueDeserializer, Map.of());
     }
 
     /** A consumer with {@code overrides} on top of {@link #consumerConfig(String)}. */
-    public <K, V> KafkaConsumer<K, V> consumer(String groupId, Deserializer<K> keyDeserializer,
-                                               Deserializer<V> valueDeserializer, Map<String, ?> overrides) {
+    public <K, V> KafkaConsumer<K, V> consumer(
+            String groupId,
+            Deserializer<K> keyDeserializer,
+            Deserializer<V> valueDeserializer,
+            Map<String, ?> overrides) {
         Map<String, Object> config = consumerConfig(groupId);
         config.putAll(overrides);
         return new KafkaConsumer<>(config, keyDeserializer, valueDeserializer);
@@ -113,8 +119,12 @@ public final class KafkaClients {
      * records arrived or {@code atMost} passed, and returns every record read (possibly more than {@code count},
      * which is how a test sees duplicates; fewer when time ran out). Joins no group and commits nothing.
      */
-    public <K, V> List<ConsumerRecord<K, V>> drain(String topic, Deserializer<K> keyDeserializer,
-                                                   Deserializer<V> valueDeserializer, int count, Duration atMost) {
+    public <K, V> List<ConsumerRecord<K, V>> drain(
+            String topic,
+            Deserializer<K> keyDeserializer,
+            Deserializer<V> valueDeserializer,
+            int count,
+            Duration atMost) {
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
         long deadline = System.nanoTime() + atMost.toNanos();
         try (KafkaConsumer<K, V> consumer = readerOf(keyDeserializer, valueDeserializer)) {
@@ -131,8 +141,8 @@ public final class KafkaClients {
      * stable offsets) are taken first, then the topic is read up to them, bounded by {@link Waits#DEFAULT_TIMEOUT}.
      * Use it to count outputs exactly, e.g. to show there is no duplicate.
      */
-    public <K, V> List<ConsumerRecord<K, V>> readAllCommitted(String topic, Deserializer<K> keyDeserializer,
-                                                              Deserializer<V> valueDeserializer) {
+    public <K, V> List<ConsumerRecord<K, V>> readAllCommitted(
+            String topic, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
         try (KafkaConsumer<K, V> consumer = readerOf(keyDeserializer, valueDeserializer)) {
             List<TopicPartition> partitions = partitions(consumer, topic, Waits.DEFAULT_TIMEOUT);
@@ -150,7 +160,8 @@ public final class KafkaClients {
 
     /** Shorthand for {@link #readAllCommitted} of raw bytes, for counting records whatever their format. */
     public int countCommitted(String topic) {
-        return readAllCommitted(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()).size();
+        return readAllCommitted(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .size();
     }
 
     /**
@@ -169,7 +180,10 @@ public final class KafkaClients {
 
     /** A group-less reader that never creates the topic it asks about. */
     private <K, V> KafkaConsumer<K, V> readerOf(Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
-        return consumer(null, keyDeserializer, valueDeserializer,
+        return consumer(
+                null,
+                keyDeserializer,
+                valueDeserializer,
                 Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false));
     }
 
@@ -178,6 +192,8 @@ public final class KafkaClients {
         if (infos == null || infos.isEmpty()) {
             throw new IllegalStateException("Topic " + topic + " does not exist");
         }
-        return infos.stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        return infos.stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition()))
+                .toList();
     }
 }

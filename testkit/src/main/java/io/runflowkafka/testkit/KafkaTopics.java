@@ -1,12 +1,5 @@
 package io.runflowkafka.testkit;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +9,12 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Topic administration for tests: idempotent creation that returns once every partition has a leader,
@@ -50,22 +49,32 @@ public final class KafkaTopics {
             try {
                 get(admin.createTopics(List.of(newTopic)).all());
             } catch (TopicExistsException e) {
-                int existing = get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).partitions().size();
+                int existing = get(admin.describeTopics(List.of(topic)).allTopicNames())
+                        .get(topic)
+                        .partitions()
+                        .size();
                 if (existing != partitions) {
-                    throw new IllegalStateException("Topic " + topic + " exists with " + existing
-                            + " partitions, not the " + partitions + " asked for", e);
+                    throw new IllegalStateException(
+                            "Topic " + topic + " exists with " + existing + " partitions, not the " + partitions
+                                    + " asked for",
+                            e);
                 }
             }
             Waits.await("every partition of topic " + topic + " to have a leader")
                     .ignoreExceptionsInstanceOf(UnknownTopicOrPartitionException.class)
-                    .until(() -> hasLeaders(get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic)));
+                    .until(() ->
+                            hasLeaders(get(admin.describeTopics(List.of(topic)).allTopicNames())
+                                    .get(topic)));
         }
     }
 
     /** The number of partitions of {@code topic}. */
     public int partitionCount(String topic) {
         try (Admin admin = admin()) {
-            return get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).partitions().size();
+            return get(admin.describeTopics(List.of(topic)).allTopicNames())
+                    .get(topic)
+                    .partitions()
+                    .size();
         }
     }
 

@@ -3,15 +3,13 @@ package io.runflowkafka.testkit;
 import io.runflowkafka.serde.AvroSerdes;
 import io.runflowkafka.serde.MockSchemaRegistry;
 import io.runflowkafka.serde.SchemaRegistryConfig;
-
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * JUnit 5 extension giving a test class its own in-memory Schema Registry ({@code mock://<unique scope>}),

@@ -1,13 +1,12 @@
 package io.runflowkafka.testkit;
 
-import org.apache.kafka.common.internals.Topic;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.UUID;
+import org.apache.kafka.common.internals.Topic;
 
 /**
  * Names and directories no other test uses: topics, group, application and transactional ids get a random
@@ -19,8 +18,7 @@ public final class Unique {
     /** System property naming the folder for test state; defaults to {@code target/testkit} in the working directory. */
     public static final String BASE_DIRECTORY_PROPERTY = "runflow.testkit.dir";
 
-    private Unique() {
-    }
+    private Unique() {}
 
     /** {@code base} followed by a random suffix, e.g. {@code orders-3f9c2a71}; legal as a group, application or transactional id. */
     public static String name(String base) {

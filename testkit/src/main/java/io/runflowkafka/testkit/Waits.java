@@ -1,10 +1,9 @@
 package io.runflowkafka.testkit;
 
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionFactory;
-
 import java.time.Duration;
 import java.util.Objects;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 
 /**
  * Bounded waits that name what they wait for, so a time-out reads as "Condition with alias 'order 42 on
@@ -18,8 +17,7 @@ public final class Waits {
     /** Often enough to keep tests quick, rarely enough not to load the broker. */
     public static final Duration POLL_INTERVAL = Duration.ofMillis(50);
 
-    private Waits() {
-    }
+    private Waits() {}
 
     /**
      * An Awaitility wait for {@code what}, bounded by {@link #DEFAULT_TIMEOUT}; add {@code .ignoreExceptions()}

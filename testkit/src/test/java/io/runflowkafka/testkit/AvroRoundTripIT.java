@@ -1,8 +1,12 @@
 package io.runflowkafka.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.runflowkafka.schema.UploadEvent;
 import io.runflowkafka.serde.MockSchemaRegistry;
-
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -11,12 +15,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class AvroRoundTripIT {
 
@@ -40,7 +38,8 @@ class AvroRoundTripIT {
                 .setAttributes(Map.of("source", "testkit"))
                 .build();
 
-        try (KafkaProducer<String, UploadEvent> producer = KAFKA.clients().producer(new StringSerializer(), serde.serializer())) {
+        try (KafkaProducer<String, UploadEvent> producer =
+                KAFKA.clients().producer(new StringSerializer(), serde.serializer())) {
             producer.send(new ProducerRecord<>(topic, "order-1", event)).get();
         }
         List<ConsumerRecord<String, UploadEvent>> read =
@@ -48,7 +47,9 @@ class AvroRoundTripIT {
 
         assertThat(read).extracting(ConsumerRecord::value).containsExactly(event);
         assertThat(REGISTRY.url()).startsWith("mock://AvroRoundTripIT-");
-        assertThat(MockSchemaRegistry.getClientForScope(REGISTRY.scope()).getLatestVersion(topic + "-value").schema())
+        assertThat(MockSchemaRegistry.getClientForScope(REGISTRY.scope())
+                        .getLatestVersion(topic + "-value")
+                        .schema())
                 .isEqualTo(UploadEvent.getClassSchema());
     }
 }

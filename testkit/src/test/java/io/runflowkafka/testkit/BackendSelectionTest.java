@@ -1,14 +1,12 @@
 package io.runflowkafka.testkit;
 
-import io.runflowkafka.testkit.KafkaBroker.Backend;
-
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-import java.util.function.BooleanSupplier;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.runflowkafka.testkit.KafkaBroker.Backend;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
 
 class BackendSelectionTest {
 
@@ -20,7 +18,8 @@ class BackendSelectionTest {
 
     @Test
     void shouldUseExternalClusterWhenBootstrapServersAreInTheEnvironment() {
-        Backend backend = BackendSelection.choose(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"), Map.of(), MUST_NOT_ASK);
+        Backend backend =
+                BackendSelection.choose(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"), Map.of(), MUST_NOT_ASK);
 
         assertThat(backend).isEqualTo(Backend.EXTERNAL);
     }
@@ -43,38 +42,46 @@ class BackendSelectionTest {
 
     @Test
     void shouldLetSystemPropertyForceInProcessEvenWithAClusterAndDocker() {
-        Backend backend = BackendSelection.choose(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"),
-                Map.of("runflow.testkit.backend", "in-process"), MUST_NOT_ASK);
+        Backend backend = BackendSelection.choose(
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"),
+                Map.of("runflow.testkit.backend", "in-process"),
+                MUST_NOT_ASK);
 
         assertThat(backend).isEqualTo(Backend.IN_PROCESS);
     }
 
     @Test
     void shouldPreferSystemPropertyOverEnvironmentWhenForcingABackend() {
-        Backend backend = BackendSelection.choose(Map.of("KAFKA_TEST_BACKEND", "in-process"),
-                Map.of("runflow.testkit.backend", "Testcontainers"), MUST_NOT_ASK);
+        Backend backend = BackendSelection.choose(
+                Map.of("KAFKA_TEST_BACKEND", "in-process"),
+                Map.of("runflow.testkit.backend", "Testcontainers"),
+                MUST_NOT_ASK);
 
         assertThat(backend).isEqualTo(Backend.TESTCONTAINERS);
     }
 
     @Test
     void shouldRefuseForcedExternalBackendWithoutBootstrapServers() {
-        assertThatThrownBy(() -> BackendSelection.choose(Map.of("KAFKA_TEST_BACKEND", "external"), Map.of(), MUST_NOT_ASK))
+        assertThatThrownBy(
+                        () -> BackendSelection.choose(Map.of("KAFKA_TEST_BACKEND", "external"), Map.of(), MUST_NOT_ASK))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
     }
 
     @Test
     void shouldRejectUnknownBackendNamesWithTheAllowedOnes() {
-        assertThatThrownBy(() -> BackendSelection.choose(Map.of(), Map.of("runflow.testkit.backend", "zookeeper"), MUST_NOT_ASK))
+        assertThatThrownBy(() ->
+                        BackendSelection.choose(Map.of(), Map.of("runflow.testkit.backend", "zookeeper"), MUST_NOT_ASK))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("external, testcontainers or in-process");
     }
 
     @Test
     void shouldTakeTheContainerImageFromPropertyThenEnvironmentThenDefault() {
-        assertThat(BackendSelection.image(Map.of("KAFKA_TEST_IMAGE", "apache/kafka:4.0.0"),
-                Map.of("runflow.testkit.kafka-image", "apache/kafka-native:4.1.0"))).isEqualTo("apache/kafka-native:4.1.0");
+        assertThat(BackendSelection.image(
+                        Map.of("KAFKA_TEST_IMAGE", "apache/kafka:4.0.0"),
+                        Map.of("runflow.testkit.kafka-image", "apache/kafka-native:4.1.0")))
+                .isEqualTo("apache/kafka-native:4.1.0");
         assertThat(BackendSelection.image(Map.of("KAFKA_TEST_IMAGE", "apache/kafka:4.0.0"), Map.of()))
                 .isEqualTo("apache/kafka:4.0.0");
         assertThat(BackendSelection.image(Map.of(), Map.of())).isEqualTo(ContainerKafkaBroker.DEFAULT_IMAGE);

@@ -1,5 +1,11 @@
 package io.runflowkafka.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -14,13 +20,6 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
-import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class ExactlyOnceStreamsIT {
 
@@ -45,20 +44,28 @@ class ExactlyOnceStreamsIT {
         KAFKA.topics().create(output, 2);
         KafkaClients clients = KAFKA.clients();
 
-        try (KafkaProducer<String, String> producer = clients.producer(new StringSerializer(), new StringSerializer())) {
-            IntStream.range(0, RECORDS).forEach(i -> producer.send(new ProducerRecord<>(input, "key-" + i, "word-" + i)));
+        try (KafkaProducer<String, String> producer =
+                clients.producer(new StringSerializer(), new StringSerializer())) {
+            IntStream.range(0, RECORDS)
+                    .forEach(i -> producer.send(new ProducerRecord<>(input, "key-" + i, "word-" + i)));
         }
 
-        try (KafkaStreams streams = new KafkaStreams(uppercase(input, output),
+        try (KafkaStreams streams = new KafkaStreams(
+                uppercase(input, output),
                 clients.streamsConfig(Unique.name("uppercase"), Unique.directory("uppercase-state")))) {
             streams.start();
 
-            List<ConsumerRecord<String, String>> upper =
-                    clients.drain(output, new StringDeserializer(), new StringDeserializer(), RECORDS, Waits.DEFAULT_TIMEOUT);
+            List<ConsumerRecord<String, String>> upper = clients.drain(
+                    output, new StringDeserializer(), new StringDeserializer(), RECORDS, Waits.DEFAULT_TIMEOUT);
 
-            assertThat(upper).extracting(ConsumerRecord::value)
-                    .containsExactlyInAnyOrderElementsOf(IntStream.range(0, RECORDS).mapToObj(i -> "WORD-" + i).toList());
-            assertThat(upper).allSatisfy(record -> assertThat(record.value()).isEqualTo(record.key().replace("key", "WORD")));
+            assertThat(upper)
+                    .extracting(ConsumerRecord::value)
+                    .containsExactlyInAnyOrderElementsOf(IntStream.range(0, RECORDS)
+                            .mapToObj(i -> "WORD-" + i)
+                            .toList());
+            assertThat(upper)
+                    .allSatisfy(record ->
+                            assertThat(record.value()).isEqualTo(record.key().replace("key", "WORD")));
             streams.close(Duration.ofSeconds(30));
         }
 

@@ -1,7 +1,12 @@
 package io.runflowkafka.testkit;
 
-import io.runflowkafka.testkit.KafkaBroker.Backend;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runflowkafka.testkit.KafkaBroker.Backend;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -11,18 +16,11 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class KafkaBrokerExtensionIT {
 
     @RegisterExtension
-    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension()
-            .withBrokerProperty("auto.create.topics.enable", "false");
+    static final KafkaBrokerExtension KAFKA =
+            new KafkaBrokerExtension().withBrokerProperty("auto.create.topics.enable", "false");
 
     @Test
     void shouldGiveTheTestAReachableBrokerFromTheChosenBackend() {
@@ -70,9 +68,10 @@ class KafkaBrokerExtensionIT {
     void shouldApplyBrokerPropertiesGivenToTheExtension() {
         String topic = Unique.topic("not-auto-created");
 
-        try (KafkaProducer<String, String> producer = KAFKA.clients().producer(new StringSerializer(), new StringSerializer(),
-                Map.of("max.block.ms", 1_000))) {
-            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, "k", "v")).get())
+        try (KafkaProducer<String, String> producer = KAFKA.clients()
+                .producer(new StringSerializer(), new StringSerializer(), Map.of("max.block.ms", 1_000))) {
+            assertThatThrownBy(() ->
+                            producer.send(new ProducerRecord<>(topic, "k", "v")).get())
                     .hasMessageContaining(topic);
         }
         assertThat(KAFKA.topics().names()).doesNotContain(topic);
@@ -82,7 +81,8 @@ class KafkaBrokerExtensionIT {
     void shouldDrainUntilTheCountOrTheTimeLimit() {
         String topic = Unique.topic("drain");
         KAFKA.topics().create(topic, 2);
-        try (KafkaProducer<String, String> producer = KAFKA.clients().producer(new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                KAFKA.clients().producer(new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < 4; i++) {
                 producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i));
             }
@@ -96,7 +96,9 @@ class KafkaBrokerExtensionIT {
         Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
 
         assertThat(all).extracting(ConsumerRecord::value).containsExactlyInAnyOrder("v0", "v1", "v2", "v3");
-        assertThat(asked).as("only 4 exist, so the drain stops at its time limit").hasSize(4);
+        assertThat(asked)
+                .as("only 4 exist, so the drain stops at its time limit")
+                .hasSize(4);
         assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(800)).isLessThan(Duration.ofSeconds(10));
     }
 

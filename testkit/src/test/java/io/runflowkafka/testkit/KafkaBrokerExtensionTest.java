@@ -1,10 +1,5 @@
 package io.runflowkafka.testkit;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.platform.testkit.engine.EngineTestKit;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -12,16 +7,25 @@ import static org.junit.platform.testkit.engine.EventConditions.finishedWithFail
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
 class KafkaBrokerExtensionTest {
 
     @Test
     void shouldExplainThatTheExtensionMustBeStatic() {
-        EngineTestKit.engine("junit-jupiter").selectors(selectClass(SampleWithInstanceField.class)).execute()
+        EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(SampleWithInstanceField.class))
+                .execute()
                 .testEvents()
                 .assertThatEvents()
-                .haveExactly(1, finishedWithFailure(
-                        instanceOf(ExtensionConfigurationException.class),
-                        message(m -> m.contains("static field"))));
+                .haveExactly(
+                        1,
+                        finishedWithFailure(
+                                instanceOf(ExtensionConfigurationException.class),
+                                message(m -> m.contains("static field"))));
     }
 
     @Test
@@ -37,7 +41,8 @@ class KafkaBrokerExtensionTest {
     void shouldKeepTheOriginalUnchangedWhenAddingABrokerProperty() {
         KafkaBrokerExtension original = new KafkaBrokerExtension();
 
-        assertThat(original.withBrokerProperty("auto.create.topics.enable", "false")).isNotSameAs(original);
+        assertThat(original.withBrokerProperty("auto.create.topics.enable", "false"))
+                .isNotSameAs(original);
     }
 
     static class SampleWithInstanceField {

@@ -1,12 +1,11 @@
 package io.runflowkafka.testkit;
 
-import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
 
 class KafkaClientsTest {
 
@@ -40,8 +39,10 @@ class KafkaClientsTest {
         StreamsConfig parsed = new StreamsConfig(config);
         assertThat(parsed.getString(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("uppercase-app");
         assertThat(parsed.getList(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)).containsExactly("localhost:9092");
-        assertThat(parsed.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
-        assertThat(parsed.getString(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo(stateDirectory.toAbsolutePath().toString());
+        assertThat(parsed.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+                .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(parsed.getString(StreamsConfig.STATE_DIR_CONFIG))
+                .isEqualTo(stateDirectory.toAbsolutePath().toString());
         assertThat(parsed.getMainConsumerConfigs("group", "client", 0)).containsEntry("auto.offset.reset", "earliest");
     }
 }

@@ -1,19 +1,17 @@
 package io.runflowkafka.testkit;
 
-import io.runflowkafka.schema.UploadEvent;
-import io.runflowkafka.serde.MockSchemaRegistry;
-import io.runflowkafka.serde.SubjectNotFoundException;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.platform.testkit.engine.EngineTestKit;
-
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReference;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import io.runflowkafka.schema.UploadEvent;
+import io.runflowkafka.serde.MockSchemaRegistry;
+import io.runflowkafka.serde.SubjectNotFoundException;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.platform.testkit.engine.EngineTestKit;
 
 class MockSchemaRegistryExtensionTest {
 
@@ -22,8 +20,11 @@ class MockSchemaRegistryExtensionTest {
 
     @Test
     void shouldGiveEachClassItsOwnScopeAndDropItAfterTheClass() {
-        EngineTestKit.engine("junit-jupiter").selectors(selectClass(SampleRegisteringASchema.class)).execute()
-                .testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+        EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(SampleRegisteringASchema.class))
+                .execute()
+                .testEvents()
+                .assertStatistics(stats -> stats.succeeded(1).failed(0));
 
         String scope = SEEN_SCOPE.get();
         assertThat(scope).startsWith("SampleRegisteringASchema-");
@@ -39,8 +40,13 @@ class MockSchemaRegistryExtensionTest {
 
         @Test
         void registersTheUploadSchema() {
-            UploadEvent event = UploadEvent.newBuilder().setUploadId("u").setOrderId("o").setUserId("x")
-                    .setImageUri("https://images.example/u.jpg").setUploadedAt(Instant.EPOCH).build();
+            UploadEvent event = UploadEvent.newBuilder()
+                    .setUploadId("u")
+                    .setOrderId("o")
+                    .setUserId("x")
+                    .setImageUri("https://images.example/u.jpg")
+                    .setUploadedAt(Instant.EPOCH)
+                    .build();
 
             byte[] bytes = REGISTRY.valueSerde(UploadEvent.class).serializer().serialize("uploads", event);
 

@@ -1,16 +1,15 @@
 package io.runflowkafka.testkit;
 
-import org.apache.kafka.common.errors.InvalidTopicException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class UniqueTest {
 
@@ -21,7 +20,9 @@ class UniqueTest {
 
     @Test
     void shouldGiveDistinctNamesThatKeepTheBase() {
-        Set<String> names = IntStream.range(0, 1_000).mapToObj(i -> Unique.name("photos.uploaded")).collect(Collectors.toSet());
+        Set<String> names = IntStream.range(0, 1_000)
+                .mapToObj(i -> Unique.name("photos.uploaded"))
+                .collect(Collectors.toSet());
 
         assertThat(names).hasSize(1_000).allSatisfy(name -> assertThat(name).matches("photos\\.uploaded-[0-9a-f]{8}"));
     }
@@ -36,8 +37,10 @@ class UniqueTest {
     void shouldCreateDirectoriesUnderTargetOfTheWorkingDirectory() {
         Path directory = Unique.directory("streams-state");
 
-        assertThat(directory).isDirectory()
-                .startsWith(Path.of(System.getProperty("user.dir"), "target", "testkit").toAbsolutePath());
+        assertThat(directory)
+                .isDirectory()
+                .startsWith(Path.of(System.getProperty("user.dir"), "target", "testkit")
+                        .toAbsolutePath());
         assertThat(directory.getFileName().toString()).startsWith("streams-state-");
     }
 

@@ -1,19 +1,19 @@
 package io.runflowkafka.testkit;
 
-import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Test;
 
 class WaitsTest {
 
     @Test
     void shouldNameWhatItWaitedForWhenTimeRunsOut() {
-        assertThatThrownBy(() -> Waits.await("order-42 on photos.accepted", Duration.ofMillis(200)).until(() -> false))
+        assertThatThrownBy(() -> Waits.await("order-42 on photos.accepted", Duration.ofMillis(200))
+                        .until(() -> false))
                 .isInstanceOf(ConditionTimeoutException.class)
                 .hasMessageContaining("order-42 on photos.accepted");
     }

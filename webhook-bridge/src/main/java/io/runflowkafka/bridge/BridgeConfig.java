@@ -31,41 +31,97 @@ public final class BridgeConfig {
     public static final String HTTP_THREADS = "bridge.http-threads";
     public static final String REQUEST_LOG = "bridge.request-log";
 
-    private BridgeConfig() {
-    }
+    private BridgeConfig() {}
 
     /** The common keys (HTTP port {@value #DEFAULT_HTTP_PORT}) plus the bridge's own. */
     public static ConfigDef definition() {
         return CommonKeys.define(DEFAULT_HTTP_PORT)
-                .define(HEADSHOTS_TOPIC, Type.STRING, "headshots.completed", new ConfigDef.NonEmptyString(),
-                        Importance.HIGH, "Topic of HeadshotsCompleted events, keyed by headshots id.")
-                .define(RUNS_TOPIC, Type.STRING, "runs.completed", new ConfigDef.NonEmptyString(),
-                        Importance.MEDIUM, "Topic of RunCompleted events, keyed by run id.")
-                .define(CALLBACK_SECRETS, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+                .define(
+                        HEADSHOTS_TOPIC,
+                        Type.STRING,
+                        "headshots.completed",
+                        new ConfigDef.NonEmptyString(),
+                        Importance.HIGH,
+                        "Topic of HeadshotsCompleted events, keyed by headshots id.")
+                .define(
+                        RUNS_TOPIC,
+                        Type.STRING,
+                        "runs.completed",
+                        new ConfigDef.NonEmptyString(),
+                        Importance.MEDIUM,
+                        "Topic of RunCompleted events, keyed by run id.")
+                .define(
+                        CALLBACK_SECRETS,
+                        Type.PASSWORD,
+                        ConfigDef.NO_DEFAULT_VALUE,
+                        Importance.HIGH,
                         "Secrets of the callback-URL tokens (HMAC-SHA256 of the job reference), comma-separated, "
                                 + "current first; keep an old one listed while its jobs may still call back. "
                                 + "At least 16 bytes each. Required; also read from bridge.callback-secrets.file.")
-                .define(SIGNING_SECRET, Type.PASSWORD, null, Importance.HIGH,
+                .define(
+                        SIGNING_SECRET,
+                        Type.PASSWORD,
+                        null,
+                        Importance.HIGH,
                         "Standard Webhooks signing secret(s) as whsec_<base64>, comma-separated while rotating. "
                                 + "When set, every callback must also carry a valid webhook-signature. Optional.")
-                .define(KAFKA_TIMEOUT, Type.STRING, "5s", Durations.between(Duration.ofMillis(100), Duration.ofMinutes(5)),
-                        Importance.MEDIUM, "How long a callback waits for Kafka's acknowledgement before the "
+                .define(
+                        KAFKA_TIMEOUT,
+                        Type.STRING,
+                        "5s",
+                        Durations.between(Duration.ofMillis(100), Duration.ofMinutes(5)),
+                        Importance.MEDIUM,
+                        "How long a callback waits for Kafka's acknowledgement before the "
                                 + "bridge answers 503 (also the producer's max.block.ms unless set under kafka.).")
-                .define(RETRY_AFTER, Type.STRING, "5s", Durations.between(Duration.ofSeconds(1), Duration.ofHours(1)),
-                        Importance.LOW, "The Retry-After a 503 tells the sender (whole seconds, rounded up).")
-                .define(MAX_BODY_BYTES, Type.INT, 1_048_576, Range.between(1_024, 16 * 1_048_576),
-                        Importance.MEDIUM, "Largest callback body accepted; larger ones get 413.")
-                .define(URL_LIFETIME, Type.STRING, "24h", Durations.between(Duration.ofMinutes(1), Duration.ofDays(30)),
-                        Importance.LOW, "How long Runflow's image URLs stay valid; expires_at = received_at + this.")
-                .define(READINESS_INTERVAL, Type.STRING, "5s", Durations.between(Duration.ofMillis(200), Duration.ofMinutes(5)),
-                        Importance.LOW, "How often Kafka is probed for /health/ready (describeCluster, with this "
+                .define(
+                        RETRY_AFTER,
+                        Type.STRING,
+                        "5s",
+                        Durations.between(Duration.ofSeconds(1), Duration.ofHours(1)),
+                        Importance.LOW,
+                        "The Retry-After a 503 tells the sender (whole seconds, rounded up).")
+                .define(
+                        MAX_BODY_BYTES,
+                        Type.INT,
+                        1_048_576,
+                        Range.between(1_024, 16 * 1_048_576),
+                        Importance.MEDIUM,
+                        "Largest callback body accepted; larger ones get 413.")
+                .define(
+                        URL_LIFETIME,
+                        Type.STRING,
+                        "24h",
+                        Durations.between(Duration.ofMinutes(1), Duration.ofDays(30)),
+                        Importance.LOW,
+                        "How long Runflow's image URLs stay valid; expires_at = received_at + this.")
+                .define(
+                        READINESS_INTERVAL,
+                        Type.STRING,
+                        "5s",
+                        Durations.between(Duration.ofMillis(200), Duration.ofMinutes(5)),
+                        Importance.LOW,
+                        "How often Kafka is probed for /health/ready (describeCluster, with this "
                                 + "as its time-out).")
-                .define(SHUTDOWN_TIMEOUT, Type.STRING, "15s", Durations.between(Duration.ofSeconds(1), Duration.ofMinutes(10)),
-                        Importance.LOW, "How long a stop waits for requests in flight and buffered events.")
-                .define(HTTP_THREADS, Type.INT, 200, Range.between(8, 2_000), Importance.LOW,
+                .define(
+                        SHUTDOWN_TIMEOUT,
+                        Type.STRING,
+                        "15s",
+                        Durations.between(Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                        Importance.LOW,
+                        "How long a stop waits for requests in flight and buffered events.")
+                .define(
+                        HTTP_THREADS,
+                        Type.INT,
+                        200,
+                        Range.between(8, 2_000),
+                        Importance.LOW,
                         "Most Jetty request threads. Kafka waits hold no thread, so this bounds parsing, not "
                                 + "requests in flight.")
-                .define(REQUEST_LOG, Type.BOOLEAN, true, Importance.LOW,
+                .define(
+                        REQUEST_LOG,
+                        Type.BOOLEAN,
+                        true,
+                        Importance.LOW,
                         "Log one line per webhook request (token redacted) at INFO.");
     }
 
@@ -86,7 +142,8 @@ public final class BridgeConfig {
         try {
             String signing = config.secret(SIGNING_SECRET);
             signatures = signing == null || signing.isBlank()
-                    ? SignatureVerifier.disabled() : SignatureVerifier.of(split(signing));
+                    ? SignatureVerifier.disabled()
+                    : SignatureVerifier.of(split(signing));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(SIGNING_SECRET + ": " + e.getMessage());
         }
@@ -118,6 +175,9 @@ public final class BridgeConfig {
         if (secrets == null) {
             return List.of();
         }
-        return Arrays.stream(secrets.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(secrets.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 }

@@ -58,12 +58,14 @@ public final class BridgeMetrics {
 
     /** Records one finished request. */
     public void record(String kind, Outcome outcome, long startedNanos) {
-        timers.computeIfAbsent(kind + '/' + outcome.label(), key -> Timer.builder("bridge.requests")
-                        .description("Callback requests by kind and outcome, from arrival to the answer")
-                        .tag("kind", kind)
-                        .tag("outcome", outcome.label())
-                        .publishPercentileHistogram()
-                        .register(registry))
+        timers.computeIfAbsent(
+                        kind + '/' + outcome.label(),
+                        key -> Timer.builder("bridge.requests")
+                                .description("Callback requests by kind and outcome, from arrival to the answer")
+                                .tag("kind", kind)
+                                .tag("outcome", outcome.label())
+                                .publishPercentileHistogram()
+                                .register(registry))
                 .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 

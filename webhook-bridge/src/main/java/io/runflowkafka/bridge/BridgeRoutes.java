@@ -2,10 +2,10 @@ package io.runflowkafka.bridge;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runflowkafka.bridge.BridgeMetrics.Outcome;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.ops.OpsRoutes;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -26,8 +26,7 @@ public final class BridgeRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeRoutes.class);
 
-    private BridgeRoutes() {
-    }
+    private BridgeRoutes() {}
 
     /**
      * How the HTTP server is set up.
@@ -37,7 +36,8 @@ public final class BridgeRoutes {
      * @param requestLog whether to log a line per request
      * @param threadPool Jetty's request threads (also where Kafka answers are written)
      */
-    public record ServerSettings(int maxBodyBytes, Duration shutdownTimeout, boolean requestLog, ThreadPool threadPool) {
+    public record ServerSettings(
+            int maxBodyBytes, Duration shutdownTimeout, boolean requestLog, ThreadPool threadPool) {
 
         /** Requires every part. */
         public ServerSettings {
@@ -56,8 +56,13 @@ public final class BridgeRoutes {
      * @param registry what {@code /metrics} exposes
      * @param settings the server setup
      */
-    public static Javalin create(CallbackHandler headshots, CallbackHandler runs, BridgeMetrics metrics, Health health,
-            PrometheusMeterRegistry registry, ServerSettings settings) {
+    public static Javalin create(
+            CallbackHandler headshots,
+            CallbackHandler runs,
+            BridgeMetrics metrics,
+            Health health,
+            PrometheusMeterRegistry registry,
+            ServerSettings settings) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.startupWatcherEnabled = false;
@@ -92,9 +97,11 @@ public final class BridgeRoutes {
 
     private static void internalError(Context ctx, Exception e, BridgeMetrics metrics) {
         LOG.error("Unexpected failure on {} {}", ctx.method(), RequestLog.redact(ctx.path()), e);
-        ctx.status(Outcome.ERROR.status()).json(CallbackHandler.error("internal_error", "the bridge failed; retry later"));
+        ctx.status(Outcome.ERROR.status())
+                .json(CallbackHandler.error("internal_error", "the bridge failed; retry later"));
         String path = ctx.path();
-        String kind = path.startsWith("/webhooks/runflow/headshots/") ? "headshots"
+        String kind = path.startsWith("/webhooks/runflow/headshots/")
+                ? "headshots"
                 : path.startsWith("/webhooks/runflow/runs/") ? "runs" : "unknown";
         // The latency of a failure is not measured from arrival here; the count is what matters.
         metrics.record(kind, Outcome.ERROR, System.nanoTime());

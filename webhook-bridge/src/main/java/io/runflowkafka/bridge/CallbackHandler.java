@@ -80,8 +80,16 @@ public final class CallbackHandler implements Handler {
      * @param clock gives {@code received_at}
      * @param limits size and time bounds
      */
-    public CallbackHandler(String kind, CallbackParser parser, CallbackTokens tokens, SignatureVerifier signatures,
-            EventPublisher publisher, BridgeMetrics metrics, Executor responseExecutor, Clock clock, Limits limits) {
+    public CallbackHandler(
+            String kind,
+            CallbackParser parser,
+            CallbackTokens tokens,
+            SignatureVerifier signatures,
+            EventPublisher publisher,
+            BridgeMetrics metrics,
+            Executor responseExecutor,
+            Clock clock,
+            Limits limits) {
         this.kind = Objects.requireNonNull(kind, "kind");
         this.parser = Objects.requireNonNull(parser, "parser");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
@@ -104,8 +112,11 @@ public final class CallbackHandler implements Handler {
             return;
         }
         if (!isJson(ctx.header("Content-Type"))) {
-            answer(ctx, started, Outcome.UNSUPPORTED_MEDIA_TYPE, error("unsupported_media_type",
-                    "Content-Type must be application/json (UTF-8)"));
+            answer(
+                    ctx,
+                    started,
+                    Outcome.UNSUPPORTED_MEDIA_TYPE,
+                    error("unsupported_media_type", "Content-Type must be application/json (UTF-8)"));
             return;
         }
         // Refused on the declared length before a byte is read; Javalin's own limit covers bodies without one.
@@ -137,8 +148,8 @@ public final class CallbackHandler implements Handler {
                 unauthorized(ctx, started);
                 return;
             }
-            VerifiedCallback callback = new VerifiedCallback(jobRef, body, JsonBodies.object(body), deliveryId,
-                    receivedAt);
+            VerifiedCallback callback =
+                    new VerifiedCallback(jobRef, body, JsonBodies.object(body), deliveryId, receivedAt);
             event = parser.parse(callback);
         } catch (InvalidPayloadException e) {
             invalid(ctx, started, e);
@@ -152,14 +163,20 @@ public final class CallbackHandler implements Handler {
         if (!signatures.enabled()) {
             return derivedDeliveryId(jobRef, bytes);
         }
-        Optional<String> id = signatures.verify(body, ctx.header(SignatureVerifier.ID_HEADER),
-                ctx.header(SignatureVerifier.TIMESTAMP_HEADER), ctx.header(SignatureVerifier.SIGNATURE_HEADER));
+        Optional<String> id = signatures.verify(
+                body,
+                ctx.header(SignatureVerifier.ID_HEADER),
+                ctx.header(SignatureVerifier.TIMESTAMP_HEADER),
+                ctx.header(SignatureVerifier.SIGNATURE_HEADER));
         if (id.isEmpty()) {
             return null;
         }
         String value = id.get();
-        if (value.isEmpty() || value.length() > MAX_DELIVERY_ID_LENGTH || !value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new InvalidPayloadException(SignatureVerifier.ID_HEADER,
+        if (value.isEmpty()
+                || value.length() > MAX_DELIVERY_ID_LENGTH
+                || !value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new InvalidPayloadException(
+                    SignatureVerifier.ID_HEADER,
                     "must be 1 to " + MAX_DELIVERY_ID_LENGTH + " printable ASCII characters");
         }
         return value;
@@ -192,33 +209,48 @@ public final class CallbackHandler implements Handler {
         }
         // send() may have blocked (unknown metadata, full buffer): the answer is still due kafkaTimeout after arrival.
         long remaining = limits.kafkaTimeout().toNanos() - (System.nanoTime() - started);
-        CompletableFuture<RecordMetadata> bounded = acknowledged.orTimeout(Math.max(1, remaining), TimeUnit.NANOSECONDS);
-        ctx.future(() -> bounded.handleAsync((metadata, error) -> {
-            if (error == null && metadata != null) {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("status", "stored");
-                body.put("delivery_id", event.deliveryId());
-                answer(ctx, started, Outcome.STORED, body);
-                LOG.debug("Stored {} callback {} as {}-{}@{} (delivery {})", kind, event.key(), metadata.topic(),
-                        metadata.partition(), metadata.offset(), event.deliveryId());
-            } else {
-                unavailable(ctx, started, event, error);
-            }
-            return null;
-        }, responseExecutor));
+        CompletableFuture<RecordMetadata> bounded =
+                acknowledged.orTimeout(Math.max(1, remaining), TimeUnit.NANOSECONDS);
+        ctx.future(() -> bounded.handleAsync(
+                (metadata, error) -> {
+                    if (error == null && metadata != null) {
+                        Map<String, Object> body = new LinkedHashMap<>();
+                        body.put("status", "stored");
+                        body.put("delivery_id", event.deliveryId());
+                        answer(ctx, started, Outcome.STORED, body);
+                        LOG.debug(
+                                "Stored {} callback {} as {}-{}@{} (delivery {})",
+                                kind,
+                                event.key(),
+                                metadata.topic(),
+                                metadata.partition(),
+                                metadata.offset(),
+                                event.deliveryId());
+                    } else {
+                        unavailable(ctx, started, event, error);
+                    }
+                    return null;
+                },
+                responseExecutor));
     }
 
     private void unavailable(Context ctx, long started, OutgoingEvent event, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                ? error.getCause() : error;
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         String reason = cause instanceof TimeoutException
                 ? "no acknowledgement within " + limits.kafkaTimeout().toMillis() + " ms"
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        LOG.warn("Answering 503 to the {} callback {} (delivery {}): Kafka did not take it: {}", kind, event.key(),
-                event.deliveryId(), reason);
+        LOG.warn(
+                "Answering 503 to the {} callback {} (delivery {}): Kafka did not take it: {}",
+                kind,
+                event.key(),
+                event.deliveryId(),
+                reason);
         ctx.header("Retry-After", Long.toString(Math.max(1, ceilSeconds(limits.retryAfter()))));
-        answer(ctx, started, Outcome.UNAVAILABLE, error("unavailable",
-                "the event could not be stored now; retry later"));
+        answer(
+                ctx,
+                started,
+                Outcome.UNAVAILABLE,
+                error("unavailable", "the event could not be stored now; retry later"));
     }
 
     private static long ceilSeconds(Duration duration) {
@@ -231,8 +263,11 @@ public final class CallbackHandler implements Handler {
     }
 
     private void tooLarge(Context ctx, long started) {
-        answer(ctx, started, Outcome.TOO_LARGE, error("body_too_large",
-                "the body is over " + limits.maxBodyBytes() + " bytes"));
+        answer(
+                ctx,
+                started,
+                Outcome.TOO_LARGE,
+                error("body_too_large", "the body is over " + limits.maxBodyBytes() + " bytes"));
     }
 
     private void invalid(Context ctx, long started, InvalidPayloadException e) {
@@ -260,7 +295,8 @@ public final class CallbackHandler implements Handler {
             return false;
         }
         String media = MimeTypes.getBase(contentType).strip().toLowerCase(Locale.ROOT);
-        boolean json = media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
+        boolean json =
+                media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
         if (!json) {
             return false;
         }

@@ -13,8 +13,7 @@ final class Durations {
 
     private static final Pattern SIMPLE = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     // Hand-written: the JDK parses only ISO-8601 durations and Kafka's ConfigDef has no duration type.
     static Duration parse(String text) {

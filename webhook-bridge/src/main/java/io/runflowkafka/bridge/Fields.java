@@ -10,12 +10,12 @@ import java.util.regex.Pattern;
 final class Fields {
 
     /** Canonical 8-4-4-4-12 form only: {@code UUID.fromString} also takes {@code 1-2-3-4-5} and non-ASCII digits. */
-    private static final Pattern UUID = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
     private static final int MAX_URL_LENGTH = 2_048;
 
-    private Fields() {
-    }
+    private Fields() {}
 
     /** The field as a string; missing, null, or not a string is an error. */
     static String requiredString(ObjectNode json, String field) throws InvalidPayloadException {

@@ -37,8 +37,8 @@ public final class HeadshotsCallbackParser implements CallbackParser {
         ObjectNode json = callback.json();
         String event = Fields.requiredString(json, "event");
         if (!EVENT.equals(event)) {
-            throw new InvalidPayloadException("event", "is not a known event type for this callback (expected "
-                    + EVENT + ")");
+            throw new InvalidPayloadException(
+                    "event", "is not a known event type for this callback (expected " + EVENT + ")");
         }
         String headshotsId = Fields.uuid(json, "headshots_id");
         List<String> imageUrls = imageUrls(json);

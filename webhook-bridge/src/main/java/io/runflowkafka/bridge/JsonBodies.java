@@ -21,18 +21,17 @@ final class JsonBodies {
     static final int MAX_DEPTH = 32;
 
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(MAX_DEPTH)
-                    .maxNumberLength(64)
-                    .maxNameLength(1_024)
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_DEPTH)
+                            .maxNumberLength(64)
+                            .maxNameLength(1_024)
+                            .build())
+                    // Two values for one key would let the signed bytes and the stored event disagree on what was said.
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build())
-            // Two values for one key would let the signed bytes and the stored event disagree on what was said.
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private JsonBodies() {
-    }
+    private JsonBodies() {}
 
     /**
      * Decodes the body as UTF-8, refusing malformed sequences: then the text re-encodes to exactly the received
@@ -40,7 +39,8 @@ final class JsonBodies {
      */
     static String utf8(byte[] body) throws InvalidPayloadException {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body))
@@ -56,8 +56,10 @@ final class JsonBodies {
         try {
             node = MAPPER.readTree(text);
         } catch (StreamConstraintsException e) {
-            throw new InvalidPayloadException("body", "exceeds the JSON limits (nesting depth " + MAX_DEPTH
-                    + ", numbers of 64 digits, names of 1024 characters)");
+            throw new InvalidPayloadException(
+                    "body",
+                    "exceeds the JSON limits (nesting depth " + MAX_DEPTH
+                            + ", numbers of 64 digits, names of 1024 characters)");
         } catch (JsonProcessingException e) {
             // Jackson's message quotes the input, so it is not passed on.
             throw new InvalidPayloadException("body", "is not valid JSON (one object, no duplicate keys)");

@@ -49,8 +49,11 @@ public final class KafkaEventPublisher implements EventPublisher {
      * @param registry where the produce latency is recorded
      * @param closeTimeout how long {@link #close()} may wait for buffered records
      */
-    public KafkaEventPublisher(Producer<String, byte[]> producer, Serializer<GenericRecord> valueSerializer,
-            MeterRegistry registry, Duration closeTimeout) {
+    public KafkaEventPublisher(
+            Producer<String, byte[]> producer,
+            Serializer<GenericRecord> valueSerializer,
+            MeterRegistry registry,
+            Duration closeTimeout) {
         this.producer = Objects.requireNonNull(producer, "producer");
         this.valueSerializer = Objects.requireNonNull(valueSerializer, "valueSerializer");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -94,8 +97,11 @@ public final class KafkaEventPublisher implements EventPublisher {
                 return;
             }
         }
-        throw new ConfigException("kafka." + key, value, "the bridge answers 200 only for events acknowledged by "
-                + "all in-sync replicas, so this must stay " + allowed[0]);
+        throw new ConfigException(
+                "kafka." + key,
+                value,
+                "the bridge answers 200 only for events acknowledged by " + "all in-sync replicas, so this must stay "
+                        + allowed[0]);
     }
 
     /** Creates the real producer from {@link #producerProperties}. */
@@ -108,12 +114,13 @@ public final class KafkaEventPublisher implements EventPublisher {
         long started = System.nanoTime();
         byte[] value = valueSerializer.serialize(event.topic(), event.value());
         Long timestamp = timestampOf(event.value());
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic(), null, timestamp, event.key(), value);
+        ProducerRecord<String, byte[]> record =
+                new ProducerRecord<>(event.topic(), null, timestamp, event.key(), value);
         CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
         producer.send(record, (metadata, error) -> {
             // Runs on the producer's I/O thread: only record and hand over, never write an HTTP response here.
-            timer(event.topic(), error == null ? "acked" : "failed").record(System.nanoTime() - started,
-                    TimeUnit.NANOSECONDS);
+            timer(event.topic(), error == null ? "acked" : "failed")
+                    .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             if (error == null) {
                 acknowledged.complete(metadata);
             } else {
@@ -124,12 +131,15 @@ public final class KafkaEventPublisher implements EventPublisher {
     }
 
     private Timer timer(String topic, String result) {
-        return timers.computeIfAbsent(topic + '/' + result, key -> Timer.builder("bridge.kafka.produce")
-                .description("Time from handing an event to the producer until Kafka acknowledged or refused it")
-                .tag("topic", topic)
-                .tag("result", result)
-                .publishPercentileHistogram()
-                .register(registry));
+        return timers.computeIfAbsent(
+                topic + '/' + result,
+                key -> Timer.builder("bridge.kafka.produce")
+                        .description(
+                                "Time from handing an event to the producer until Kafka acknowledged or refused it")
+                        .tag("topic", topic)
+                        .tag("result", result)
+                        .publishPercentileHistogram()
+                        .register(registry));
     }
 
     /** The record timestamp: when the callback was received, if the event says so. */

@@ -57,7 +57,8 @@ public final class KafkaReadiness implements AutoCloseable {
         long timeoutMs = Math.max(500, interval.toMillis());
         try {
             String clusterId = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeoutMs))
-                    .clusterId().get(timeoutMs, TimeUnit.MILLISECONDS);
+                    .clusterId()
+                    .get(timeoutMs, TimeUnit.MILLISECONDS);
             health.up(COMPONENT, "cluster " + clusterId + " reachable");
             if (!Boolean.TRUE.equals(lastUp)) {
                 LOG.info("Kafka cluster {} is reachable: ready", clusterId);

@@ -23,9 +23,19 @@ public final class RequestLog implements RequestLogger {
     public void handle(Context ctx, Float executionTimeMs) {
         String path = ctx.path();
         if (path.startsWith(WEBHOOKS)) {
-            LOG.info("{} {} {} {} ms", ctx.method(), redact(path), ctx.statusCode(), String.format("%.1f", executionTimeMs));
+            LOG.info(
+                    "{} {} {} {} ms",
+                    ctx.method(),
+                    redact(path),
+                    ctx.statusCode(),
+                    String.format("%.1f", executionTimeMs));
         } else if (LOG.isDebugEnabled()) {
-            LOG.debug("{} {} {} {} ms", ctx.method(), redact(path), ctx.statusCode(), String.format("%.1f", executionTimeMs));
+            LOG.debug(
+                    "{} {} {} {} ms",
+                    ctx.method(),
+                    redact(path),
+                    ctx.statusCode(),
+                    String.format("%.1f", executionTimeMs));
         }
     }
 

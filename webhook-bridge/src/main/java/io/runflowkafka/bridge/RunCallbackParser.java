@@ -34,8 +34,8 @@ public final class RunCallbackParser implements CallbackParser {
         ObjectNode json = callback.json();
         String event = Fields.optionalString(json, "event", 128);
         if (event != null && !event.startsWith(EVENT_PREFIX)) {
-            throw new InvalidPayloadException("event", "is not a known event type for this callback (expected "
-                    + EVENT_PREFIX + "*)");
+            throw new InvalidPayloadException(
+                    "event", "is not a known event type for this callback (expected " + EVENT_PREFIX + "*)");
         }
         String runIdField = json.hasNonNull("run_id") ? "run_id" : "id";
         String runId = Fields.requiredString(json, runIdField);

@@ -46,8 +46,8 @@ public final class SignatureVerifier {
                 webhooks.add(new Webhook(secrets.get(i)));
             } catch (EmptyWebhookSecretException | IllegalArgumentException e) {
                 // The decoder's message quotes the offending character of the secret: not passed on.
-                throw new IllegalArgumentException("signing secret #" + (i + 1)
-                        + " is not whsec_ followed by non-empty base64");
+                throw new IllegalArgumentException(
+                        "signing secret #" + (i + 1) + " is not whsec_ followed by non-empty base64");
             }
         }
         return new SignatureVerifier(List.copyOf(webhooks));

@@ -45,8 +45,15 @@ public final class WebhookBridge implements AutoCloseable {
     private final Admin admin;
     private boolean closed;
 
-    private WebhookBridge(Javalin app, Health health, BridgeMetrics metrics, PrometheusMeterRegistry registry,
-            KafkaEventPublisher publisher, KafkaReadiness readiness, KafkaClientMetrics producerMetrics, Admin admin) {
+    private WebhookBridge(
+            Javalin app,
+            Health health,
+            BridgeMetrics metrics,
+            PrometheusMeterRegistry registry,
+            KafkaEventPublisher publisher,
+            KafkaReadiness readiness,
+            KafkaClientMetrics producerMetrics,
+            Admin admin) {
         this.app = app;
         this.health = health;
         this.metrics = metrics;
@@ -69,8 +76,8 @@ public final class WebhookBridge implements AutoCloseable {
      * @param kafkaProperties Kafka client properties ({@code bootstrap.servers}, security, producer tuning)
      * @param registryProperties Schema Registry serde properties ({@code schema.registry.url}, ...)
      */
-    public static WebhookBridge start(BridgeSettings settings, Map<String, Object> kafkaProperties,
-            Map<String, Object> registryProperties) {
+    public static WebhookBridge start(
+            BridgeSettings settings, Map<String, Object> kafkaProperties, Map<String, Object> registryProperties) {
         Objects.requireNonNull(settings, "settings");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -86,15 +93,18 @@ public final class WebhookBridge implements AutoCloseable {
         KafkaEventPublisher publisher = null;
         try {
             if (settings.createTopics()) {
-                Topics.ensure(admin, List.of(
-                        Topics.topic(settings.headshotsTopic(), settings.partitions(), settings.replication()),
-                        Topics.topic(settings.runsTopic(), settings.partitions(), settings.replication())));
+                Topics.ensure(
+                        admin,
+                        List.of(
+                                Topics.topic(settings.headshotsTopic(), settings.partitions(), settings.replication()),
+                                Topics.topic(settings.runsTopic(), settings.partitions(), settings.replication())));
             }
             producer = KafkaEventPublisher.createProducer(kafkaProperties, settings.kafkaTimeout());
             KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
             producerMetrics.bindTo(registry);
             @SuppressWarnings({"unchecked", "rawtypes"})
-            Serializer<GenericRecord> serializer = (Serializer) AvroSerdes.generic(registryProperties, false).serializer();
+            Serializer<GenericRecord> serializer =
+                    (Serializer) AvroSerdes.generic(registryProperties, false).serializer();
             publisher = new KafkaEventPublisher(producer, serializer, registry, settings.shutdownTimeout());
             readiness = new KafkaReadiness(admin, health, settings.readinessInterval());
 
@@ -102,18 +112,29 @@ public final class WebhookBridge implements AutoCloseable {
             threads.setName("bridge-http");
             BridgeMetrics metrics = new BridgeMetrics(registry);
             Javalin app = BridgeRoutes.create(
-                    handler("headshots", new HeadshotsCallbackParser(settings.headshotsTopic(), settings.urlLifetime()),
-                            settings, publisher, metrics, threads),
+                    handler(
+                            "headshots",
+                            new HeadshotsCallbackParser(settings.headshotsTopic(), settings.urlLifetime()),
+                            settings,
+                            publisher,
+                            metrics,
+                            threads),
                     handler("runs", new RunCallbackParser(settings.runsTopic()), settings, publisher, metrics, threads),
-                    metrics, health, registry,
-                    new BridgeRoutes.ServerSettings(settings.maxBodyBytes(), settings.shutdownTimeout(),
-                            settings.requestLog(), threads));
+                    metrics,
+                    health,
+                    registry,
+                    new BridgeRoutes.ServerSettings(
+                            settings.maxBodyBytes(), settings.shutdownTimeout(), settings.requestLog(), threads));
             readiness.probe();
             readiness.start();
             app.start(settings.host(), settings.port());
             health.up(HTTP_COMPONENT, "listening on port " + app.port());
-            LOG.info("Webhook bridge listening on {}:{} (callbacks to {} and {}, signatures {})", settings.host(),
-                    app.port(), settings.headshotsTopic(), settings.runsTopic(),
+            LOG.info(
+                    "Webhook bridge listening on {}:{} (callbacks to {} and {}, signatures {})",
+                    settings.host(),
+                    app.port(),
+                    settings.headshotsTopic(),
+                    settings.runsTopic(),
                     settings.signatures().enabled() ? "required" : "off");
             return new WebhookBridge(app, health, metrics, registry, publisher, readiness, producerMetrics, admin);
         } catch (RuntimeException e) {
@@ -130,10 +151,23 @@ public final class WebhookBridge implements AutoCloseable {
         }
     }
 
-    private static CallbackHandler handler(String kind, CallbackParser parser, BridgeSettings settings,
-            EventPublisher publisher, BridgeMetrics metrics, QueuedThreadPool threads) {
-        return new CallbackHandler(kind, parser, settings.tokens(), settings.signatures(), publisher, metrics, threads,
-                Clock.systemUTC(), settings.limits());
+    private static CallbackHandler handler(
+            String kind,
+            CallbackParser parser,
+            BridgeSettings settings,
+            EventPublisher publisher,
+            BridgeMetrics metrics,
+            QueuedThreadPool threads) {
+        return new CallbackHandler(
+                kind,
+                parser,
+                settings.tokens(),
+                settings.signatures(),
+                publisher,
+                metrics,
+                threads,
+                Clock.systemUTC(),
+                settings.limits());
     }
 
     private static Map<String, Object> adminProperties(Map<String, Object> kafkaProperties, BridgeSettings settings) {
@@ -141,10 +175,10 @@ public final class WebhookBridge implements AutoCloseable {
         // Only client-wide keys matter to the admin client; producer tuning would only log "unknown config" lines.
         properties.keySet().removeIf(key -> !AdminClientConfig.configNames().contains(key));
         properties.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "webhook-bridge-admin");
-        properties.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                (int) Math.max(settings.readinessInterval().toMillis(), 1_000));
-        properties.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                (int) Math.max(settings.readinessInterval().toMillis(), 1_000));
+        properties.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)
+                Math.max(settings.readinessInterval().toMillis(), 1_000));
+        properties.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int)
+                Math.max(settings.readinessInterval().toMillis(), 1_000));
         return properties;
     }
 

@@ -23,8 +23,7 @@ public final class WebhookBridgeMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookBridgeMain.class);
 
-    private WebhookBridgeMain() {
-    }
+    private WebhookBridgeMain() {}
 
     /** @param args an optional path to a properties file */
     public static void main(String[] args) {

@@ -42,12 +42,21 @@ class BridgeConfigTest {
     void shouldTakeEnvironmentVariablesOverTheFile() throws Exception {
         Path dir = Files.createDirectories(Path.of("target", "config-test"));
         Path file = dir.resolve("bridge.properties");
-        Files.writeString(file, "bridge.kafka-timeout=9s\nbridge.topic.headshots-completed=from-file\n"
-                + "bridge.callback-secrets=" + SECRET + "\n", StandardCharsets.UTF_8);
-        Map<String, String> env = Map.of("BRIDGE_KAFKA_TIMEOUT", "750ms", "HTTP_PORT", "0",
-                "BRIDGE_SIGNING_SECRET", BridgeHarness.SIGNING_SECRET);
+        Files.writeString(
+                file,
+                "bridge.kafka-timeout=9s\nbridge.topic.headshots-completed=from-file\n" + "bridge.callback-secrets="
+                        + SECRET + "\n",
+                StandardCharsets.UTF_8);
+        Map<String, String> env = Map.of(
+                "BRIDGE_KAFKA_TIMEOUT",
+                "750ms",
+                "HTTP_PORT",
+                "0",
+                "BRIDGE_SIGNING_SECRET",
+                BridgeHarness.SIGNING_SECRET);
 
-        BridgeSettings settings = BridgeConfig.settings(ServiceConfig.load(BridgeConfig.definition(), Optional.of(file), env));
+        BridgeSettings settings =
+                BridgeConfig.settings(ServiceConfig.load(BridgeConfig.definition(), Optional.of(file), env));
 
         assertThat(settings.kafkaTimeout()).isEqualTo(Duration.ofMillis(750));
         assertThat(settings.headshotsTopic()).isEqualTo("from-file");
@@ -61,7 +70,8 @@ class BridgeConfigTest {
         Path secrets = dir.resolve("callback-secrets.txt");
         Files.writeString(secrets, SECRET + ", an-older-secret-still-accepted\n", StandardCharsets.UTF_8);
 
-        BridgeSettings settings = BridgeConfig.settings(load(Map.of("BRIDGE_CALLBACK_SECRETS_FILE", secrets.toString())));
+        BridgeSettings settings =
+                BridgeConfig.settings(load(Map.of("BRIDGE_CALLBACK_SECRETS_FILE", secrets.toString())));
 
         assertThat(settings.tokens().secretCount()).isEqualTo(2);
     }
@@ -71,25 +81,33 @@ class BridgeConfigTest {
         Map<String, String> env = new HashMap<>();
         env.put("BRIDGE_CALLBACK_SECRETS", SECRET);
         env.put("BRIDGE_SIGNING_SECRET", BridgeHarness.SIGNING_SECRET);
-        env.put("KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"pw-123\";");
+        env.put(
+                "KAFKA_SASL_JAAS_CONFIG",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"pw-123\";");
         ServiceConfig config = load(env);
 
         String printed = config.describe() + BridgeConfig.settings(config);
 
-        assertThat(printed).doesNotContain(SECRET).doesNotContain(BridgeHarness.SIGNING_SECRET).doesNotContain("pw-123")
+        assertThat(printed)
+                .doesNotContain(SECRET)
+                .doesNotContain(BridgeHarness.SIGNING_SECRET)
+                .doesNotContain("pw-123")
                 .contains("bridge.callback-secrets");
     }
 
     @Test
     void shouldRefuseMissingShortOrMalformedSecretsWithoutQuotingThem() {
         assertThatThrownBy(() -> BridgeConfig.settings(load(Map.of())))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("bridge.callback-secrets");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bridge.callback-secrets");
         assertThatThrownBy(() -> BridgeConfig.settings(load(Map.of("BRIDGE_CALLBACK_SECRETS", "short-one"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("bridge.callback-secrets")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bridge.callback-secrets")
                 .hasMessageNotContaining("short-one");
-        assertThatThrownBy(() -> BridgeConfig.settings(load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET,
-                "BRIDGE_SIGNING_SECRET", "whsec_not-base64!-secret"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("bridge.signing-secret")
+        assertThatThrownBy(() -> BridgeConfig.settings(load(Map.of(
+                        "BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_SIGNING_SECRET", "whsec_not-base64!-secret"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bridge.signing-secret")
                 .hasMessageNotContaining("not-base64");
     }
 
@@ -101,11 +119,13 @@ class BridgeConfigTest {
         assertThat(Durations.parse("24h")).isEqualTo(Duration.ofHours(24));
         assertThat(Durations.parse("1d")).isEqualTo(Duration.ofDays(1));
         assertThat(Durations.parse("PT1.5S")).isEqualTo(Duration.ofMillis(1_500));
-        assertThatThrownBy(() -> BridgeConfig.settings(load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET,
-                "BRIDGE_KAFKA_TIMEOUT", "soon")))).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> BridgeConfig.settings(
+                        load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_KAFKA_TIMEOUT", "soon"))))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("bridge.kafka-timeout");
-        assertThatThrownBy(() -> BridgeConfig.settings(load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET,
-                "BRIDGE_KAFKA_TIMEOUT", "10m")))).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> BridgeConfig.settings(
+                        load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_KAFKA_TIMEOUT", "10m"))))
+                .isInstanceOf(ConfigException.class);
     }
 
     @Test
@@ -113,28 +133,33 @@ class BridgeConfigTest {
         Map<String, Object> properties = KafkaEventPublisher.producerProperties(
                 Map.of("bootstrap.servers", "k:9092", "linger.ms", "20"), Duration.ofSeconds(3));
 
-        assertThat(properties).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+        assertThat(properties)
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
                 .containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000L)
                 .containsEntry("linger.ms", "20");
         assertThatThrownBy(() -> KafkaEventPublisher.producerProperties(Map.of("acks", "1"), Duration.ofSeconds(3)))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.acks");
-        assertThatThrownBy(() -> KafkaEventPublisher.producerProperties(Map.of("enable.idempotence", "false"),
-                Duration.ofSeconds(3))).isInstanceOf(ConfigException.class);
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.acks");
+        assertThatThrownBy(() -> KafkaEventPublisher.producerProperties(
+                        Map.of("enable.idempotence", "false"), Duration.ofSeconds(3)))
+                .isInstanceOf(ConfigException.class);
     }
 
     @Test
     void shouldBatchHeadshotsEventsByDefaultButLetTheUserChooseTheBatching() {
-        Map<String, Object> defaults = KafkaEventPublisher.producerProperties(Map.of("bootstrap.servers", "k:9092"),
-                Duration.ofSeconds(3));
+        Map<String, Object> defaults =
+                KafkaEventPublisher.producerProperties(Map.of("bootstrap.servers", "k:9092"), Duration.ofSeconds(3));
         Map<String, Object> chosen = KafkaEventPublisher.producerProperties(
                 Map.of("bootstrap.servers", "k:9092", "batch.size", "16384", "linger.ms", "5"), Duration.ofSeconds(3));
 
-        assertThat(defaults).containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, KafkaEventPublisher.DEFAULT_BATCH_SIZE)
+        assertThat(defaults)
+                .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, KafkaEventPublisher.DEFAULT_BATCH_SIZE)
                 .containsEntry(ProducerConfig.LINGER_MS_CONFIG, KafkaEventPublisher.DEFAULT_LINGER_MS)
                 .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        assertThat(chosen).containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, "16384")
+        assertThat(chosen)
+                .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, "16384")
                 .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "5");
     }
 }

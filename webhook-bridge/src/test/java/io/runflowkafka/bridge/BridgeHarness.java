@@ -29,9 +29,9 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -42,8 +42,9 @@ final class BridgeHarness implements AutoCloseable {
 
     static final String CALLBACK_SECRET = "current-callback-secret-0123456789";
     static final String OLD_CALLBACK_SECRET = "previous-callback-secret-9876543210";
-    static final String SIGNING_SECRET = "whsec_" + Base64.getEncoder().encodeToString(
-            "bridge-test-signing-key-32-bytes".getBytes(StandardCharsets.US_ASCII));
+    static final String SIGNING_SECRET = "whsec_"
+            + Base64.getEncoder()
+                    .encodeToString("bridge-test-signing-key-32-bytes".getBytes(StandardCharsets.US_ASCII));
     static final Instant NOW = Instant.parse("2026-03-01T10:15:30.123Z");
     static final String HEADSHOTS_TOPIC = "headshots.completed";
     static final String RUNS_TOPIC = "runs.completed";
@@ -54,44 +55,73 @@ final class BridgeHarness implements AutoCloseable {
     final Health health = new Health();
     final CallbackTokens tokens = CallbackTokens.of(CALLBACK_SECRET, OLD_CALLBACK_SECRET);
     final Javalin app;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String scope = "bridge-harness-" + UUID.randomUUID();
     private final Map<String, Object> serdeConfig = Map.of(SchemaRegistryConfig.SCHEMA_REGISTRY_URL, "mock://" + scope);
     private final KafkaEventPublisher publisher;
 
-    private BridgeHarness(boolean autoComplete, SignatureVerifier signatures, CallbackHandler.Limits limits,
+    private BridgeHarness(
+            boolean autoComplete,
+            SignatureVerifier signatures,
+            CallbackHandler.Limits limits,
             Duration shutdownTimeout) {
-        producer = new MockProducer<>(autoComplete, null, new StringSerializer(),
-                new ByteArraySerializer());
+        producer = new MockProducer<>(autoComplete, null, new StringSerializer(), new ByteArraySerializer());
         @SuppressWarnings({"unchecked", "rawtypes"})
-        Serializer<GenericRecord> serializer = (Serializer) AvroSerdes.generic(serdeConfig, false).serializer();
+        Serializer<GenericRecord> serializer =
+                (Serializer) AvroSerdes.generic(serdeConfig, false).serializer();
         publisher = new KafkaEventPublisher(producer, serializer, registry, Duration.ofSeconds(1));
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        CallbackHandler headshots = new CallbackHandler("headshots",
-                new HeadshotsCallbackParser(HEADSHOTS_TOPIC, Duration.ofHours(24)), tokens, signatures, publisher,
-                metrics, threads, clock, limits);
-        CallbackHandler runs = new CallbackHandler("runs", new RunCallbackParser(RUNS_TOPIC), tokens, signatures,
-                publisher, metrics, threads, clock, limits);
+        CallbackHandler headshots = new CallbackHandler(
+                "headshots",
+                new HeadshotsCallbackParser(HEADSHOTS_TOPIC, Duration.ofHours(24)),
+                tokens,
+                signatures,
+                publisher,
+                metrics,
+                threads,
+                clock,
+                limits);
+        CallbackHandler runs = new CallbackHandler(
+                "runs",
+                new RunCallbackParser(RUNS_TOPIC),
+                tokens,
+                signatures,
+                publisher,
+                metrics,
+                threads,
+                clock,
+                limits);
         health.up("kafka", "test");
-        app = BridgeRoutes.create(headshots, runs, metrics, health, registry,
+        app = BridgeRoutes.create(
+                headshots,
+                runs,
+                metrics,
+                health,
+                registry,
                 new BridgeRoutes.ServerSettings(limits.maxBodyBytes(), shutdownTimeout, true, threads));
         app.start("127.0.0.1", 0);
     }
 
     /** Unsigned callbacks, acknowledgements completed by the test, 15 s Kafka timeout (ample on a loaded machine). */
     static BridgeHarness manual() {
-        return new BridgeHarness(false, SignatureVerifier.disabled(), limits(Duration.ofSeconds(15)), Duration.ofSeconds(5));
+        return new BridgeHarness(
+                false, SignatureVerifier.disabled(), limits(Duration.ofSeconds(15)), Duration.ofSeconds(5));
     }
 
     /** Unsigned callbacks, every send acknowledged at once. */
     static BridgeHarness autoAck() {
-        return new BridgeHarness(true, SignatureVerifier.disabled(), limits(Duration.ofSeconds(2)), Duration.ofSeconds(5));
+        return new BridgeHarness(
+                true, SignatureVerifier.disabled(), limits(Duration.ofSeconds(2)), Duration.ofSeconds(5));
     }
 
     /** Signatures required (secrets given), every send acknowledged at once. */
     static BridgeHarness signed(String... signingSecrets) {
-        return new BridgeHarness(true, SignatureVerifier.of(List.of(signingSecrets)), limits(Duration.ofSeconds(2)),
+        return new BridgeHarness(
+                true,
+                SignatureVerifier.of(List.of(signingSecrets)),
+                limits(Duration.ofSeconds(2)),
                 Duration.ofSeconds(5));
     }
 
@@ -119,7 +149,8 @@ final class BridgeHarness implements AutoCloseable {
 
     HttpResponse<String> post(String url, String contentType, byte[] body, Map<String, String> headers)
             throws IOException, InterruptedException {
-        return http.send(request(url, contentType, HttpRequest.BodyPublishers.ofByteArray(body), headers),
+        return http.send(
+                request(url, contentType, HttpRequest.BodyPublishers.ofByteArray(body), headers),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -142,13 +173,19 @@ final class BridgeHarness implements AutoCloseable {
     }
 
     CompletableFuture<HttpResponse<String>> postAsync(String url, String body) {
-        return http.sendAsync(request(url, "application/json",
-                HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8), Map.of()),
+        return http.sendAsync(
+                request(
+                        url,
+                        "application/json",
+                        HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8),
+                        Map.of()),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpRequest request(String url, String contentType, HttpRequest.BodyPublisher body, Map<String, String> headers) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).POST(body);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(20))
+                .POST(body);
         if (contentType != null) {
             builder.header("Content-Type", contentType);
         }
@@ -157,17 +194,23 @@ final class BridgeHarness implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(20)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base() + path))
+                        .timeout(Duration.ofSeconds(20))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HeadshotsCompleted headshots(ProducerRecord<String, byte[]> record) {
-        return AvroSerdes.specific(HeadshotsCompleted.class, serdeConfig, false).deserializer()
+        return AvroSerdes.specific(HeadshotsCompleted.class, serdeConfig, false)
+                .deserializer()
                 .deserialize(record.topic(), record.value());
     }
 
     RunCompleted run(ProducerRecord<String, byte[]> record) {
-        return AvroSerdes.specific(RunCompleted.class, serdeConfig, false).deserializer()
+        return AvroSerdes.specific(RunCompleted.class, serdeConfig, false)
+                .deserializer()
                 .deserialize(record.topic(), record.value());
     }
 
@@ -175,7 +218,8 @@ final class BridgeHarness implements AutoCloseable {
     static String headshotsBody(String headshotsId, int count) {
         List<String> urls = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            urls.add("\"https://cdn.runflow.io/headshots/" + headshotsId + "/out_" + String.format("%03d", i) + ".jpg\"");
+            urls.add("\"https://cdn.runflow.io/headshots/" + headshotsId + "/out_" + String.format("%03d", i)
+                    + ".jpg\"");
         }
         return "{\"event\":\"headshots.completed\",\"headshots_id\":\"" + headshotsId + "\",\"image_urls\":["
                 + String.join(",", urls) + "]}";

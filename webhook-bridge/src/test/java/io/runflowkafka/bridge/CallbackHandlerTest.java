@@ -43,7 +43,8 @@ class CallbackHandlerTest {
         CompletableFuture<HttpResponse<String>> response =
                 bridge.postAsync(bridge.callbackUrl("headshots", "job-42"), headshotsBody(HEADSHOTS_ID, 60));
 
-        await("the event to reach the producer").atMost(Duration.ofSeconds(10))
+        await("the event to reach the producer")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> bridge.producer.history().size() == 1);
         assertThat(response).as("no answer before Kafka acknowledged").isNotDone();
 
@@ -60,23 +61,29 @@ class CallbackHandlerTest {
         HeadshotsCompleted event = bridge.headshots(record);
         assertThat(event.getHeadshotsId()).isEqualTo(HEADSHOTS_ID);
         assertThat(event.getJobRef()).isEqualTo("job-42");
-        assertThat(event.getImageUrls()).hasSize(60)
+        assertThat(event.getImageUrls())
+                .hasSize(60)
                 .startsWith("https://cdn.runflow.io/headshots/" + HEADSHOTS_ID + "/out_001.jpg");
         assertThat(event.getReceivedAt()).isEqualTo(BridgeHarness.NOW);
         assertThat(event.getExpiresAt()).isEqualTo(BridgeHarness.NOW.plus(Duration.ofHours(24)));
-        assertThat(event.getDeliveryId()).startsWith("sha256:").isEqualTo(body.get("delivery_id").asText());
-        assertThat(bridge.metrics.count("headshots", BridgeMetrics.Outcome.STORED)).isEqualTo(1);
+        assertThat(event.getDeliveryId())
+                .startsWith("sha256:")
+                .isEqualTo(body.get("delivery_id").asText());
+        assertThat(bridge.metrics.count("headshots", BridgeMetrics.Outcome.STORED))
+                .isEqualTo(1);
     }
 
     @Test
     void shouldAnswer503WithRetryAfterWhenKafkaDoesNotAcknowledgeInTime() throws Exception {
         bridge = BridgeHarness.manual(Duration.ofMillis(300));
-        HttpResponse<String> answer = bridge.post(bridge.callbackUrl("headshots", "job-1"), headshotsBody(HEADSHOTS_ID, 3));
+        HttpResponse<String> answer =
+                bridge.post(bridge.callbackUrl("headshots", "job-1"), headshotsBody(HEADSHOTS_ID, 3));
 
         assertThat(answer.statusCode()).isEqualTo(503);
         assertThat(answer.headers().firstValue("Retry-After")).hasValue("5");
         assertThat(JSON.readTree(answer.body()).get("error").asText()).isEqualTo("unavailable");
-        assertThat(bridge.metrics.count("headshots", BridgeMetrics.Outcome.STORED)).isZero();
+        assertThat(bridge.metrics.count("headshots", BridgeMetrics.Outcome.STORED))
+                .isZero();
     }
 
     @Test
@@ -84,7 +91,8 @@ class CallbackHandlerTest {
         bridge = BridgeHarness.manual();
         CompletableFuture<HttpResponse<String>> response =
                 bridge.postAsync(bridge.callbackUrl("headshots", "job-1"), headshotsBody(HEADSHOTS_ID, 3));
-        await("the event to reach the producer").atMost(Duration.ofSeconds(10))
+        await("the event to reach the producer")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> bridge.producer.history().size() == 1);
 
         bridge.producer.errorNext(new NotEnoughReplicasException("only 1 of 3 replicas in sync"));
@@ -98,7 +106,8 @@ class CallbackHandlerTest {
         bridge = BridgeHarness.manual();
         bridge.producer.close();
 
-        HttpResponse<String> answer = bridge.post(bridge.callbackUrl("headshots", "job-1"), headshotsBody(HEADSHOTS_ID, 3));
+        HttpResponse<String> answer =
+                bridge.post(bridge.callbackUrl("headshots", "job-1"), headshotsBody(HEADSHOTS_ID, 3));
 
         assertThat(answer.statusCode()).isEqualTo(503);
         assertThat(answer.headers().firstValue("Retry-After")).isPresent();
@@ -120,7 +129,8 @@ class CallbackHandlerTest {
         for (String url : urls) {
             HttpResponse<String> answer = bridge.post(url, body);
             assertThat(answer.statusCode()).as(url).isEqualTo(401);
-            assertThat(answer.body()).as(url)
+            assertThat(answer.body())
+                    .as(url)
                     .isEqualTo("{\"error\":\"unauthorized\",\"message\":\"callback not authenticated\"}");
         }
         assertThat(bridge.producer.history()).isEmpty();
@@ -131,8 +141,8 @@ class CallbackHandlerTest {
         bridge = BridgeHarness.autoAck();
         String oldToken = CallbackTokens.of(BridgeHarness.OLD_CALLBACK_SECRET).sign("job-7");
 
-        HttpResponse<String> answer = bridge.post(bridge.base() + "/webhooks/runflow/headshots/job-7/" + oldToken,
-                headshotsBody(HEADSHOTS_ID, 1));
+        HttpResponse<String> answer = bridge.post(
+                bridge.base() + "/webhooks/runflow/headshots/job-7/" + oldToken, headshotsBody(HEADSHOTS_ID, 1));
 
         assertThat(answer.statusCode()).isEqualTo(200);
     }
@@ -142,10 +152,12 @@ class CallbackHandlerTest {
         bridge = BridgeHarness.autoAck();
         String jobRef = "order 7/job+1 é";
 
-        HttpResponse<String> answer = bridge.post(bridge.callbackUrl("headshots", jobRef), headshotsBody(HEADSHOTS_ID, 1));
+        HttpResponse<String> answer =
+                bridge.post(bridge.callbackUrl("headshots", jobRef), headshotsBody(HEADSHOTS_ID, 1));
 
         assertThat(answer.statusCode()).isEqualTo(200);
-        assertThat(bridge.headshots(bridge.producer.history().get(0)).getJobRef()).isEqualTo(jobRef);
+        assertThat(bridge.headshots(bridge.producer.history().get(0)).getJobRef())
+                .isEqualTo(jobRef);
     }
 
     @Test
@@ -154,12 +166,24 @@ class CallbackHandlerTest {
         String url = bridge.callbackUrl("headshots", "job-1");
         byte[] body = headshotsBody(HEADSHOTS_ID, 1).getBytes(StandardCharsets.UTF_8);
 
-        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "application/json; charset=ISO-8859-1", "multipart/form-data; boundary=x"}) {
-            assertThat(bridge.post(url, type, body, Map.of()).statusCode()).as(type).isEqualTo(415);
+        for (String type : new String[] {
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "application/json; charset=ISO-8859-1",
+            "multipart/form-data; boundary=x"
+        }) {
+            assertThat(bridge.post(url, type, body, Map.of()).statusCode())
+                    .as(type)
+                    .isEqualTo(415);
         }
-        assertThat(bridge.post(url, null, body, Map.of()).statusCode()).as("no content type").isEqualTo(415);
-        assertThat(bridge.post(url, "application/json; charset=utf-8", body, Map.of()).statusCode()).isEqualTo(200);
-        assertThat(bridge.post(url, "Application/JSON", body, Map.of()).statusCode()).isEqualTo(200);
+        assertThat(bridge.post(url, null, body, Map.of()).statusCode())
+                .as("no content type")
+                .isEqualTo(415);
+        assertThat(bridge.post(url, "application/json; charset=utf-8", body, Map.of())
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(bridge.post(url, "Application/JSON", body, Map.of()).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -177,8 +201,11 @@ class CallbackHandlerTest {
     void shouldAnswer413ForAChunkedBodyThatGrowsOverTheLimit() throws Exception {
         bridge = BridgeHarness.autoAck();
         byte[] big = new byte[3 * 1_048_576];
-        HttpRequest request = bridge.request(bridge.callbackUrl("headshots", "job-1"), "application/json",
-                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)), Map.of());
+        HttpRequest request = bridge.request(
+                bridge.callbackUrl("headshots", "job-1"),
+                "application/json",
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)),
+                Map.of());
 
         HttpResponse<String> answer = bridge.http.send(request, HttpResponse.BodyHandlers.ofString());
 
@@ -203,17 +230,47 @@ class CallbackHandlerTest {
         bridge = BridgeHarness.autoAck();
         String url = bridge.callbackUrl("headshots", "job-1");
         Map<String, String> cases = Map.ofEntries(
-                Map.entry("{\"headshots_id\":\"" + HEADSHOTS_ID + "\",\"image_urls\":[\"https://a.example/1.jpg\"]}", "event"),
-                Map.entry("{\"event\":\"headshots.failed\",\"headshots_id\":\"" + HEADSHOTS_ID + "\",\"image_urls\":[\"https://a.example/1.jpg\"]}", "event"),
-                Map.entry("{\"event\":7,\"headshots_id\":\"" + HEADSHOTS_ID + "\",\"image_urls\":[\"https://a.example/1.jpg\"]}", "event"),
-                Map.entry("{\"event\":\"headshots.completed\",\"headshots_id\":\"1-2-3-4-5\",\"image_urls\":[\"https://a.example/1.jpg\"]}", "headshots_id"),
-                Map.entry("{\"event\":\"headshots.completed\",\"image_urls\":[\"https://a.example/1.jpg\"]}", "headshots_id"),
-                Map.entry("{\"event\":\"headshots.completed\",\"headshots_id\":\"" + HEADSHOTS_ID + "\",\"image_urls\":[]}", "image_urls"),
-                Map.entry("{\"event\":\"headshots.completed\",\"headshots_id\":\"" + HEADSHOTS_ID + "\",\"image_urls\":\"https://a.example/1.jpg\"}", "image_urls"),
-                Map.entry("{\"event\":\"headshots.completed\",\"headshots_id\":\"" + HEADSHOTS_ID + "\",\"image_urls\":[\"https://a.example/1.jpg\",\"http://a.example/2.jpg\"]}", "image_urls[1]"),
-                Map.entry("{\"event\":\"headshots.completed\",\"headshots_id\":\"" + HEADSHOTS_ID + "\",\"image_urls\":[\"/relative.jpg\"]}", "image_urls[0]"),
-                Map.entry("{\"event\":\"headshots.completed\",\"headshots_id\":\"" + HEADSHOTS_ID + "\",\"image_urls\":[\"https://user:pw@a.example/1.jpg\"]}", "image_urls[0]"),
-                Map.entry("{\"event\":\"headshots.completed\",\"headshots_id\":\"" + HEADSHOTS_ID + "\",\"image_urls\":[12]}", "image_urls[0]"),
+                Map.entry(
+                        "{\"headshots_id\":\"" + HEADSHOTS_ID + "\",\"image_urls\":[\"https://a.example/1.jpg\"]}",
+                        "event"),
+                Map.entry(
+                        "{\"event\":\"headshots.failed\",\"headshots_id\":\"" + HEADSHOTS_ID
+                                + "\",\"image_urls\":[\"https://a.example/1.jpg\"]}",
+                        "event"),
+                Map.entry(
+                        "{\"event\":7,\"headshots_id\":\"" + HEADSHOTS_ID
+                                + "\",\"image_urls\":[\"https://a.example/1.jpg\"]}",
+                        "event"),
+                Map.entry(
+                        "{\"event\":\"headshots.completed\",\"headshots_id\":\"1-2-3-4-5\",\"image_urls\":[\"https://a.example/1.jpg\"]}",
+                        "headshots_id"),
+                Map.entry(
+                        "{\"event\":\"headshots.completed\",\"image_urls\":[\"https://a.example/1.jpg\"]}",
+                        "headshots_id"),
+                Map.entry(
+                        "{\"event\":\"headshots.completed\",\"headshots_id\":\"" + HEADSHOTS_ID
+                                + "\",\"image_urls\":[]}",
+                        "image_urls"),
+                Map.entry(
+                        "{\"event\":\"headshots.completed\",\"headshots_id\":\"" + HEADSHOTS_ID
+                                + "\",\"image_urls\":\"https://a.example/1.jpg\"}",
+                        "image_urls"),
+                Map.entry(
+                        "{\"event\":\"headshots.completed\",\"headshots_id\":\"" + HEADSHOTS_ID
+                                + "\",\"image_urls\":[\"https://a.example/1.jpg\",\"http://a.example/2.jpg\"]}",
+                        "image_urls[1]"),
+                Map.entry(
+                        "{\"event\":\"headshots.completed\",\"headshots_id\":\"" + HEADSHOTS_ID
+                                + "\",\"image_urls\":[\"/relative.jpg\"]}",
+                        "image_urls[0]"),
+                Map.entry(
+                        "{\"event\":\"headshots.completed\",\"headshots_id\":\"" + HEADSHOTS_ID
+                                + "\",\"image_urls\":[\"https://user:pw@a.example/1.jpg\"]}",
+                        "image_urls[0]"),
+                Map.entry(
+                        "{\"event\":\"headshots.completed\",\"headshots_id\":\"" + HEADSHOTS_ID
+                                + "\",\"image_urls\":[12]}",
+                        "image_urls[0]"),
                 Map.entry(headshotsBody(HEADSHOTS_ID, 101), "image_urls"),
                 Map.entry("[1,2,3]", "body"),
                 Map.entry("{\"event\":\"headshots.completed\"", "body"),
@@ -236,7 +293,8 @@ class CallbackHandlerTest {
         bridge = BridgeHarness.autoAck();
         byte[] latin1 = "{\"event\":\"headshots.completed\",\"x\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
 
-        HttpResponse<String> answer = bridge.post(bridge.callbackUrl("headshots", "job-1"), "application/json", latin1, Map.of());
+        HttpResponse<String> answer =
+                bridge.post(bridge.callbackUrl("headshots", "job-1"), "application/json", latin1, Map.of());
 
         assertThat(answer.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(answer.body()).get("field").asText()).isEqualTo("body");
@@ -280,7 +338,8 @@ class CallbackHandlerTest {
         assertThat(run.getStatusCode()).isEqualTo("succeeded");
         assertThat(run.getModel()).isEqualTo("openai/gpt-image-2/edit");
         assertThat(run.getClientRef()).isEqualTo("order-9");
-        assertThat(JSON.readTree(run.getOutputJson())).isEqualTo(JSON.readTree("{\"image_urls\":[\"https://x.example/1.png\"]}"));
+        assertThat(JSON.readTree(run.getOutputJson()))
+                .isEqualTo(JSON.readTree("{\"image_urls\":[\"https://x.example/1.png\"]}"));
         assertThat(run.getError()).isNull();
         assertThat(run.getRawPayload()).isEqualTo(body);
         assertThat(run.getReceivedAt()).isEqualTo(BridgeHarness.NOW);
@@ -305,8 +364,10 @@ class CallbackHandlerTest {
         bridge = BridgeHarness.autoAck();
         bridge.post(bridge.callbackUrl("headshots", "job-1"), headshotsBody(HEADSHOTS_ID, 1));
 
-        HttpResponse<String> get = bridge.http.send(HttpRequest.newBuilder(
-                        URI.create(bridge.callbackUrl("headshots", "job-1"))).GET().build(),
+        HttpResponse<String> get = bridge.http.send(
+                HttpRequest.newBuilder(URI.create(bridge.callbackUrl("headshots", "job-1")))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(405);
         assertThat(bridge.get("/health/live").statusCode()).isEqualTo(200);

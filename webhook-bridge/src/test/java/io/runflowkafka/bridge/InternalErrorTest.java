@@ -36,25 +36,42 @@ class InternalErrorTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
-        CallbackHandler handler = new CallbackHandler("headshots", broken, tokens, SignatureVerifier.disabled(), unused,
-                metrics, threads, Clock.systemUTC(), BridgeHarness.limits(Duration.ofSeconds(1)));
+        CallbackHandler handler = new CallbackHandler(
+                "headshots",
+                broken,
+                tokens,
+                SignatureVerifier.disabled(),
+                unused,
+                metrics,
+                threads,
+                Clock.systemUTC(),
+                BridgeHarness.limits(Duration.ofSeconds(1)));
         Health health = new Health();
-        Javalin app = BridgeRoutes.create(handler, handler, metrics, health, registry,
+        Javalin app = BridgeRoutes.create(
+                handler,
+                handler,
+                metrics,
+                health,
+                registry,
                 new BridgeRoutes.ServerSettings(1_048_576, Duration.ofSeconds(5), false, threads));
         // 5 s to stop: Jetty closes idle keep-alive connections about 1 s into a graceful stop.
         app.start("127.0.0.1", 0);
         try {
-            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                            tokens.callbackUrl("http://127.0.0.1:" + app.port(), "headshots", "job-1")))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(
+                                            tokens.callbackUrl("http://127.0.0.1:" + app.port(), "headshots", "job-1")))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
 
             assertThat(answer.statusCode()).isEqualTo(500);
-            assertThat(answer.body()).isEqualTo("{\"error\":\"internal_error\",\"message\":\"the bridge failed; retry later\"}");
+            assertThat(answer.body())
+                    .isEqualTo("{\"error\":\"internal_error\",\"message\":\"the bridge failed; retry later\"}");
             assertThat(metrics.count("headshots", BridgeMetrics.Outcome.ERROR)).isEqualTo(1);
         } finally {
             app.stop();

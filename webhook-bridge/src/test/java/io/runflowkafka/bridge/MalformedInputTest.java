@@ -56,12 +56,13 @@ class MalformedInputTest {
             for (Supplier<byte[]> generator : generators) {
                 byte[] body = generator.get();
                 String kind = random.nextBoolean() ? "headshots" : "runs";
-                HttpResponse<String> answer = unsigned.post(unsigned.callbackUrl(kind, "job-fuzz"), "application/json",
-                        body, Map.of());
+                HttpResponse<String> answer =
+                        unsigned.post(unsigned.callbackUrl(kind, "job-fuzz"), "application/json", body, Map.of());
                 statuses.merge(answer.statusCode(), 1, Integer::sum);
                 requests++;
-                assertThat(answer.statusCode()).as("status for a %s body of %d bytes starting %s", kind, body.length,
-                        preview(body)).isLessThan(500);
+                assertThat(answer.statusCode())
+                        .as("status for a %s body of %d bytes starting %s", kind, body.length, preview(body))
+                        .isLessThan(500);
                 if (answer.statusCode() != 200) {
                     assertThat(answer.statusCode()).isIn(CLIENT_ERRORS);
                     assertThat(answer.body()).startsWith("{\"error\":");
@@ -69,7 +70,9 @@ class MalformedInputTest {
             }
         }
         assertThat(requests).isGreaterThanOrEqualTo(3_000);
-        assertThat(statuses).as("every generator was refused at least sometimes").containsKey(400);
+        assertThat(statuses)
+                .as("every generator was refused at least sometimes")
+                .containsKey(400);
         assertStillServing(unsigned);
     }
 
@@ -78,10 +81,29 @@ class MalformedInputTest {
         Random random = new Random(SEED + 1);
         byte[] body = headshotsBody(HEADSHOTS_ID, 3).getBytes(StandardCharsets.UTF_8);
         String[] ids = {"", " ", "msg_1", "x".repeat(4_000), "\u00e9t\u00e9", "msg,1 v1,2"};
-        String[] timestamps = {"", "0", "-1", "99999999999999999999", "1e9", "abc", " 1700000000", "NaN",
-                Long.toString(System.currentTimeMillis() / 1000)};
-        String[] signatures = {"", "v1", "v1,", ",", "v1,====", "v2,abc", "v1,abc v1,def", " ".repeat(100),
-                "v1," + "A".repeat(4_000), "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="};
+        String[] timestamps = {
+            "",
+            "0",
+            "-1",
+            "99999999999999999999",
+            "1e9",
+            "abc",
+            " 1700000000",
+            "NaN",
+            Long.toString(System.currentTimeMillis() / 1000)
+        };
+        String[] signatures = {
+            "",
+            "v1",
+            "v1,",
+            ",",
+            "v1,====",
+            "v2,abc",
+            "v1,abc v1,def",
+            " ".repeat(100),
+            "v1," + "A".repeat(4_000),
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        };
         for (int i = 0; i < 500; i++) {
             Map<String, String> headers = new TreeMap<>();
             if (random.nextInt(5) > 0) {
@@ -120,12 +142,19 @@ class MalformedInputTest {
                 post("/webhooks/runflow/headshots/job-raw/" + token + "?x=%zz", body),
                 post("/webhooks/runflow/headshots/" + "j".repeat(20_000) + "/" + token, body),
                 post("/webhooks/runflow/runs/%E2%82/" + token, body),
-                "POST " + good + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n" + body,
-                "POST " + good + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: -5\r\n\r\n" + body,
-                "POST " + good + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\n" + body,
-                "POST " + good + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
-                "POST " + good + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFF\r\nabc\r\n",
-                "POST " + good + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"event\"",
+                "POST " + good + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n"
+                        + body,
+                "POST " + good + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: -5\r\n\r\n"
+                        + body,
+                "POST " + good
+                        + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\n"
+                        + body,
+                "POST " + good
+                        + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+                "POST " + good
+                        + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFF\r\nabc\r\n",
+                "POST " + good
+                        + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"event\"",
                 "POST " + good + " HTTP/1.1\r\nHost: x\r\nbroken header line\r\n\r\n",
                 "POST " + good + " HTTP/1.1\r\nHost: x\r\nContent-Type: " + "a".repeat(10_000) + "\r\n\r\n",
                 "POST " + good + " HTTP/9.9\r\nHost: x\r\n\r\n",
@@ -140,7 +169,8 @@ class MalformedInputTest {
                 assertThat(statusLine).startsWith("HTTP/1.1 505");
                 continue;
             }
-            assertThat(statusLine).as(preview(request.getBytes(StandardCharsets.ISO_8859_1)))
+            assertThat(statusLine)
+                    .as(preview(request.getBytes(StandardCharsets.ISO_8859_1)))
                     .satisfiesAnyOf(
                             line -> assertThat(line).isEmpty(), // the server closed the connection: fine
                             line -> assertThat(line).matches("HTTP/1\\.[01] [1-4]\\d\\d.*"));
@@ -181,7 +211,8 @@ class MalformedInputTest {
 
     private static void assertStillServing(BridgeHarness bridge) throws Exception {
         assertThat(bridge.get("/health/live").statusCode()).isEqualTo(200);
-        HttpResponse<String> valid = bridge.post(bridge.callbackUrl("headshots", "job-after"), headshotsBody(HEADSHOTS_ID, 60));
+        HttpResponse<String> valid =
+                bridge.post(bridge.callbackUrl("headshots", "job-after"), headshotsBody(HEADSHOTS_ID, 60));
         assertThat(valid.statusCode()).isEqualTo(200);
     }
 
@@ -211,14 +242,17 @@ class MalformedInputTest {
         });
         // 3. Nesting inside an otherwise valid callback.
         generators.add(() -> ("{\"event\":\"headshots.completed\",\"headshots_id\":\"" + HEADSHOTS_ID
-                + "\",\"image_urls\":" + "[".repeat(1 + random.nextInt(5_000)) + "]}").getBytes(StandardCharsets.UTF_8));
+                        + "\",\"image_urls\":" + "[".repeat(1 + random.nextInt(5_000)) + "]}")
+                .getBytes(StandardCharsets.UTF_8));
         // 4. Huge strings in every field position.
         generators.add(() -> {
             String huge = "x".repeat(10_000 + random.nextInt(500_000));
             String[] shapes = {
                 "{\"event\":\"" + huge + "\"}",
-                "{\"event\":\"headshots.completed\",\"headshots_id\":\"" + huge + "\",\"image_urls\":[\"https://a.b/c\"]}",
-                "{\"event\":\"headshots.completed\",\"headshots_id\":\"" + HEADSHOTS_ID + "\",\"image_urls\":[\"https://a.b/" + huge + "\"]}",
+                "{\"event\":\"headshots.completed\",\"headshots_id\":\"" + huge
+                        + "\",\"image_urls\":[\"https://a.b/c\"]}",
+                "{\"event\":\"headshots.completed\",\"headshots_id\":\"" + HEADSHOTS_ID
+                        + "\",\"image_urls\":[\"https://a.b/" + huge + "\"]}",
                 "{\"" + huge + "\":1}",
                 "{\"id\":\"" + huge + "\",\"status_code\":\"ok\"}",
             };
@@ -226,20 +260,60 @@ class MalformedInputTest {
         });
         // 5. Wrong types for each field.
         generators.add(() -> {
-            String[] values = {"null", "true", "0", "-0", "1e400", "123456789012345678901234567890", "[]", "{}",
-                "[null]", "\"\"", "\"\\u0000\"", "[{\"a\":1}]", "\"\\ud800\"", "[1,2,3]", "{\"x\":[]}"};
+            String[] values = {
+                "null",
+                "true",
+                "0",
+                "-0",
+                "1e400",
+                "123456789012345678901234567890",
+                "[]",
+                "{}",
+                "[null]",
+                "\"\"",
+                "\"\\u0000\"",
+                "[{\"a\":1}]",
+                "\"\\ud800\"",
+                "[1,2,3]",
+                "{\"x\":[]}"
+            };
             String event = random.nextInt(3) == 0 ? values[random.nextInt(values.length)] : "\"headshots.completed\"";
             String id = random.nextInt(3) == 0 ? values[random.nextInt(values.length)] : "\"" + HEADSHOTS_ID + "\"";
-            String urls = random.nextInt(3) == 0 ? values[random.nextInt(values.length)]
+            String urls = random.nextInt(3) == 0
+                    ? values[random.nextInt(values.length)]
                     : "[" + values[random.nextInt(values.length)] + "]";
             return ("{\"event\":" + event + ",\"headshots_id\":" + id + ",\"image_urls\":" + urls + ",\"id\":" + id
-                    + ",\"status_code\":" + values[random.nextInt(values.length)] + ",\"output\":"
-                    + values[random.nextInt(values.length)] + "}").getBytes(StandardCharsets.UTF_8);
+                            + ",\"status_code\":" + values[random.nextInt(values.length)] + ",\"output\":"
+                            + values[random.nextInt(values.length)] + "}")
+                    .getBytes(StandardCharsets.UTF_8);
         });
         // 6. Token soup.
         generators.add(() -> {
-            String[] tokens = {"{", "}", "[", "]", ",", ":", "\"", "\\", "\"a\"", "1", "-", "e", "true", "nul",
-                "\u0000", "\u2028", "\ud83d\ude00", "/*", "*/", "NaN", "Infinity", " ", "\n"};
+            String[] tokens = {
+                "{",
+                "}",
+                "[",
+                "]",
+                ",",
+                ":",
+                "\"",
+                "\\",
+                "\"a\"",
+                "1",
+                "-",
+                "e",
+                "true",
+                "nul",
+                "\u0000",
+                "\u2028",
+                "\ud83d\ude00",
+                "/*",
+                "*/",
+                "NaN",
+                "Infinity",
+                " ",
+                "\n"
+            };
             StringBuilder soup = new StringBuilder();
             for (int i = random.nextInt(300); i > 0; i--) {
                 soup.append(tokens[random.nextInt(tokens.length)]);
@@ -248,9 +322,14 @@ class MalformedInputTest {
         });
         // 7. Invalid UTF-8 inside valid-looking JSON: lone surrogates, overlong forms, truncated sequences, BOMs.
         generators.add(() -> {
-            byte[][] bad = {{(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xC0, (byte) 0xAF},
-                {(byte) 0xE2, (byte) 0x82}, {(byte) 0xFF}, {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
-                {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}};
+            byte[][] bad = {
+                {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                {(byte) 0xC0, (byte) 0xAF},
+                {(byte) 0xE2, (byte) 0x82},
+                {(byte) 0xFF},
+                {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}
+            };
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] prefix = "{\"event\":\"headshots.completed\",\"headshots_id\":\"".getBytes(StandardCharsets.UTF_8);
             out.write(prefix, 0, prefix.length);
@@ -271,7 +350,8 @@ class MalformedInputTest {
                 url.append(c);
             }
             return ("{\"event\":\"headshots.completed\",\"headshots_id\":\"" + HEADSHOTS_ID + "\",\"image_urls\":[\""
-                    + url + "\"]}").getBytes(StandardCharsets.UTF_8);
+                            + url + "\"]}")
+                    .getBytes(StandardCharsets.UTF_8);
         });
         // 9. A valid body with one random byte flipped.
         generators.add(() -> {

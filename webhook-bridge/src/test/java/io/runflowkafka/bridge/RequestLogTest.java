@@ -12,7 +12,8 @@ class RequestLogTest {
                 .isEqualTo("/webhooks/runflow/headshots/job-1/[redacted]");
         assertThat(RequestLog.redact("/webhooks/runflow/runs/job-1/s3cr3tT0k3n/extra/segments"))
                 .isEqualTo("/webhooks/runflow/runs/job-1/[redacted]");
-        assertThat(RequestLog.redact("/webhooks/runflow/headshots/job-1")).isEqualTo("/webhooks/runflow/headshots/job-1");
+        assertThat(RequestLog.redact("/webhooks/runflow/headshots/job-1"))
+                .isEqualTo("/webhooks/runflow/headshots/job-1");
     }
 
     @Test
@@ -25,7 +26,9 @@ class RequestLogTest {
     @Test
     void shouldNeutraliseControlCharactersAndCutLongPaths() {
         assertThat(RequestLog.redact("/webhooks/x\r\nFAKE LOG LINE")).isEqualTo("/webhooks/x??FAKE LOG LINE");
-        assertThat(RequestLog.redact("/webhooks/" + "a".repeat(500))).hasSize(203).endsWith("...");
+        assertThat(RequestLog.redact("/webhooks/" + "a".repeat(500)))
+                .hasSize(203)
+                .endsWith("...");
         assertThat(RequestLog.redact(null)).isEmpty();
     }
 }

@@ -62,14 +62,16 @@ class SecretsNotLeakedTest {
             seen.add(bridge.post(url, "text/plain", body, Map.of()).body()); // 415
             seen.add(bridge.post(url, "{\"event\":1}").body()); // 400
             seen.add(bridge.postOversized(url, new byte[2_000_000]).body()); // 413
-            seen.add(bridge.post(bridge.base() + "/webhooks/runflow/headshots/job-other/" + token,
-                    headshotsBody(HEADSHOTS_ID, 2)).body()); // 401
+            seen.add(bridge.post(
+                            bridge.base() + "/webhooks/runflow/headshots/job-other/" + token,
+                            headshotsBody(HEADSHOTS_ID, 2))
+                    .body()); // 401
             seen.add(bridge.post(bridge.base() + "/elsewhere/" + token, "{}").body()); // 404
             seen.add(bridge.get("/metrics").body());
         }
         try (BridgeHarness signed = BridgeHarness.signed(BridgeHarness.SIGNING_SECRET)) {
-            HttpResponse<String> unsigned = signed.post(signed.callbackUrl("headshots", "job-secret"),
-                    headshotsBody(HEADSHOTS_ID, 2));
+            HttpResponse<String> unsigned =
+                    signed.post(signed.callbackUrl("headshots", "job-secret"), headshotsBody(HEADSHOTS_ID, 2));
             assertThat(unsigned.statusCode()).isEqualTo(401);
             seen.add(unsigned.body());
         }

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 class SignedCallbackTest {
 
     private static final String HEADSHOTS_ID = "0f8e2a8c-4b7d-4c1e-9a3f-5d6e7f809a1b";
-    private static final String OTHER_SECRET = "whsec_" + Base64.getEncoder().encodeToString(
-            "another-signing-key-of-32-bytes!".getBytes(StandardCharsets.US_ASCII));
+    private static final String OTHER_SECRET = "whsec_"
+            + Base64.getEncoder()
+                    .encodeToString("another-signing-key-of-32-bytes!".getBytes(StandardCharsets.US_ASCII));
 
     private BridgeHarness bridge;
 
@@ -32,7 +33,8 @@ class SignedCallbackTest {
         }
     }
 
-    private static Map<String, String> svixHeaders(String secret, String id, long timestamp, String body) throws Exception {
+    private static Map<String, String> svixHeaders(String secret, String id, long timestamp, String body)
+            throws Exception {
         Map<String, String> headers = new HashMap<>();
         headers.put("webhook-id", id);
         headers.put("webhook-timestamp", Long.toString(timestamp));
@@ -41,8 +43,11 @@ class SignedCallbackTest {
     }
 
     private HttpResponse<String> post(String body, Map<String, String> headers) throws Exception {
-        return bridge.post(bridge.callbackUrl("headshots", "job-s1"), "application/json",
-                body.getBytes(StandardCharsets.UTF_8), headers);
+        return bridge.post(
+                bridge.callbackUrl("headshots", "job-s1"),
+                "application/json",
+                body.getBytes(StandardCharsets.UTF_8),
+                headers);
     }
 
     @Test
@@ -62,16 +67,21 @@ class SignedCallbackTest {
         HttpResponse<String> answer = post(body, svixHeaders(BridgeHarness.SIGNING_SECRET, "msg_2x7Yk1", now(), body));
 
         assertThat(answer.statusCode()).isEqualTo(200);
-        assertThat(bridge.headshots(bridge.producer.history().get(0)).getDeliveryId()).isEqualTo("msg_2x7Yk1");
+        assertThat(bridge.headshots(bridge.producer.history().get(0)).getDeliveryId())
+                .isEqualTo("msg_2x7Yk1");
     }
 
     @Test
     void shouldVerifyTheExactBytesIncludingNonAsciiText() throws Exception {
         bridge = BridgeHarness.signed(BridgeHarness.SIGNING_SECRET);
-        String body = "{\"event\":\"run.completed\",\"id\":\"run_9\",\"status_code\":\"failed\",\"error\":\"d\u00e9j\u00e0 vu \u2603 \ud83d\ude00\"}";
+        String body =
+                "{\"event\":\"run.completed\",\"id\":\"run_9\",\"status_code\":\"failed\",\"error\":\"d\u00e9j\u00e0 vu \u2603 \ud83d\ude00\"}";
 
-        HttpResponse<String> answer = bridge.post(bridge.callbackUrl("runs", "job-s2"), "application/json",
-                body.getBytes(StandardCharsets.UTF_8), svixHeaders(BridgeHarness.SIGNING_SECRET, "msg_u1", now(), body));
+        HttpResponse<String> answer = bridge.post(
+                bridge.callbackUrl("runs", "job-s2"),
+                "application/json",
+                body.getBytes(StandardCharsets.UTF_8),
+                svixHeaders(BridgeHarness.SIGNING_SECRET, "msg_u1", now(), body));
 
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(bridge.run(bridge.producer.history().get(0)).getRawPayload()).isEqualTo(body);
@@ -82,8 +92,11 @@ class SignedCallbackTest {
         bridge = BridgeHarness.signed(OTHER_SECRET, BridgeHarness.SIGNING_SECRET);
         String body = headshotsBody(HEADSHOTS_ID, 2);
 
-        assertThat(post(body, svixHeaders(BridgeHarness.SIGNING_SECRET, "msg_a", now(), body)).statusCode()).isEqualTo(200);
-        assertThat(post(body, svixHeaders(OTHER_SECRET, "msg_b", now(), body)).statusCode()).isEqualTo(200);
+        assertThat(post(body, svixHeaders(BridgeHarness.SIGNING_SECRET, "msg_a", now(), body))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(post(body, svixHeaders(OTHER_SECRET, "msg_b", now(), body)).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -100,8 +113,10 @@ class SignedCallbackTest {
         otherId.put("webhook-id", "msg_y");
 
         assertThat(post(body, Map.of()).statusCode()).as("unsigned").isEqualTo(401);
-        assertThat(post(tampered, svixHeaders(BridgeHarness.SIGNING_SECRET, "msg_t", now(), body)).statusCode())
-                .as("tampered body").isEqualTo(401);
+        assertThat(post(tampered, svixHeaders(BridgeHarness.SIGNING_SECRET, "msg_t", now(), body))
+                        .statusCode())
+                .as("tampered body")
+                .isEqualTo(401);
         assertThat(post(body, stale).statusCode()).as("signed 6 minutes ago").isEqualTo(401);
         assertThat(post(body, future).statusCode()).as("signed 6 minutes ahead").isEqualTo(401);
         assertThat(post(body, foreign).statusCode()).as("another secret").isEqualTo(401);
@@ -115,8 +130,10 @@ class SignedCallbackTest {
         bridge = BridgeHarness.signed(BridgeHarness.SIGNING_SECRET);
         String body = headshotsBody(HEADSHOTS_ID, 2);
 
-        HttpResponse<String> answer = bridge.post(bridge.base() + "/webhooks/runflow/headshots/job-s1/" + "A".repeat(43),
-                "application/json", body.getBytes(StandardCharsets.UTF_8),
+        HttpResponse<String> answer = bridge.post(
+                bridge.base() + "/webhooks/runflow/headshots/job-s1/" + "A".repeat(43),
+                "application/json",
+                body.getBytes(StandardCharsets.UTF_8),
                 svixHeaders(BridgeHarness.SIGNING_SECRET, "msg_z", now(), body));
 
         assertThat(answer.statusCode()).isEqualTo(401);

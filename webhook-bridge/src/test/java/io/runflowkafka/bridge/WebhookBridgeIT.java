@@ -38,12 +38,14 @@ class WebhookBridgeIT {
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
     @RegisterExtension
     static final MockSchemaRegistryExtension REGISTRY = new MockSchemaRegistryExtension();
 
     private static final String CALLBACK_SECRET = "it-callback-secret-0123456789abcdef";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final CallbackTokens tokens = CallbackTokens.of(CALLBACK_SECRET);
     private String topic;
     private WebhookBridge bridge;
@@ -79,15 +81,17 @@ class WebhookBridgeIT {
 
     /** Like Runflow retrying a callback until it gets 200: warms the producer up (metadata) before a test proper. */
     private void sendUntilStored(String jobRef, String headshotsId) {
-        Waits.await("a warm-up callback to be stored", Duration.ofSeconds(60)).ignoreExceptions()
-                .until(() -> send(jobRef, headshotsId, "msg_warm_" + headshotsId).statusCode() == 200);
+        Waits.await("a warm-up callback to be stored", Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() ->
+                        send(jobRef, headshotsId, "msg_warm_" + headshotsId).statusCode() == 200);
     }
 
     private HttpRequest request(String jobRef, String headshotsId, String webhookId) throws Exception {
         String body = headshotsBody(headshotsId, 60);
         long timestamp = Instant.now().getEpochSecond();
-        return HttpRequest.newBuilder(URI.create(
-                        tokens.callbackUrl("http://127.0.0.1:" + bridge.port(), "headshots", jobRef)))
+        return HttpRequest.newBuilder(
+                        URI.create(tokens.callbackUrl("http://127.0.0.1:" + bridge.port(), "headshots", jobRef)))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("webhook-id", webhookId)
@@ -98,13 +102,20 @@ class WebhookBridgeIT {
     }
 
     private int readyStatus() throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/health/ready"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/health/ready"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private List<ConsumerRecord<String, HeadshotsCompleted>> stored() {
-        return KAFKA.clients().readAllCommitted(topic, new StringDeserializer(),
-                REGISTRY.valueSerde(HeadshotsCompleted.class).deserializer());
+        return KAFKA.clients()
+                .readAllCommitted(
+                        topic,
+                        new StringDeserializer(),
+                        REGISTRY.valueSerde(HeadshotsCompleted.class).deserializer());
     }
 
     @Test
@@ -116,7 +127,8 @@ class WebhookBridgeIT {
 
         assertThat(answer.statusCode()).isEqualTo(200);
         List<ConsumerRecord<String, HeadshotsCompleted>> records = stored().stream()
-                .filter(record -> record.key().equals(headshotsId)).toList();
+                .filter(record -> record.key().equals(headshotsId))
+                .toList();
         assertThat(records).hasSize(1);
         ConsumerRecord<String, HeadshotsCompleted> record = records.get(0);
         assertThat(record.key()).isEqualTo(headshotsId);
@@ -142,12 +154,15 @@ class WebhookBridgeIT {
             Waits.await("readiness to report the broker gone").until(() -> readyStatus() == 503);
             List<CompletableFuture<HttpResponse<String>>> down = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                down.add(http.sendAsync(request("job-it-2", UUID.randomUUID().toString(), "msg_down_" + i),
+                down.add(http.sendAsync(
+                        request("job-it-2", UUID.randomUUID().toString(), "msg_down_" + i),
                         HttpResponse.BodyHandlers.ofString()));
             }
             for (int i = 0; i < down.size(); i++) {
                 HttpResponse<String> answer = down.get(i).get(30, TimeUnit.SECONDS);
-                assertThat(answer.statusCode()).as("callback %d while the broker is down", i).isEqualTo(503);
+                assertThat(answer.statusCode())
+                        .as("callback %d while the broker is down", i)
+                        .isEqualTo(503);
                 assertThat(answer.headers().firstValue("Retry-After")).hasValue("5");
             }
         } finally {

@@ -66,8 +66,11 @@ class ComposeFileTest {
     void shouldGiveEveryServiceSettingsItAcceptsInTheSandbox() {
         Map<String, String> variables = new HashMap<>(envExample.values());
         variables.putAll(SECRETS);
-        compose.runflowServices().forEach((name, service) -> assertThat(
-                ServiceSettings.problem(service, compose.resolvedEnvironment(name, variables))).as(name).isEmpty());
+        compose.runflowServices()
+                .forEach((name, service) -> assertThat(
+                                ServiceSettings.problem(service, compose.resolvedEnvironment(name, variables)))
+                        .as(name)
+                        .isEmpty());
     }
 
     @Test
@@ -76,8 +79,11 @@ class ComposeFileTest {
         variables.putAll(envExample.commented());
         variables.putAll(SECRETS);
         assertThat(variables).containsEntry("RUNFLOW_BASE_URL", "https://api.runflow.io");
-        compose.runflowServices().forEach((name, service) -> assertThat(
-                ServiceSettings.problem(service, compose.resolvedEnvironment(name, variables))).as(name).isEmpty());
+        compose.runflowServices()
+                .forEach((name, service) -> assertThat(
+                                ServiceSettings.problem(service, compose.resolvedEnvironment(name, variables)))
+                        .as(name)
+                        .isEmpty());
     }
 
     @Test
@@ -90,7 +96,8 @@ class ComposeFileTest {
     @Test
     void shouldCreateTheSinksBucketInTheMinioJob() {
         String bucket = compose.environment("sink").get("SINK_S3_BUCKET");
-        String job = String.join(" ", ComposeProject.words(compose.service("minio-init").get("command")));
+        String job = String.join(
+                " ", ComposeProject.words(compose.service("minio-init").get("command")));
         assertThat(job).contains("mc mb --ignore-existing local/" + bucket);
     }
 
@@ -106,24 +113,49 @@ class ComposeFileTest {
     @Test
     void shouldPassDockerComposeConfigWhereDockerComposeIsInstalled() {
         Optional<ExternalTool> dockerCompose = ExternalTool.find("docker-compose");
-        assumeThat(dockerCompose).as("docker-compose on the PATH (CI: apt-get install -y docker-compose)").isPresent();
+        assumeThat(dockerCompose)
+                .as("docker-compose on the PATH (CI: apt-get install -y docker-compose)")
+                .isPresent();
 
-        ExternalTool.Result valid = dockerCompose.get().run(DIR, env -> cleanEnvironment(env, SECRETS),
-                "--env-file", ENV_EXAMPLE.toString(), "-f", FILE.toString(), "--profile", "sandbox", "config", "-q");
+        ExternalTool.Result valid = dockerCompose
+                .get()
+                .run(
+                        DIR,
+                        env -> cleanEnvironment(env, SECRETS),
+                        "--env-file",
+                        ENV_EXAMPLE.toString(),
+                        "-f",
+                        FILE.toString(),
+                        "--profile",
+                        "sandbox",
+                        "config",
+                        "-q");
         assertThat(valid.exitCode()).as(valid.output()).isZero();
 
         Map<String, String> noCallbackSecret = new HashMap<>(SECRETS);
         noCallbackSecret.remove("CALLBACK_SECRET");
-        ExternalTool.Result refused = dockerCompose.get().run(DIR, env -> cleanEnvironment(env, noCallbackSecret),
-                "--env-file", ENV_EXAMPLE.toString(), "-f", FILE.toString(), "config", "-q");
+        ExternalTool.Result refused = dockerCompose
+                .get()
+                .run(
+                        DIR,
+                        env -> cleanEnvironment(env, noCallbackSecret),
+                        "--env-file",
+                        ENV_EXAMPLE.toString(),
+                        "-f",
+                        FILE.toString(),
+                        "config",
+                        "-q");
         assertThat(refused.exitCode()).as(refused.output()).isNotZero();
         assertThat(refused.output()).contains("CALLBACK_SECRET");
     }
 
     /** The test's own variables only: nothing from the machine's environment decides the outcome. */
     private static void cleanEnvironment(Map<String, String> environment, Map<String, String> variables) {
-        environment.keySet().removeIf(name -> name.startsWith("COMPOSE_") || name.startsWith("DOCKER_")
-                || EnvFile.read(ENV_EXAMPLE).documented().contains(name));
+        environment
+                .keySet()
+                .removeIf(name -> name.startsWith("COMPOSE_")
+                        || name.startsWith("DOCKER_")
+                        || EnvFile.read(ENV_EXAMPLE).documented().contains(name));
         environment.putAll(variables);
     }
 }

@@ -18,9 +18,10 @@ import java.util.TreeSet;
  */
 final class ComposeProject {
 
-    private static final Set<String> TOP_LEVEL = Set.of("version", "services", "volumes", "networks", "configs", "secrets");
-    private static final Set<String> CONDITIONS = Set.of("service_started", "service_healthy",
-            "service_completed_successfully");
+    private static final Set<String> TOP_LEVEL =
+            Set.of("version", "services", "volumes", "networks", "configs", "secrets");
+    private static final Set<String> CONDITIONS =
+            Set.of("service_started", "service_healthy", "service_completed_successfully");
     private static final String IMAGE_NAME = "runflow-kafka";
     private static final String IMAGE_VARIABLE = "RUNFLOW_KAFKA_IMAGE";
 
@@ -94,7 +95,8 @@ final class ComposeProject {
             for (Object entry : Yamls.list(environment)) {
                 String text = String.valueOf(entry);
                 int equals = text.indexOf('=');
-                variables.put(equals < 0 ? text : text.substring(0, equals), equals < 0 ? "" : text.substring(equals + 1));
+                variables.put(
+                        equals < 0 ? text : text.substring(0, equals), equals < 0 ? "" : text.substring(equals + 1));
             }
         }
         return variables;
@@ -170,7 +172,8 @@ final class ComposeProject {
             problems.add(where + "runs until stopped but has no healthcheck");
         }
         Object test = healthcheck.get("test");
-        if (test instanceof List<?> list && !list.isEmpty()
+        if (test instanceof List<?> list
+                && !list.isEmpty()
                 && !Set.of("CMD", "CMD-SHELL", "NONE").contains(String.valueOf(list.get(0)))) {
             problems.add(where + "healthcheck.test must start with CMD, CMD-SHELL or NONE");
         }
@@ -191,7 +194,8 @@ final class ComposeProject {
                     problems.add(where + "depends_on." + target + "." + key + ": docker-compose 1.29 rejects it");
                 }
             }
-            String condition = Optional.ofNullable(Yamls.text(options.get("condition"))).orElse("service_started");
+            String condition =
+                    Optional.ofNullable(Yamls.text(options.get("condition"))).orElse("service_started");
             if (!CONDITIONS.contains(condition)) {
                 problems.add(where + "depends on " + target + " with unknown condition " + condition);
             }
@@ -214,7 +218,8 @@ final class ComposeProject {
         for (Mount mount : mounts(service)) {
             if (mount.bind()) {
                 if (!Files.exists(file.getParent().resolve(mount.source()).normalize())) {
-                    problems.add(where + "mounts " + mount.source() + ", which does not exist next to " + file.getFileName());
+                    problems.add(where + "mounts " + mount.source() + ", which does not exist next to "
+                            + file.getFileName());
                 }
             } else if (!declared.contains(mount.source())) {
                 problems.add(where + "uses volume " + mount.source() + ", which is not declared under volumes");
@@ -228,9 +233,12 @@ final class ComposeProject {
         String port = Optional.ofNullable(environment(name).get("HTTP_PORT"))
                 .orElse(Integer.toString(runflow.defaultHttpPort()));
         String expected = "localhost:" + port + "/health/ready";
-        String test = String.join(" ", words(Yamls.map(service(name).get("healthcheck")).get("test")));
-        return test.contains(expected) ? List.of()
-                : List.of(where + "healthcheck must ask http://" + expected + " (http.port " + port + "), not: " + test);
+        String test = String.join(
+                " ", words(Yamls.map(service(name).get("healthcheck")).get("test")));
+        return test.contains(expected)
+                ? List.of()
+                : List.of(
+                        where + "healthcheck must ask http://" + expected + " (http.port " + port + "), not: " + test);
     }
 
     /**
@@ -241,7 +249,8 @@ final class ComposeProject {
         List<String> problems = new ArrayList<>();
         for (String name : serviceNames()) {
             Map<String, Object> service = service(name);
-            List<String> values = new ArrayList<>(resolvedEnvironment(name, variables).values());
+            List<String> values =
+                    new ArrayList<>(resolvedEnvironment(name, variables).values());
             values.addAll(words(service.get("entrypoint")));
             values.addAll(words(service.get("command")));
             for (Mount mount : mounts(service)) {
@@ -253,7 +262,8 @@ final class ComposeProject {
                     if (value.equals(mount.target()) || !value.startsWith(mount.target() + "/")) {
                         continue;
                     }
-                    Path onHost = hostSource.resolve(value.substring(mount.target().length() + 1));
+                    Path onHost =
+                            hostSource.resolve(value.substring(mount.target().length() + 1));
                     if (!Files.exists(onHost)) {
                         problems.add("service " + name + ": " + value + " is not in " + mount.source());
                     }
@@ -264,8 +274,7 @@ final class ComposeProject {
     }
 
     /** A volume entry: a bind mount of a host path, or a named volume. */
-    record Mount(String source, String target, boolean bind) {
-    }
+    record Mount(String source, String target, boolean bind) {}
 
     static List<Mount> mounts(Map<String, Object> service) {
         List<Mount> mounts = new ArrayList<>();
@@ -284,7 +293,8 @@ final class ComposeProject {
             if (source == null) {
                 continue; // an anonymous volume
             }
-            mounts.add(new Mount(source, target, source.startsWith(".") || source.startsWith("/") || source.startsWith("~")));
+            mounts.add(new Mount(
+                    source, target, source.startsWith(".") || source.startsWith("/") || source.startsWith("~")));
         }
         return mounts;
     }
@@ -327,8 +337,11 @@ final class ComposeProject {
         List<String> problems = new ArrayList<>();
         runflowServices().forEach((name, runflow) -> {
             ServiceVariables known = ServiceVariables.of(runflow);
-            environment(name).keySet().forEach(variable -> known.problem(variable)
-                    .ifPresent(problem -> problems.add(file.getFileName() + ", service " + name + ": " + problem)));
+            environment(name)
+                    .keySet()
+                    .forEach(variable -> known.problem(variable)
+                            .ifPresent(problem ->
+                                    problems.add(file.getFileName() + ", service " + name + ": " + problem)));
         });
         return problems;
     }
@@ -337,6 +350,8 @@ final class ComposeProject {
     List<String> undocumentedVariables(Set<String> documented) {
         Set<String> missing = new LinkedHashSet<>(interpolatedVariables());
         missing.removeAll(documented);
-        return missing.stream().map(v -> file.getFileName() + " interpolates ${" + v + "}, which is not in the env file").toList();
+        return missing.stream()
+                .map(v -> file.getFileName() + " interpolates ${" + v + "}, which is not in the env file")
+                .toList();
     }
 }

@@ -19,14 +19,15 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /** Where the deploy files are (the repository's {@code deploy/}, the test fixtures) and how they are read. */
 final class DeployTree {
 
-    private DeployTree() {
-    }
+    private DeployTree() {}
 
     /** The repository root: the nearest folder above the module holding {@code deploy/} and {@code pom.xml}. */
     static Path root() {
-        Path start = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
+        Path start = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+                .toAbsolutePath();
         for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("deploy")) && Files.isRegularFile(dir.resolve("pom.xml"))
+            if (Files.isDirectory(dir.resolve("deploy"))
+                    && Files.isRegularFile(dir.resolve("pom.xml"))
                     && Files.isDirectory(dir.resolve("cli"))) {
                 return dir;
             }

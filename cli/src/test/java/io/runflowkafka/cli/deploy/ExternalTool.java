@@ -17,8 +17,7 @@ import java.util.function.Consumer;
 final class ExternalTool {
 
     /** How a run ended: exit code and the combined output. */
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     private final Path executable;
 
@@ -46,7 +45,8 @@ final class ExternalTool {
         List<String> command = new ArrayList<>();
         command.add(executable.toString());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         environment.accept(builder.environment());
         try {
             Path logs = Files.createDirectories(DeployTree.root().resolve("cli/target/deploy-tools"));

@@ -13,11 +13,10 @@ import java.util.regex.Pattern;
  */
 final class Interpolation {
 
-    private static final Pattern REFERENCE = Pattern.compile(
-            "\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
+    private static final Pattern REFERENCE =
+            Pattern.compile("\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
-    private Interpolation() {
-    }
+    private Interpolation() {}
 
     /** A variable a required reference names that has no value. */
     static final class MissingVariableException extends IllegalArgumentException {

@@ -25,17 +25,21 @@ class KubectlKustomizeTest {
         assumeThat(kubectl).as("kubectl on the PATH").isPresent();
         Path dir = DeployTree.deploy().resolve("k8s").resolve(kustomization);
 
-        ExternalTool.Result result = kubectl.get().run(dir, env -> { }, "kustomize", dir.toString());
+        ExternalTool.Result result = kubectl.get().run(dir, env -> {}, "kustomize", dir.toString());
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         Iterable<Object> documents = new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(result.output());
         List<String> rendered = StreamSupport.stream(documents.spliterator(), false)
-                .map(Yamls::map).filter(object -> !object.isEmpty())
+                .map(Yamls::map)
+                .filter(object -> !object.isEmpty())
                 .map(object -> Yamls.text(object.get("kind")) + "/" + withoutHash(object))
-                .sorted().toList();
+                .sorted()
+                .toList();
         List<String> ours = Kustomize.render(dir).objects().stream()
-                .map(KubeObject::body).map(object -> Yamls.text(object.get("kind")) + "/" + Yamls.text(object, "metadata", "name"))
-                .sorted().toList();
+                .map(KubeObject::body)
+                .map(object -> Yamls.text(object.get("kind")) + "/" + Yamls.text(object, "metadata", "name"))
+                .sorted()
+                .toList();
         assertThat(rendered).isEqualTo(ours);
     }
 

@@ -76,7 +76,8 @@ final class KubernetesChecks {
             }
         });
         deployments.forEach(d -> {
-            if (budgets.stream().noneMatch(pdb -> selects(Yamls.map(pdb.spec(), "selector", "matchLabels"), podLabels(d)))) {
+            if (budgets.stream()
+                    .noneMatch(pdb -> selects(Yamls.map(pdb.spec(), "selector", "matchLabels"), podLabels(d)))) {
                 problems.add(d + " has no PodDisruptionBudget");
             }
         });
@@ -100,12 +101,18 @@ final class KubernetesChecks {
             volumes.add(Yamls.text(volume.get("name")));
             String secret = Yamls.text(volume, "secret", "secretName");
             if (secret != null) {
-                secretProblem(deployment, secret, null, Boolean.TRUE.equals(Yamls.map(volume.get("secret")).get("optional")))
+                secretProblem(
+                                deployment,
+                                secret,
+                                null,
+                                Boolean.TRUE.equals(
+                                        Yamls.map(volume.get("secret")).get("optional")))
                         .ifPresent(problems::add);
             }
             String configMap = Yamls.text(volume, "configMap", "name");
             if (configMap != null && configMap(configMap).isEmpty()) {
-                problems.add(deployment + ": volume " + volume.get("name") + " uses ConfigMap " + configMap + ", which is not defined");
+                problems.add(deployment + ": volume " + volume.get("name") + " uses ConfigMap " + configMap
+                        + ", which is not defined");
             }
         }
         for (Object entry : Yamls.list(pod.get("containers"))) {
@@ -121,22 +128,25 @@ final class KubernetesChecks {
                 problems.add(where + "no image");
             }
             Map<String, Object> resources = Yamls.map(container.get("resources"));
-            if (Yamls.text(resources, "requests", "cpu") == null || Yamls.text(resources, "requests", "memory") == null
+            if (Yamls.text(resources, "requests", "cpu") == null
+                    || Yamls.text(resources, "requests", "memory") == null
                     || Yamls.text(resources, "limits", "memory") == null) {
                 problems.add(where + "needs resources.requests.cpu, requests.memory and limits.memory");
             }
             problems.addAll(referenceProblems(where, deployment, container));
             Optional<RunflowService> service = runflowService(container);
             if (ComposeProject.isRunflowImage(Yamls.text(container.get("image"))) && service.isEmpty()) {
-                problems.add(where + "runs the runflow-kafka image without naming a service (args: processor, bridge, sink, emulator)");
+                problems.add(
+                        where
+                                + "runs the runflow-kafka image without naming a service (args: processor, bridge, sink, emulator)");
             }
             service.ifPresent(s -> problems.addAll(serviceContainerProblems(where, deployment, container, s)));
         }
         return problems;
     }
 
-    private List<String> serviceContainerProblems(String where, KubeObject deployment, Map<String, Object> container,
-            RunflowService service) {
+    private List<String> serviceContainerProblems(
+            String where, KubeObject deployment, Map<String, Object> container, RunflowService service) {
         List<String> problems = new ArrayList<>();
         ServiceVariables known = ServiceVariables.of(service);
         Set<String> helpers = helperVariables(container);
@@ -154,8 +164,8 @@ final class KubernetesChecks {
         if (!ports.containsValue(expected)) {
             problems.add(where + "declares no containerPort " + expected + " (its http.port)");
         }
-        Map<String, String> probes = Map.of("livenessProbe", "/health/live", "readinessProbe", "/health/ready",
-                "startupProbe", "/health/live");
+        Map<String, String> probes = Map.of(
+                "livenessProbe", "/health/live", "readinessProbe", "/health/ready", "startupProbe", "/health/live");
         probes.forEach((probe, path) -> {
             Map<String, Object> httpGet = Yamls.map(container, probe, "httpGet");
             if (!container.containsKey(probe)) {
@@ -184,13 +194,20 @@ final class KubernetesChecks {
         for (Object entry : Yamls.list(container.get("envFrom"))) {
             Map<String, Object> source = Yamls.map(entry);
             String configMap = Yamls.text(source, "configMapRef", "name");
-            if (configMap != null && configMap(configMap).isEmpty()
-                    && !Boolean.TRUE.equals(Yamls.map(source.get("configMapRef")).get("optional"))) {
+            if (configMap != null
+                    && configMap(configMap).isEmpty()
+                    && !Boolean.TRUE.equals(
+                            Yamls.map(source.get("configMapRef")).get("optional"))) {
                 problems.add(where + "envFrom ConfigMap " + configMap + ", which is not defined");
             }
             String secret = Yamls.text(source, "secretRef", "name");
             if (secret != null) {
-                secretProblem(deployment, secret, null, Boolean.TRUE.equals(Yamls.map(source.get("secretRef")).get("optional")))
+                secretProblem(
+                                deployment,
+                                secret,
+                                null,
+                                Boolean.TRUE.equals(
+                                        Yamls.map(source.get("secretRef")).get("optional")))
                         .ifPresent(problems::add);
             }
         }
@@ -200,15 +217,20 @@ final class KubernetesChecks {
             String name = Yamls.text(variable.get("name"));
             Map<String, Object> secretRef = Yamls.map(variable, "valueFrom", "secretKeyRef");
             if (!secretRef.isEmpty()) {
-                secretProblem(deployment, Yamls.text(secretRef.get("name")), Yamls.text(secretRef.get("key")),
-                        Boolean.TRUE.equals(secretRef.get("optional"))).ifPresent(p -> problems.add(where + name + ": " + p));
+                secretProblem(
+                                deployment,
+                                Yamls.text(secretRef.get("name")),
+                                Yamls.text(secretRef.get("key")),
+                                Boolean.TRUE.equals(secretRef.get("optional")))
+                        .ifPresent(p -> problems.add(where + name + ": " + p));
             }
             Map<String, Object> configMapRef = Yamls.map(variable, "valueFrom", "configMapKeyRef");
             if (!configMapRef.isEmpty()) {
                 String mapName = Yamls.text(configMapRef.get("name"));
                 String key = Yamls.text(configMapRef.get("key"));
                 if (configMap(mapName).map(data -> !data.containsKey(key)).orElse(true)) {
-                    problems.add(where + name + " reads key " + key + " of ConfigMap " + mapName + ", which does not exist");
+                    problems.add(
+                            where + name + " reads key " + key + " of ConfigMap " + mapName + ", which does not exist");
                 }
             }
             String value = Yamls.text(variable.get("value"));
@@ -228,11 +250,15 @@ final class KubernetesChecks {
 
     /** Empty when the Secret (and key) is defined in the manifests or documented; otherwise why not. */
     private Optional<String> secretProblem(KubeObject user, String name, String key, boolean optional) {
-        Optional<KubeObject> defined = rendering.ofKind("Secret").stream().filter(s -> name.equals(s.name())).findFirst();
+        Optional<KubeObject> defined = rendering.ofKind("Secret").stream()
+                .filter(s -> name.equals(s.name()))
+                .findFirst();
         if (defined.isPresent()) {
-            Set<String> keys = new HashSet<>(Yamls.map(defined.get().body().get("data")).keySet());
+            Set<String> keys =
+                    new HashSet<>(Yamls.map(defined.get().body().get("data")).keySet());
             keys.addAll(Yamls.map(defined.get().body().get("stringData")).keySet());
-            return key == null || keys.contains(key) || optional ? Optional.empty()
+            return key == null || keys.contains(key) || optional
+                    ? Optional.empty()
                     : Optional.of("Secret " + name + " has no key " + key);
         }
         Set<String> documentedKeys = documentedSecrets.get(name);
@@ -240,14 +266,17 @@ final class KubernetesChecks {
             return Optional.of(user + " references Secret " + name
                     + ", which is neither defined nor documented in secrets.example.yaml");
         }
-        return key == null || documentedKeys.contains(key) ? Optional.empty()
+        return key == null || documentedKeys.contains(key)
+                ? Optional.empty()
                 : Optional.of("key " + key + " of Secret " + name + " is not documented in secrets.example.yaml");
     }
 
     private List<String> serviceProblems(KubeObject service, List<KubeObject> deployments) {
         List<String> problems = new ArrayList<>();
         Map<String, Object> selector = Yamls.map(service.spec().get("selector"));
-        List<KubeObject> selected = deployments.stream().filter(d -> selects(selector, podLabels(d))).toList();
+        List<KubeObject> selected = deployments.stream()
+                .filter(d -> selects(selector, podLabels(d)))
+                .toList();
         if (selector.isEmpty() || selected.isEmpty()) {
             problems.add(service + ": selector " + selector + " matches no Deployment's pods");
             return problems;
@@ -255,10 +284,13 @@ final class KubernetesChecks {
         for (Object entry : Yamls.list(service.spec().get("ports"))) {
             Map<String, Object> port = Yamls.map(entry);
             Object target = port.getOrDefault("targetPort", port.get("port"));
-            boolean declared = selected.stream().anyMatch(d -> Yamls.list(podSpec(d).get("containers")).stream()
-                    .map(Yamls::map).map(KubernetesChecks::containerPorts)
-                    .anyMatch(ports -> target instanceof Integer n ? ports.containsValue(n)
-                            : ports.containsKey(String.valueOf(target))));
+            boolean declared = selected.stream()
+                    .anyMatch(d -> Yamls.list(podSpec(d).get("containers")).stream()
+                            .map(Yamls::map)
+                            .map(KubernetesChecks::containerPorts)
+                            .anyMatch(ports -> target instanceof Integer n
+                                    ? ports.containsValue(n)
+                                    : ports.containsKey(String.valueOf(target))));
             if (!declared) {
                 problems.add(service + ": targetPort " + target + " is not a containerPort of " + selected);
             }
@@ -279,15 +311,19 @@ final class KubernetesChecks {
                 Map<String, Object> backend = Yamls.map(Yamls.map(path), "backend", "service");
                 String name = Yamls.text(backend.get("name"));
                 Optional<KubeObject> service = rendering.ofKind("Service").stream()
-                        .filter(s -> s.name().equals(name)).findFirst();
+                        .filter(s -> s.name().equals(name))
+                        .findFirst();
                 if (service.isEmpty()) {
                     problems.add(ingress + ": backend Service " + name + " is not defined");
                     continue;
                 }
                 Map<String, Object> port = Yamls.map(backend.get("port"));
-                boolean exists = Yamls.list(service.get().spec().get("ports")).stream().map(Yamls::map)
-                        .anyMatch(p -> port.containsKey("name") ? port.get("name").equals(p.get("name"))
-                                : port.get("number") != null && port.get("number").equals(p.get("port")));
+                boolean exists = Yamls.list(service.get().spec().get("ports")).stream()
+                        .map(Yamls::map)
+                        .anyMatch(p -> port.containsKey("name")
+                                ? port.get("name").equals(p.get("name"))
+                                : port.get("number") != null
+                                        && port.get("number").equals(p.get("port")));
                 if (!exists) {
                     problems.add(ingress + ": backend port " + port + " is not a port of Service " + name);
                 }
@@ -311,11 +347,13 @@ final class KubernetesChecks {
         for (Object entry : Yamls.list(container.get("envFrom"))) {
             String secret = Yamls.text(Yamls.map(entry), "secretRef", "name");
             if (secret != null) {
-                String prefix = Optional.ofNullable(Yamls.text(Yamls.map(entry).get("prefix"))).orElse("");
+                String prefix = Optional.ofNullable(Yamls.text(Yamls.map(entry).get("prefix")))
+                        .orElse("");
                 documentedSecrets.getOrDefault(secret, Set.of()).forEach(key -> names.add(prefix + key));
             }
         }
-        Yamls.list(container.get("env")).forEach(e -> names.add(Yamls.text(Yamls.map(e).get("name"))));
+        Yamls.list(container.get("env"))
+                .forEach(e -> names.add(Yamls.text(Yamls.map(e).get("name"))));
         return names;
     }
 
@@ -323,7 +361,8 @@ final class KubernetesChecks {
         Set<String> names = new LinkedHashSet<>();
         for (Object entry : Yamls.list(container.get("envFrom"))) {
             String configMap = Yamls.text(Yamls.map(entry), "configMapRef", "name");
-            String prefix = Optional.ofNullable(Yamls.text(Yamls.map(entry).get("prefix"))).orElse("");
+            String prefix = Optional.ofNullable(Yamls.text(Yamls.map(entry).get("prefix")))
+                    .orElse("");
             if (configMap != null) {
                 configMap(configMap).ifPresent(data -> data.keySet().forEach(key -> names.add(prefix + key)));
             }
@@ -337,7 +376,8 @@ final class KubernetesChecks {
      */
     private static Set<String> helperVariables(Map<String, Object> container) {
         Set<String> referenced = new HashSet<>();
-        List<Map<String, Object>> env = Yamls.list(container.get("env")).stream().map(Yamls::map).toList();
+        List<Map<String, Object>> env =
+                Yamls.list(container.get("env")).stream().map(Yamls::map).toList();
         env.forEach(variable -> {
             String value = Yamls.text(variable.get("value"));
             if (value != null) {
@@ -345,8 +385,11 @@ final class KubernetesChecks {
             }
         });
         Set<String> helpers = new HashSet<>();
-        env.stream().filter(v -> !Yamls.map(v, "valueFrom", "fieldRef").isEmpty())
-                .map(v -> Yamls.text(v.get("name"))).filter(referenced::contains).forEach(helpers::add);
+        env.stream()
+                .filter(v -> !Yamls.map(v, "valueFrom", "fieldRef").isEmpty())
+                .map(v -> Yamls.text(v.get("name")))
+                .filter(referenced::contains)
+                .forEach(helpers::add);
         return helpers;
     }
 
@@ -374,13 +417,15 @@ final class KubernetesChecks {
                 value = secretValue.apply(Yamls.text(secretRef.get("name")), Yamls.text(secretRef.get("key")));
             } else if (!configMapRef.isEmpty()) {
                 value = configMap(Yamls.text(configMapRef.get("name")))
-                        .map(data -> Yamls.text(data.get(Yamls.text(configMapRef.get("key"))))).orElse("");
+                        .map(data -> Yamls.text(data.get(Yamls.text(configMapRef.get("key")))))
+                        .orElse("");
             } else if (fieldPath != null) {
                 value = fieldPath.equals("status.podIP") ? "10.0.0.1" : "field";
             } else {
                 value = Optional.ofNullable(Yamls.text(variable.get("value"))).orElse("");
-                value = DEPENDENT_VARIABLE.matcher(value).replaceAll(m ->
-                        Matcher.quoteReplacement(environment.getOrDefault(m.group(1), m.group())));
+                value = DEPENDENT_VARIABLE
+                        .matcher(value)
+                        .replaceAll(m -> Matcher.quoteReplacement(environment.getOrDefault(m.group(1), m.group())));
             }
             environment.put(name, value);
         }
@@ -388,7 +433,9 @@ final class KubernetesChecks {
     }
 
     private Optional<Map<String, Object>> configMap(String name) {
-        return rendering.ofKind("ConfigMap").stream().filter(c -> name.equals(c.name())).findFirst()
+        return rendering.ofKind("ConfigMap").stream()
+                .filter(c -> name.equals(c.name()))
+                .findFirst()
                 .map(c -> Yamls.map(c.body().get("data")));
     }
 
@@ -412,7 +459,8 @@ final class KubernetesChecks {
     }
 
     private static boolean selects(Map<String, Object> selector, Map<String, Object> labels) {
-        return !selector.isEmpty() && selector.entrySet().stream()
-                .allMatch(e -> String.valueOf(e.getValue()).equals(String.valueOf(labels.get(e.getKey()))));
+        return !selector.isEmpty()
+                && selector.entrySet().stream()
+                        .allMatch(e -> String.valueOf(e.getValue()).equals(String.valueOf(labels.get(e.getKey()))));
     }
 }

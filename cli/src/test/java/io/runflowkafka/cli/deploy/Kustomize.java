@@ -18,8 +18,18 @@ import java.util.Set;
 final class Kustomize {
 
     private static final String KUSTOMIZATION = "kustomization.yaml";
-    private static final Set<String> SUPPORTED = Set.of("apiVersion", "kind", "resources", "configMapGenerator",
-            "secretGenerator", "generatorOptions", "namespace", "images", "patches", "replicas", "components");
+    private static final Set<String> SUPPORTED = Set.of(
+            "apiVersion",
+            "kind",
+            "resources",
+            "configMapGenerator",
+            "secretGenerator",
+            "generatorOptions",
+            "namespace",
+            "images",
+            "patches",
+            "replicas",
+            "components");
 
     /** An object of the output, with the file it came from. */
     record KubeObject(Path source, Map<String, Object> body) {
@@ -57,8 +67,7 @@ final class Kustomize {
     private final List<KubeObject> objects = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
 
-    private Kustomize() {
-    }
+    private Kustomize() {}
 
     /** Renders the kustomization in {@code directory}. */
     static Rendering render(Path directory) {
@@ -80,8 +89,10 @@ final class Kustomize {
             problems.add(file + " does not parse: " + e.getMessage());
             return;
         }
-        kustomization.keySet().stream().filter(key -> !SUPPORTED.contains(key))
-                .forEach(key -> problems.add(file + ": " + key + " is not understood by this renderer; extend Kustomize"));
+        kustomization.keySet().stream()
+                .filter(key -> !SUPPORTED.contains(key))
+                .forEach(key ->
+                        problems.add(file + ": " + key + " is not understood by this renderer; extend Kustomize"));
         for (Object entry : Yamls.list(kustomization.get("resources"))) {
             Path resource = directory.resolve(String.valueOf(entry)).normalize();
             if (Files.isDirectory(resource)) {
@@ -156,8 +167,10 @@ final class Kustomize {
                 data.put(text.substring(0, equals), text.substring(equals + 1));
             }
             String behavior = String.valueOf(generator.getOrDefault("behavior", "create"));
-            KubeObject existing = objects.stream().filter(o -> kind.equals(o.kind()) && name.equals(o.name()))
-                    .findFirst().orElse(null);
+            KubeObject existing = objects.stream()
+                    .filter(o -> kind.equals(o.kind()) && name.equals(o.name()))
+                    .findFirst()
+                    .orElse(null);
             String dataKey = kind.equals("Secret") ? "stringData" : "data";
             switch (behavior) {
                 case "create" -> {
@@ -178,7 +191,8 @@ final class Kustomize {
                                 + " but no base generates it");
                     } else {
                         Map<String, Object> merged = behavior.equals("merge")
-                                ? new LinkedHashMap<>(Yamls.map(existing.body().get(dataKey))) : new LinkedHashMap<>();
+                                ? new LinkedHashMap<>(Yamls.map(existing.body().get(dataKey)))
+                                : new LinkedHashMap<>();
                         merged.putAll(data);
                         existing.body().put(dataKey, merged);
                     }

@@ -10,7 +10,6 @@ import org.apache.kafka.common.config.ConfigDef;
 
 /** The services a deploy file runs with the runflow-kafka image, by the subcommand that starts them. */
 enum RunflowService {
-
     PROCESSOR("processor", true),
     BRIDGE("bridge", false),
     SINK("sink", true),
@@ -46,7 +45,9 @@ enum RunflowService {
 
     /** The default of {@code http.port}: where health, metrics (and the bridge's webhooks) are served. */
     int defaultHttpPort() {
-        return definition().map(def -> (Integer) def.configKeys().get(CommonKeys.HTTP_PORT).defaultValue).orElse(8089);
+        return definition()
+                .map(def -> (Integer) def.configKeys().get(CommonKeys.HTTP_PORT).defaultValue)
+                .orElse(8089);
     }
 
     static Optional<RunflowService> byCommand(String command) {

@@ -35,24 +35,34 @@ class SampleUploadsTest {
 
     @Test
     void shouldGiveEveryOrderEnoughGoodPortraitsForAJob() throws IOException {
-        int photosPerJob = (Integer) ProcessorConfig.DEFINITION.configKeys().get(ProcessorConfig.ORDERS_PHOTOS_PER_JOB).defaultValue;
+        int photosPerJob = (Integer)
+                ProcessorConfig.DEFINITION.configKeys().get(ProcessorConfig.ORDERS_PHOTOS_PER_JOB).defaultValue;
         Map<String, Long> portraitsByOrder = sampleLines().stream()
                 .map(line -> decode(line.substring(line.indexOf('|') + 1)))
-                .collect(Collectors.groupingBy(u -> u.getOrderId().toString(),
-                        Collectors.filtering(u -> u.getImageUri().toString().contains("/portrait."), Collectors.counting())));
-        assertThat(portraitsByOrder).isNotEmpty().allSatisfy((order, portraits) ->
-                assertThat(portraits).as(order).isGreaterThanOrEqualTo((long) photosPerJob));
+                .collect(Collectors.groupingBy(
+                        u -> u.getOrderId().toString(),
+                        Collectors.filtering(
+                                u -> u.getImageUri().toString().contains("/portrait."), Collectors.counting())));
+        assertThat(portraitsByOrder)
+                .isNotEmpty()
+                .allSatisfy((order, portraits) ->
+                        assertThat(portraits).as(order).isGreaterThanOrEqualTo((long) photosPerJob));
     }
 
     @Test
     void shouldSendWithTheSchemaOfTheRepository() {
         String script = DeployTree.read(COMPOSE.resolve("send-sample-uploads.sh"));
-        assertThat(script).contains("../../schemas/src/main/avro/UploadEvent.avsc").contains("--topic photos.uploaded");
-        assertThat(COMPOSE.resolve("../../schemas/src/main/avro/UploadEvent.avsc").normalize()).isRegularFile();
+        assertThat(script)
+                .contains("../../schemas/src/main/avro/UploadEvent.avsc")
+                .contains("--topic photos.uploaded");
+        assertThat(COMPOSE.resolve("../../schemas/src/main/avro/UploadEvent.avsc")
+                        .normalize())
+                .isRegularFile();
     }
 
     private static List<String> sampleLines() throws IOException {
-        return DeployTree.read(COMPOSE.resolve("sample-uploads.txt")).lines()
+        return DeployTree.read(COMPOSE.resolve("sample-uploads.txt"))
+                .lines()
                 .filter(line -> !line.isBlank() && !line.startsWith("#"))
                 .map(line -> line.replace("@RUN@", "test-run").replace("@NOW@", "1767225600000"))
                 .toList();

@@ -28,17 +28,20 @@ class SandboxTlsTest {
 
         assertThat(keyStore.isKeyEntry("emulator")).isTrue();
         Collection<List<?>> names = certificate.getSubjectAlternativeNames();
-        List<String> alternativeNames = names.stream().map(name -> String.valueOf(name.get(1))).toList();
+        List<String> alternativeNames =
+                names.stream().map(name -> String.valueOf(name.get(1))).toList();
         assertThat(alternativeNames).contains("emulator", "localhost", "127.0.0.1");
         certificate.checkValidity(Date.from(Instant.now().plus(Duration.ofDays(5 * 365))));
-        assertThat(ComposeProject.read(DeployTree.deploy().resolve("compose/docker-compose.yml")).environment("emulator"))
+        assertThat(ComposeProject.read(DeployTree.deploy().resolve("compose/docker-compose.yml"))
+                        .environment("emulator"))
                 .containsEntry("RUNFLOW_EMULATOR_PUBLIC_BASE_URL", "https://emulator:8443")
                 .containsEntry("RUNFLOW_EMULATOR_TLS_KEYSTORE_PASSWORD", new String(PASSWORD));
     }
 
     @Test
     void shouldTrustTheEmulatorsCertificateInTheSinksTruststoreAndThePem() throws Exception {
-        X509Certificate served = (X509Certificate) load(DIR.resolve("emulator-keystore.p12")).getCertificate("emulator");
+        X509Certificate served =
+                (X509Certificate) load(DIR.resolve("emulator-keystore.p12")).getCertificate("emulator");
         KeyStore trustStore = load(DIR.resolve("truststore.p12"));
         X509Certificate pem;
         try (InputStream in = Files.newInputStream(DIR.resolve("emulator-cert.pem"))) {
@@ -47,7 +50,8 @@ class SandboxTlsTest {
 
         assertThat(trustStore.getCertificateAlias(served)).isNotNull();
         assertThat(pem).isEqualTo(served);
-        assertThat(EnvFile.read(DeployTree.deploy().resolve("compose/.env.example")).values())
+        assertThat(EnvFile.read(DeployTree.deploy().resolve("compose/.env.example"))
+                        .values())
                 .containsEntry("SINK_TLS_TRUSTSTORE", "/sandbox-tls/truststore.p12")
                 .containsEntry("SINK_TLS_TRUSTSTORE_PASSWORD", new String(PASSWORD));
     }

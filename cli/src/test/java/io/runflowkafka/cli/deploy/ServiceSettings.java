@@ -23,16 +23,15 @@ import picocli.CommandLine;
  */
 final class ServiceSettings {
 
-    private ServiceSettings() {
-    }
+    private ServiceSettings() {}
 
     /** Empty when the service would accept these settings; otherwise the service's own error message. */
     static Optional<String> problem(RunflowService service, Map<String, String> environment) {
         try {
             switch (service) {
                 case PROCESSOR -> processor(environment);
-                case BRIDGE -> BridgeConfig.settings(ServiceConfig.load(BridgeConfig.definition(), Optional.empty(),
-                        environment));
+                case BRIDGE ->
+                    BridgeConfig.settings(ServiceConfig.load(BridgeConfig.definition(), Optional.empty(), environment));
                 case SINK -> sink(environment);
                 case EMULATOR -> emulator(environment);
             }
@@ -57,7 +56,8 @@ final class ServiceSettings {
 
     private static void sink(Map<String, String> environment) {
         ServiceConfig config = ServiceConfig.load(SinkKeys.define(), Optional.empty(), environment);
-        new UrlPolicy(config.getList(SinkKeys.ALLOWED_HOSTS), new AddressPolicy(config.getBoolean(SinkKeys.ALLOW_PRIVATE)));
+        new UrlPolicy(
+                config.getList(SinkKeys.ALLOWED_HOSTS), new AddressPolicy(config.getBoolean(SinkKeys.ALLOW_PRIVATE)));
         if (config.getString(SinkKeys.ARCHIVE).equals("s3")) {
             // Builds the S3 client (bucket, endpoint, region) without calling S3. The filesystem store is not
             // built: it would create its folder on this machine.

@@ -23,11 +23,25 @@ import picocli.CommandLine.Option;
 final class ServiceVariables {
 
     /** The AWS SDK's standard variables (credentials chain, region, endpoints), not a prefix: typos show. */
-    static final Set<String> AWS_STANDARD = Set.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-            "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
-            "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ENDPOINT_URL",
-            "AWS_ENDPOINT_URL_S3", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-            "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_EC2_METADATA_DISABLED");
+    static final Set<String> AWS_STANDARD = Set.of(
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_PROFILE",
+            "AWS_CONFIG_FILE",
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "AWS_ROLE_ARN",
+            "AWS_ROLE_SESSION_NAME",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_ENDPOINT_URL",
+            "AWS_ENDPOINT_URL_S3",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            "AWS_EC2_METADATA_DISABLED");
 
     /** Read by the launcher script (bin/runflow-kafka). */
     static final String JAVA_OPTS = "JAVA_OPTS";
@@ -43,7 +57,8 @@ final class ServiceVariables {
 
     private ServiceVariables(RunflowService service) {
         this.service = service;
-        service.definition().ifPresentOrElse(this::addKeys, () -> emulatorOptions().forEach(keysByVariable::put));
+        service.definition()
+                .ifPresentOrElse(this::addKeys, () -> emulatorOptions().forEach(keysByVariable::put));
     }
 
     static ServiceVariables of(RunflowService service) {
@@ -114,7 +129,8 @@ final class ServiceVariables {
             known.addAll(AWS_STANDARD);
         }
         return known.stream()
-                .min(Comparator.comparingInt((String candidate) -> distance(candidate, variable)).thenComparing(c -> c))
+                .min(Comparator.comparingInt((String candidate) -> distance(candidate, variable))
+                        .thenComparing(c -> c))
                 .filter(candidate -> distance(candidate, variable) <= Math.max(2, variable.length() / 4));
     }
 

@@ -33,11 +33,12 @@ class ServiceVariablesTest {
 
     @Test
     void shouldRefuseAMisspeltVariableAndNameTheDocumentedOne() {
-        assertThat(processor.problem("PROCESSOR_MAX_INFLIGHT")).hasValueSatisfying(problem -> assertThat(problem)
-                .contains("PROCESSOR_MAX_INFLIGHT is not a variable the processor reads")
-                .contains("did you mean PROCESSOR_MAX_IN_FLIGHT?"));
-        assertThat(bridge.problem("BRIDGE_CALLBACK_SECRET")).hasValueSatisfying(problem ->
-                assertThat(problem).contains("did you mean BRIDGE_CALLBACK_SECRETS?"));
+        assertThat(processor.problem("PROCESSOR_MAX_INFLIGHT"))
+                .hasValueSatisfying(problem -> assertThat(problem)
+                        .contains("PROCESSOR_MAX_INFLIGHT is not a variable the processor reads")
+                        .contains("did you mean PROCESSOR_MAX_IN_FLIGHT?"));
+        assertThat(bridge.problem("BRIDGE_CALLBACK_SECRET"))
+                .hasValueSatisfying(problem -> assertThat(problem).contains("did you mean BRIDGE_CALLBACK_SECRETS?"));
     }
 
     @Test
@@ -57,8 +58,9 @@ class ServiceVariablesTest {
     void shouldAcceptOnlyTheStandardAwsVariablesAndOnlyWhereS3IsUsed() {
         assertThat(sink.problem("AWS_SECRET_ACCESS_KEY")).isEmpty();
         assertThat(processor.problem("AWS_REGION")).isEmpty();
-        assertThat(sink.problem("AWS_SECRET_KEY")).hasValueSatisfying(problem ->
-                assertThat(problem).contains("AWS_SECRET_KEY is not a variable the sink reads"));
+        assertThat(sink.problem("AWS_SECRET_KEY"))
+                .hasValueSatisfying(
+                        problem -> assertThat(problem).contains("AWS_SECRET_KEY is not a variable the sink reads"));
         assertThat(bridge.problem("AWS_REGION")).isPresent();
     }
 
@@ -70,8 +72,8 @@ class ServiceVariablesTest {
                 .containsEntry("RUNFLOW_EMULATOR_TLS_KEYSTORE_PASSWORD", "--tls-keystore-password");
         assertThat(emulator.problem("RUNFLOW_EMULATOR_PUBLIC_BASE_URL")).isEmpty();
         assertThat(emulator.problem("JAVA_OPTS")).isEmpty();
-        assertThat(emulator.problem("RUNFLOW_EMULATOR_APIKEYS")).hasValueSatisfying(problem ->
-                assertThat(problem).contains("did you mean RUNFLOW_EMULATOR_API_KEYS?"));
+        assertThat(emulator.problem("RUNFLOW_EMULATOR_APIKEYS"))
+                .hasValueSatisfying(problem -> assertThat(problem).contains("did you mean RUNFLOW_EMULATOR_API_KEYS?"));
         assertThat(emulator.problem("KAFKA_BOOTSTRAP_SERVERS")).isPresent();
     }
 }

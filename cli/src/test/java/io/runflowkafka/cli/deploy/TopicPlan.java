@@ -17,24 +17,23 @@ import java.util.regex.Pattern;
 final class TopicPlan {
 
     /** A topic with its partitions and configs; {@code min.insync.replicas} left out, as it follows the cluster. */
-    record Topic(String name, int partitions, Map<String, String> configs) {
-    }
+    record Topic(String name, int partitions, Map<String, String> configs) {}
 
     private static final Pattern SHELL_ASSIGNMENT = Pattern.compile("^([A-Z_][A-Z0-9_]*)=([0-9A-Za-z.]+)$");
     private static final Pattern TOPIC_LINE = Pattern.compile("^topic\\s+(\\S+)\\s+(\\d+)((?:\\s+\\S+=\\S+)*)\\s*$");
     private static final String MIN_ISR = "min.insync.replicas";
 
-    private TopicPlan() {
-    }
+    private TopicPlan() {}
 
     /** The default topic names of every service: each key with {@code .topic.} in its name. */
     static Set<String> usedByServices() {
         Set<String> topics = new TreeSet<>();
         for (RunflowService service : RunflowService.values()) {
-            service.definition().ifPresent(definition -> definition.configKeys().values().stream()
-                    .filter(key -> key.name.contains(".topic."))
-                    .map(key -> (String) key.defaultValue)
-                    .forEach(topics::add));
+            service.definition()
+                    .ifPresent(definition -> definition.configKeys().values().stream()
+                            .filter(key -> key.name.contains(".topic."))
+                            .map(key -> (String) key.defaultValue)
+                            .forEach(topics::add));
         }
         return topics;
     }

@@ -6,8 +6,7 @@ import java.util.Map;
 /** Typed access to parsed YAML (maps, lists and scalars), absent values as empty maps and lists. */
 final class Yamls {
 
-    private Yamls() {
-    }
+    private Yamls() {}
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> map(Object value) {

@@ -20,34 +20,79 @@ public final class CommonKeys {
     public static final String TOPIC_PARTITIONS = "topics.partitions";
     public static final String TOPIC_REPLICATION = "topics.replication-factor";
 
-    private CommonKeys() {
-    }
+    private CommonKeys() {}
 
     /** A definition holding the common keys, to which a service adds its own. */
     public static ConfigDef define(int defaultHttpPort) {
         return new ConfigDef()
-                .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", Importance.HIGH,
+                .define(
+                        BOOTSTRAP_SERVERS,
+                        Type.STRING,
+                        "localhost:9092",
+                        Importance.HIGH,
                         "Kafka bootstrap servers. Any other Kafka client property passes through under kafka. "
                                 + "(kafka.security.protocol, kafka.sasl.*, kafka.ssl.*).")
-                .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", Importance.HIGH,
+                .define(
+                        SCHEMA_REGISTRY_URL,
+                        Type.STRING,
+                        "http://localhost:8081",
+                        Importance.HIGH,
                         "Schema Registry URL(s), comma-separated; mock://<scope> for an in-memory registry.")
-                .define(BASIC_AUTH_SOURCE, Type.STRING, "URL", Importance.LOW,
+                .define(
+                        BASIC_AUTH_SOURCE,
+                        Type.STRING,
+                        "URL",
+                        Importance.LOW,
                         "Where the registry basic-auth credentials come from: URL (user info in the URL, if any) or USER_INFO.")
-                .define(BASIC_AUTH_USER_INFO, Type.PASSWORD, null, Importance.LOW,
+                .define(
+                        BASIC_AUTH_USER_INFO,
+                        Type.PASSWORD,
+                        null,
+                        Importance.LOW,
                         "Registry credentials as user:password (a secret; also from basic.auth.user.info.file).")
-                .define(AUTO_REGISTER_SCHEMAS, Type.BOOLEAN, true, Importance.LOW,
+                .define(
+                        AUTO_REGISTER_SCHEMAS,
+                        Type.BOOLEAN,
+                        true,
+                        Importance.LOW,
                         "Register the writer's schema when it is not in the registry yet.")
-                .define(USE_LATEST_VERSION, Type.BOOLEAN, false, Importance.LOW,
+                .define(
+                        USE_LATEST_VERSION,
+                        Type.BOOLEAN,
+                        false,
+                        Importance.LOW,
                         "Serialize with the subject's latest registered schema instead of the writer's own.")
-                .define(HTTP_HOST, Type.STRING, "0.0.0.0", Importance.LOW,
+                .define(
+                        HTTP_HOST,
+                        Type.STRING,
+                        "0.0.0.0",
+                        Importance.LOW,
                         "Interface of the HTTP server (health, metrics and, for the bridge, webhooks).")
-                .define(HTTP_PORT, Type.INT, defaultHttpPort, Range.between(0, 65535), Importance.MEDIUM,
+                .define(
+                        HTTP_PORT,
+                        Type.INT,
+                        defaultHttpPort,
+                        Range.between(0, 65535),
+                        Importance.MEDIUM,
                         "Port of the HTTP server; 0 picks a free one.")
-                .define(CREATE_TOPICS, Type.BOOLEAN, true, Importance.LOW,
+                .define(
+                        CREATE_TOPICS,
+                        Type.BOOLEAN,
+                        true,
+                        Importance.LOW,
                         "Create the service's missing topics on start.")
-                .define(TOPIC_PARTITIONS, Type.INT, 12, Range.atLeast(1), Importance.LOW,
+                .define(
+                        TOPIC_PARTITIONS,
+                        Type.INT,
+                        12,
+                        Range.atLeast(1),
+                        Importance.LOW,
                         "Partitions of topics the service creates.")
-                .define(TOPIC_REPLICATION, Type.SHORT, (short) -1, Importance.LOW,
+                .define(
+                        TOPIC_REPLICATION,
+                        Type.SHORT,
+                        (short) -1,
+                        Importance.LOW,
                         "Replication factor of topics the service creates; -1 takes the broker's default.");
     }
 }

@@ -32,8 +32,8 @@ public final class ServiceConfig extends AbstractConfig {
     /** Prefix under which any Kafka client property passes through. */
     public static final String KAFKA_PREFIX = "kafka.";
 
-    private static final Pattern SECRET_KEY = Pattern.compile(
-            "(?i).*(password|secret|api[._-]?key|token|jaas|credentials|user\\.info|private).*");
+    private static final Pattern SECRET_KEY =
+            Pattern.compile("(?i).*(password|secret|api[._-]?key|token|jaas|credentials|user\\.info|private).*");
     private static final String MASK = "[hidden]";
 
     private ServiceConfig(ConfigDef definition, Map<String, String> values) {
@@ -59,7 +59,10 @@ public final class ServiceConfig extends AbstractConfig {
         }
         environment.forEach((variable, value) -> {
             if (variable.startsWith("KAFKA_") && !variable.endsWith("_FILE")) {
-                values.put(KAFKA_PREFIX + variable.substring(6).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+                values.put(
+                        KAFKA_PREFIX
+                                + variable.substring(6).toLowerCase(Locale.ROOT).replace('_', '.'),
+                        value);
             }
         });
         readSecretFiles(definition, values, environment);
@@ -102,8 +105,11 @@ public final class ServiceConfig extends AbstractConfig {
         Map<String, Object> all = new HashMap<>(originals());
         all.putAll(values());
         all.forEach((key, value) -> {
-            if (value != null && (key.startsWith("schema.registry.") || key.startsWith("basic.auth.")
-                    || key.equals("auto.register.schemas") || key.equals("use.latest.version"))) {
+            if (value != null
+                    && (key.startsWith("schema.registry.")
+                            || key.startsWith("basic.auth.")
+                            || key.equals("auto.register.schemas")
+                            || key.equals("use.latest.version"))) {
                 properties.put(key, plain(value));
             }
         });
@@ -126,7 +132,8 @@ public final class ServiceConfig extends AbstractConfig {
         values().forEach((key, value) -> shown.put(key, mask(key, value)));
         originals().forEach((key, value) -> shown.putIfAbsent(key, mask(key, value)));
         StringBuilder out = new StringBuilder();
-        shown.forEach((key, value) -> out.append("  ").append(key).append(" = ").append(value).append('\n'));
+        shown.forEach((key, value) ->
+                out.append("  ").append(key).append(" = ").append(value).append('\n'));
         return out.toString();
     }
 
@@ -150,11 +157,14 @@ public final class ServiceConfig extends AbstractConfig {
             String secretFile = fromVariable != null ? fromVariable : fromProperty;
             if (secretFile != null && !values.containsKey(key.name)) {
                 try {
-                    values.put(key.name, Files.readString(Path.of(secretFile), StandardCharsets.UTF_8).strip());
+                    values.put(
+                            key.name,
+                            Files.readString(Path.of(secretFile), StandardCharsets.UTF_8)
+                                    .strip());
                 } catch (IOException e) {
                     // The file name is not a secret; its content is never read into the message.
-                    throw new ConfigException("cannot read the secret file for " + key.name + ": " + secretFile
-                            + " (" + e.getClass().getSimpleName() + ")");
+                    throw new ConfigException("cannot read the secret file for " + key.name + ": " + secretFile + " ("
+                            + e.getClass().getSimpleName() + ")");
                 }
             }
         }
@@ -168,7 +178,9 @@ public final class ServiceConfig extends AbstractConfig {
             throw new UncheckedIOException("cannot read configuration file " + path, e);
         }
         Map<String, String> values = new HashMap<>();
-        properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name).strip()));
+        properties
+                .stringPropertyNames()
+                .forEach(name -> values.put(name, properties.getProperty(name).strip()));
         return values;
     }
 }

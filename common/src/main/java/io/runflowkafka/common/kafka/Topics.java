@@ -19,19 +19,20 @@ public final class Topics {
 
     private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /** A topic to create with the given partitions; replication -1 takes the broker's default. */
     public static NewTopic topic(String name, int partitions, short replication) {
-        return new NewTopic(name, Optional.of(partitions), replication < 0 ? Optional.empty() : Optional.of(replication));
+        return new NewTopic(
+                name, Optional.of(partitions), replication < 0 ? Optional.empty() : Optional.of(replication));
     }
 
     /** Creates those of {@code topics} that do not exist yet; waits at most 30 s. */
     public static void ensure(Admin admin, Collection<NewTopic> topics) {
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            List<NewTopic> missing =
+                    topics.stream().filter(t -> !existing.contains(t.name())).toList();
             if (missing.isEmpty()) {
                 return;
             }
@@ -46,8 +47,11 @@ public final class Topics {
                 }
             }
         } catch (ExecutionException e) {
-            throw new KafkaException("cannot create topics " + topics.stream().map(NewTopic::name).toList()
-                    + ": " + e.getCause().getMessage(), e.getCause());
+            throw new KafkaException(
+                    "cannot create topics "
+                            + topics.stream().map(NewTopic::name).toList() + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (TimeoutException e) {
             throw new KafkaException("Kafka did not answer within 30 s while creating topics", e);
         } catch (InterruptedException e) {

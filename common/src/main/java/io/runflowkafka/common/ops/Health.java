@@ -11,8 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Health {
 
     /** The state of one component. */
-    public record Component(boolean up, boolean fatal, String detail) {
-    }
+    public record Component(boolean up, boolean fatal, String detail) {}
 
     private final Map<String, Component> components = new ConcurrentHashMap<>();
 

@@ -12,8 +12,7 @@ public final class OpsRoutes {
 
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-    private OpsRoutes() {
-    }
+    private OpsRoutes() {}
 
     /** Adds the three routes to a Javalin configuration. */
     public static void addTo(JavalinConfig config, Health health, PrometheusMeterRegistry registry) {
@@ -26,9 +25,12 @@ public final class OpsRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", ok ? "UP" : "DOWN");
         Map<String, Object> components = new LinkedHashMap<>();
-        health.components().forEach((name, component) -> components.put(name, Map.of(
-                "status", component.up() ? "UP" : "DOWN",
-                "detail", component.detail() == null ? "" : component.detail())));
+        health.components()
+                .forEach((name, component) -> components.put(
+                        name,
+                        Map.of(
+                                "status", component.up() ? "UP" : "DOWN",
+                                "detail", component.detail() == null ? "" : component.detail())));
         body.put("components", components);
         ctx.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(body);
     }

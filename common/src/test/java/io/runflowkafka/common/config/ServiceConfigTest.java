@@ -28,8 +28,8 @@ class ServiceConfigTest {
     void shouldTakeDefaultsThenFileThenEnvironment() throws IOException {
         Path file = write("layers.properties", "processor.max-in-flight=128\nhttp.port=9000\n");
 
-        ServiceConfig config = ServiceConfig.load(definition(), Optional.of(file),
-                Map.of("PROCESSOR_MAX_IN_FLIGHT", "256"));
+        ServiceConfig config =
+                ServiceConfig.load(definition(), Optional.of(file), Map.of("PROCESSOR_MAX_IN_FLIGHT", "256"));
 
         assertThat(config.getInt("processor.max-in-flight")).isEqualTo(256);
         assertThat(config.getInt("http.port")).isEqualTo(9000);
@@ -40,11 +40,15 @@ class ServiceConfigTest {
     void shouldPassKafkaClientPropertiesThroughFromFileAndEnvironment() throws IOException {
         Path file = write("kafka.properties", "kafka.security.protocol=SASL_SSL\n");
 
-        ServiceConfig config = ServiceConfig.load(definition(), Optional.of(file), Map.of(
-                "KAFKA_SASL_MECHANISM", "PLAIN", "KAFKA_BOOTSTRAP_SERVERS", "broker:9093"));
+        ServiceConfig config = ServiceConfig.load(
+                definition(),
+                Optional.of(file),
+                Map.of("KAFKA_SASL_MECHANISM", "PLAIN", "KAFKA_BOOTSTRAP_SERVERS", "broker:9093"));
 
-        assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL")
-                .containsEntry("sasl.mechanism", "PLAIN").containsEntry("bootstrap.servers", "broker:9093");
+        assertThat(config.kafkaProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN")
+                .containsEntry("bootstrap.servers", "broker:9093");
     }
 
     @Test
@@ -62,10 +66,14 @@ class ServiceConfigTest {
                 basic.auth.user.info=user:registry-pass
                 """);
 
-        String described = ServiceConfig.load(definition(), Optional.of(file), Map.of()).describe();
+        String described =
+                ServiceConfig.load(definition(), Optional.of(file), Map.of()).describe();
 
-        assertThat(described).doesNotContain("rk_live_123456", "pw-789", "registry-pass")
-                .contains("runflow.api-key = [hidden]", "kafka.sasl.jaas.config = [hidden]",
+        assertThat(described)
+                .doesNotContain("rk_live_123456", "pw-789", "registry-pass")
+                .contains(
+                        "runflow.api-key = [hidden]",
+                        "kafka.sasl.jaas.config = [hidden]",
                         "processor.max-in-flight = 64");
     }
 
@@ -73,8 +81,8 @@ class ServiceConfigTest {
     void shouldReadASecretFromTheFileNamedByTheEnvironment() throws IOException {
         Path secret = write("api-key.txt", "rk_from_file\n");
 
-        ServiceConfig config = ServiceConfig.load(definition(), Optional.empty(),
-                Map.of("RUNFLOW_API_KEY_FILE", secret.toString()));
+        ServiceConfig config =
+                ServiceConfig.load(definition(), Optional.empty(), Map.of("RUNFLOW_API_KEY_FILE", secret.toString()));
 
         assertThat(config.secret("runflow.api-key")).isEqualTo("rk_from_file");
         assertThat(config.toString()).doesNotContain("rk_from_file");
@@ -84,19 +92,22 @@ class ServiceConfigTest {
     void shouldGiveTheRegistryItsOwnKeysWithSecretsInClear() throws IOException {
         Path file = write("registry.properties", "basic.auth.user.info=user:pw\nschema.registry.url=mock://x\n");
 
-        Map<String, Object> registry = ServiceConfig.load(definition(), Optional.of(file), Map.of())
-                .schemaRegistryProperties();
+        Map<String, Object> registry =
+                ServiceConfig.load(definition(), Optional.of(file), Map.of()).schemaRegistryProperties();
 
-        assertThat(registry).containsEntry("basic.auth.user.info", "user:pw")
-                .containsEntry("schema.registry.url", "mock://x").containsEntry("auto.register.schemas", true)
+        assertThat(registry)
+                .containsEntry("basic.auth.user.info", "user:pw")
+                .containsEntry("schema.registry.url", "mock://x")
+                .containsEntry("auto.register.schemas", true)
                 .doesNotContainKey("http.port");
     }
 
     @Test
     void shouldNameTheKeyOfAnInvalidValue() {
-        assertThatThrownBy(() -> ServiceConfig.load(definition(), Optional.empty(),
-                Map.of("PROCESSOR_MAX_IN_FLIGHT", "many")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("processor.max-in-flight");
+        assertThatThrownBy(() ->
+                        ServiceConfig.load(definition(), Optional.empty(), Map.of("PROCESSOR_MAX_IN_FLIGHT", "many")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("processor.max-in-flight");
     }
 
     @Test

@@ -4,22 +4,22 @@ import io.runflowkafka.client.ForbiddenException;
 import io.runflowkafka.client.RetryPolicy;
 import io.runflowkafka.client.UnauthorizedException;
 import io.runflowkafka.processor.internal.PendingCall;
+import io.runflowkafka.processor.kafka.CommitHooks;
+import io.runflowkafka.processor.kafka.InputFlowControl;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
-import io.runflowkafka.processor.kafka.CommitHooks;
-import io.runflowkafka.processor.kafka.InputFlowControl;
-import org.apache.kafka.common.TopicPartition;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -68,22 +68,17 @@ public final class AsyncCallEngine<P, R> {
 
     /** Told what happens, for metrics. Every method has a no-op default. */
     public interface Observer {
-        default void started() {
-        }
+        default void started() {}
 
-        default void retried(Throwable failure, Duration delay) {
-        }
+        default void retried(Throwable failure, Duration delay) {}
 
-        default void answered(Duration latency, Throwable failureOrNull) {
-        }
+        default void answered(Duration latency, Throwable failureOrNull) {}
 
         /** An answer's output could not be written; it is kept and tried again after {@code retryIn}. */
-        default void outputHeld(Throwable failure, Duration retryIn) {
-        }
+        default void outputHeld(Throwable failure, Duration retryIn) {}
 
         /** Held outputs were written again after they had been held. */
-        default void outputResumed() {
-        }
+        default void outputResumed() {}
     }
 
     private static final Duration FIRST_OUTPUT_BACKOFF = Duration.ofMillis(100);
@@ -105,15 +100,18 @@ public final class AsyncCallEngine<P, R> {
     private final LinkedBlockingQueue<Answer<P, R>> answers = new LinkedBlockingQueue<>();
     /** Answers whose output could not be written yet, oldest first; they go before any newer answer. */
     private final ArrayDeque<Answer<P, R>> held = new ArrayDeque<>();
+
     private Duration outputBackoff = FIRST_OUTPUT_BACKOFF;
     private long outputRetryAtMs;
     private boolean holdingOutputs;
     /** The input partitions of the task (one, for the processors here). */
     private final Set<TopicPartition> inputs = new HashSet<>();
+
     private boolean inputHeld;
     private final boolean callAfterCommit;
     /** Calls of one kind (one handler class) judge each other: a lone failure is one while others of its kind succeed. */
     private final String kind;
+
     private boolean commitHookSet;
     private final LongSupplier clockMs;
     private volatile boolean closed;
@@ -130,8 +128,15 @@ public final class AsyncCallEngine<P, R> {
      * @param observer told about calls, for metrics
      * @param clockMs the task's wall clock ({@code context::currentSystemTimeMs}), which times output retries
      */
-    public AsyncCallEngine(KeyValueStore<String, PendingCall> store, CallLimiter limiter, RetryPolicy retryPolicy,
-            boolean ordered, int maxPending, Handler<P, R> handler, Observer observer, LongSupplier clockMs) {
+    public AsyncCallEngine(
+            KeyValueStore<String, PendingCall> store,
+            CallLimiter limiter,
+            RetryPolicy retryPolicy,
+            boolean ordered,
+            int maxPending,
+            Handler<P, R> handler,
+            Observer observer,
+            LongSupplier clockMs) {
         this(store, limiter, retryPolicy, ordered, maxPending, handler, observer, clockMs, false);
     }
 
@@ -142,8 +147,15 @@ public final class AsyncCallEngine<P, R> {
      *     calls that must not be made twice: one made from a transaction that then aborts would be made again by
      *     the task's next owner, and nothing would count it)
      */
-    public AsyncCallEngine(KeyValueStore<String, PendingCall> store, CallLimiter limiter, RetryPolicy retryPolicy,
-            boolean ordered, int maxPending, Handler<P, R> handler, Observer observer, LongSupplier clockMs,
+    public AsyncCallEngine(
+            KeyValueStore<String, PendingCall> store,
+            CallLimiter limiter,
+            RetryPolicy retryPolicy,
+            boolean ordered,
+            int maxPending,
+            Handler<P, R> handler,
+            Observer observer,
+            LongSupplier clockMs,
             boolean callAfterCommit) {
         this.store = store;
         this.limiter = limiter;
@@ -206,8 +218,8 @@ public final class AsyncCallEngine<P, R> {
         if (callAfterCommit) {
             entries.get(id).awaitingCommit = true;
             if (!commitHookSet) {
-                commitHookSet = CommitHooks.afterNextCommit(new TopicPartition(call.getTopic(), call.getPartition()),
-                        this::committed);
+                commitHookSet = CommitHooks.afterNextCommit(
+                        new TopicPartition(call.getTopic(), call.getPartition()), this::committed);
                 if (!commitHookSet) {
                     entries.get(id).awaitingCommit = false; // commits cannot be observed here: call at once
                 }
@@ -283,8 +295,10 @@ public final class AsyncCallEngine<P, R> {
         limiter.deferOutputs(outputRetryAtMs);
         if (!holdingOutputs) {
             holdingOutputs = true;
-            LOG.warn("answers are held, not forwarded, until their output can be written (retrying in {} ms): {}",
-                    retryIn.toMillis(), failure.getMessage());
+            LOG.warn(
+                    "answers are held, not forwarded, until their output can be written (retrying in {} ms): {}",
+                    retryIn.toMillis(),
+                    failure.getMessage());
             limiter.outputHeld(failure.getMessage());
         }
         observer.outputHeld(failure, retryIn);
@@ -424,9 +438,14 @@ public final class AsyncCallEngine<P, R> {
             finish(new Answer<>(entry, null, cause, true));
         } else if (retryPolicy.isRetryable(cause) && limiter.shouldGiveUp(kind, entry, System.nanoTime())) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - entry.firstStartNanos);
-            finish(new Answer<>(entry, null, new GaveUpException("gave up after " + attempt + " attempts in "
-                    + elapsed.toSeconds() + " s while other calls succeeded; last failure: " + cause.getMessage(),
-                    cause), false));
+            finish(new Answer<>(
+                    entry,
+                    null,
+                    new GaveUpException(
+                            "gave up after " + attempt + " attempts in " + elapsed.toSeconds()
+                                    + " s while other calls succeeded; last failure: " + cause.getMessage(),
+                            cause),
+                    false));
         } else if (retryPolicy.isRetryable(cause)) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - entry.firstStartNanos);
             var delay = retryPolicy.nextDelay(attempt, cause, elapsed);
@@ -490,8 +509,9 @@ public final class AsyncCallEngine<P, R> {
     }
 
     private static String orderKey(PendingCall call) {
-        return call.getKey() == null ? "" : StandardCharsets.UTF_8.decode(call.getKey().duplicate())
-                .toString();
+        return call.getKey() == null
+                ? ""
+                : StandardCharsets.UTF_8.decode(call.getKey().duplicate()).toString();
     }
 
     private static Duration max(Duration a, Duration b) {
@@ -531,6 +551,5 @@ public final class AsyncCallEngine<P, R> {
         }
     }
 
-    private record Answer<P, R>(Entry<P> entry, R result, Throwable failure, boolean halted) {
-    }
+    private record Answer<P, R>(Entry<P> entry, R result, Throwable failure, boolean halted) {}
 }

@@ -33,17 +33,18 @@ public final class CallLimiter implements AutoCloseable {
     /** When a call of each kind last got a final answer. */
     private final java.util.concurrent.ConcurrentHashMap<String, Long> lastSuccessNanos =
             new java.util.concurrent.ConcurrentHashMap<>();
+
     private volatile long noOutputProbeBeforeNanos = System.nanoTime();
     private final Semaphore permits;
     private final RateLimiter rateLimiter;
     private final ScheduledExecutorService scheduler;
     private final AtomicReference<String> haltReason = new AtomicReference<>();
-    private volatile Consumer<String> onHalt = reason -> { };
+    private volatile Consumer<String> onHalt = reason -> {};
     private final AtomicInteger tasksHoldingOutput = new AtomicInteger();
     private final AtomicInteger pendingCalls = new AtomicInteger();
     private final AtomicInteger openEngines = new AtomicInteger();
     private volatile long outputsDeferredUntilMs;
-    private volatile Consumer<Optional<String>> onOutputStatus = reason -> { };
+    private volatile Consumer<Optional<String>> onOutputStatus = reason -> {};
 
     /**
      * Creates the limiter.
@@ -85,11 +86,13 @@ public final class CallLimiter implements AutoCloseable {
         // About 100 refills a second, so a rate of hundreds per second is spread, not sent in one burst.
         int perPeriod = (int) Math.ceil(requestsPerSecond / 100.0);
         long periodNanos = Math.round(perPeriod * 1e9 / requestsPerSecond);
-        return RateLimiter.of("runflow", RateLimiterConfig.custom()
-                .limitForPeriod(perPeriod)
-                .limitRefreshPeriod(Duration.ofNanos(periodNanos))
-                .timeoutDuration(Duration.ZERO)
-                .build());
+        return RateLimiter.of(
+                "runflow",
+                RateLimiterConfig.custom()
+                        .limitForPeriod(perPeriod)
+                        .limitRefreshPeriod(Duration.ofNanos(periodNanos))
+                        .timeoutDuration(Duration.ZERO)
+                        .build());
     }
 
     /** Takes a slot for a new call if one is free and the rate allows it now; never blocks. */

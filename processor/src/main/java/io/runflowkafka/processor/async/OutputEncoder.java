@@ -41,8 +41,8 @@ public final class OutputEncoder<T> {
                     throw new OutputUnavailableException("cannot write to " + topic + " now: " + cause.getMessage(), e);
                 }
             }
-            throw new OutputRefusedException("cannot write to " + topic + " (subject " + topic + "-value): "
-                    + e.getMessage(), e);
+            throw new OutputRefusedException(
+                    "cannot write to " + topic + " (subject " + topic + "-value): " + e.getMessage(), e);
         }
     }
 }

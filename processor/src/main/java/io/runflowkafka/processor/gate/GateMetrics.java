@@ -22,15 +22,22 @@ public final class GateMetrics implements AsyncCallEngine.Observer {
 
     public GateMetrics(MeterRegistry registry, CallLimiter limiter) {
         Gauge.builder("runflow.calls.in.flight", limiter, CallLimiter::inFlight)
-                .description("Runflow calls holding a slot (in flight or waiting for a retry)").register(registry);
+                .description("Runflow calls holding a slot (in flight or waiting for a retry)")
+                .register(registry);
         accepted = Counter.builder("uploads.scored").tag("decision", "accepted").register(registry);
         retake = Counter.builder("uploads.scored").tag("decision", "retake").register(registry);
         deadLettered = Counter.builder("uploads.dead.lettered").register(registry);
         retries = Counter.builder("runflow.calls.retries").register(registry);
-        rateLimited = Counter.builder("runflow.calls.rate.limited").description("429 answers").register(registry);
-        latency = Timer.builder("runflow.calls.latency").tag("outcome", "success").publishPercentileHistogram()
+        rateLimited = Counter.builder("runflow.calls.rate.limited")
+                .description("429 answers")
                 .register(registry);
-        failedLatency = Timer.builder("runflow.calls.latency").tag("outcome", "failure").publishPercentileHistogram()
+        latency = Timer.builder("runflow.calls.latency")
+                .tag("outcome", "success")
+                .publishPercentileHistogram()
+                .register(registry);
+        failedLatency = Timer.builder("runflow.calls.latency")
+                .tag("outcome", "failure")
+                .publishPercentileHistogram()
                 .register(registry);
     }
 

@@ -12,8 +12,8 @@ import java.time.Duration;
  * @param drainInterval how often (wall clock) answers are forwarded when no input arrives
  * @param retryPolicy backoff for 429, 5xx, time-outs and connection failures
  */
-public record GateSettings(double threshold, boolean ordered, int maxPendingPerTask, Duration drainInterval,
-        RetryPolicy retryPolicy) {
+public record GateSettings(
+        double threshold, boolean ordered, int maxPendingPerTask, Duration drainInterval, RetryPolicy retryPolicy) {
 
     public GateSettings {
         if (!(threshold >= 0.0 && threshold <= 1.0)) {
@@ -26,8 +26,7 @@ public record GateSettings(double threshold, boolean ordered, int maxPendingPerT
 
     /** Defaults: threshold 0.6, ordered, retries that hold work through an outage. */
     public static GateSettings defaults(int maxInFlight) {
-        return new GateSettings(0.6, true, maxPendingPerTask(maxInFlight), Duration.ofMillis(10),
-                holdingRetries());
+        return new GateSettings(0.6, true, maxPendingPerTask(maxInFlight), Duration.ofMillis(10), holdingRetries());
     }
 
     /** Room a task keeps for accepted but unanswered uploads: twice the cap, so the cap stays full while answers drain. */

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * stores the offset of the undecodable record itself: a crash there dead-lettered it twice
  * ({@code UndecodableInputTransactionIT}).
  */
-final class QualityGateProcessor implements Processor<String, byte[], String, byte[]>,
-        AsyncCallEngine.Handler<UploadEvent, ScoreResult> {
+final class QualityGateProcessor
+        implements Processor<String, byte[], String, byte[]>, AsyncCallEngine.Handler<UploadEvent, ScoreResult> {
 
     private static final Logger LOG = LoggerFactory.getLogger(QualityGateProcessor.class);
 
@@ -52,9 +52,15 @@ final class QualityGateProcessor implements Processor<String, byte[], String, by
     private ProcessorContext<String, byte[]> context;
     private AsyncCallEngine<UploadEvent, ScoreResult> engine;
 
-    QualityGateProcessor(Scorer scorer, CallLimiter limiter, GateSettings settings, GateMetrics metrics,
-            Deserializer<Upload> decoder, OutputEncoder<ScoredUpload> acceptedEncoder,
-            OutputEncoder<ScoredUpload> retakeEncoder, String storeName) {
+    QualityGateProcessor(
+            Scorer scorer,
+            CallLimiter limiter,
+            GateSettings settings,
+            GateMetrics metrics,
+            Deserializer<Upload> decoder,
+            OutputEncoder<ScoredUpload> acceptedEncoder,
+            OutputEncoder<ScoredUpload> retakeEncoder,
+            String storeName) {
         this.scorer = scorer;
         this.limiter = limiter;
         this.settings = settings;
@@ -69,8 +75,15 @@ final class QualityGateProcessor implements Processor<String, byte[], String, by
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         KeyValueStore<String, PendingCall> store = context.getStateStore(storeName);
-        engine = new AsyncCallEngine<>(store, limiter, settings.retryPolicy(), settings.ordered(),
-                settings.maxPendingPerTask(), this, metrics, context::currentSystemTimeMs);
+        engine = new AsyncCallEngine<>(
+                store,
+                limiter,
+                settings.retryPolicy(),
+                settings.ordered(),
+                settings.maxPendingPerTask(),
+                this,
+                metrics,
+                context::currentSystemTimeMs);
         engine.restore();
         context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> engine.drain());
     }
@@ -84,16 +97,28 @@ final class QualityGateProcessor implements Processor<String, byte[], String, by
         } catch (SerializationException e) {
             // Bad bytes only: a registry that is down or refuses us is not a SerializationException, and fails
             // the stream thread (Kafka Streams retries it), so an outage never empties the topic into the DLQ.
-            LOG.warn("{}-{}@{} is not an upload ({}): dead-lettered", source.topic(), source.partition(),
-                    source.offset(), e.getMessage());
-            context.forward(new Record<>(record.key(), record.value(), record.timestamp(),
-                    DeadLetters.headers(e, "deserialize", 0, source.topic(), source.partition(), source.offset())),
+            LOG.warn(
+                    "{}-{}@{} is not an upload ({}): dead-lettered",
+                    source.topic(),
+                    source.partition(),
+                    source.offset(),
+                    e.getMessage());
+            context.forward(
+                    new Record<>(
+                            record.key(),
+                            record.value(),
+                            record.timestamp(),
+                            DeadLetters.headers(
+                                    e, "deserialize", 0, source.topic(), source.partition(), source.offset())),
                     QualityGateTopology.DEAD_LETTER_SINK);
             metrics.deadLettered();
             return;
         }
         PendingCall call = PendingCall.newBuilder()
-                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
+                .setKey(
+                        record.key() == null
+                                ? null
+                                : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
                 .setValue(ByteBuffer.wrap(upload.rawValue()))
                 .setTimestamp(record.timestamp())
                 .setTopic(source.topic())
@@ -136,7 +161,8 @@ final class QualityGateProcessor implements Processor<String, byte[], String, by
                 .build();
         // Encoded here, before anything is forwarded: a registry that fails holds this answer (see OutputEncoder).
         byte[] value = (accepted ? acceptedEncoder : retakeEncoder).encode(scored);
-        context.forward(new Record<>(key(call), value, call.getTimestamp()),
+        context.forward(
+                new Record<>(key(call), value, call.getTimestamp()),
                 accepted ? QualityGateTopology.ACCEPTED_SINK : QualityGateTopology.RETAKE_SINK);
         if (accepted) {
             metrics.accepted();
@@ -147,9 +173,14 @@ final class QualityGateProcessor implements Processor<String, byte[], String, by
 
     @Override
     public void failed(PendingCall call, UploadEvent upload, Throwable failure, int attempts) {
-        context.forward(new Record<>(key(call), bytes(call.getValue()), call.getTimestamp(),
-                DeadLetters.headers(failure, "score", attempts, call.getTopic(), call.getPartition(),
-                        call.getOffset())), QualityGateTopology.DEAD_LETTER_SINK);
+        context.forward(
+                new Record<>(
+                        key(call),
+                        bytes(call.getValue()),
+                        call.getTimestamp(),
+                        DeadLetters.headers(
+                                failure, "score", attempts, call.getTopic(), call.getPartition(), call.getOffset())),
+                QualityGateTopology.DEAD_LETTER_SINK);
         metrics.deadLettered();
     }
 
@@ -161,7 +192,9 @@ final class QualityGateProcessor implements Processor<String, byte[], String, by
     }
 
     private static String key(PendingCall call) {
-        return call.getKey() == null ? null : StandardCharsets.UTF_8.decode(call.getKey().duplicate()).toString();
+        return call.getKey() == null
+                ? null
+                : StandardCharsets.UTF_8.decode(call.getKey().duplicate()).toString();
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

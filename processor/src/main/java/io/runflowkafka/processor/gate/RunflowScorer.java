@@ -17,8 +17,8 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 
@@ -41,7 +41,8 @@ public final class RunflowScorer implements Scorer {
      * @param fileUrisEnabled whether file:// URIs may be read from this machine
      * @param fileReads where blocking file reads run, never the stream thread
      */
-    public RunflowScorer(RunflowClient client, Supplier<S3AsyncClient> s3, boolean fileUrisEnabled, Executor fileReads) {
+    public RunflowScorer(
+            RunflowClient client, Supplier<S3AsyncClient> s3, boolean fileUrisEnabled, Executor fileReads) {
         this.client = client;
         this.s3 = s3;
         this.fileUrisEnabled = fileUrisEnabled;
@@ -64,16 +65,21 @@ public final class RunflowScorer implements Scorer {
                 }
                 return client.scoreImageUrl(uri.toString());
             case "s3":
-                if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
+                if (uri.getHost() == null
+                        || uri.getPath() == null
+                        || uri.getPath().length() < 2) {
                     return refuse("s3 image_uri must be s3://bucket/key");
                 }
                 if (!S3_BUCKET.matcher(uri.getHost()).matches()) {
                     // Refused here: the SDK would fail it as a client error, which reads as "S3 unreachable" and waits.
                     return refuse("'" + uri.getHost() + "' is not a valid S3 bucket name");
                 }
-                GetObjectRequest request = GetObjectRequest.builder().bucket(uri.getHost())
-                        .key(uri.getPath().substring(1)).build();
-                return s3.get().getObject(request, AsyncResponseTransformer.toBytes())
+                GetObjectRequest request = GetObjectRequest.builder()
+                        .bucket(uri.getHost())
+                        .key(uri.getPath().substring(1))
+                        .build();
+                return s3.get()
+                        .getObject(request, AsyncResponseTransformer.toBytes())
                         .exceptionallyCompose(failure -> CompletableFuture.failedFuture(s3Failure(uri, failure)))
                         .thenCompose(bytes -> scoreBytes(bytes.asByteArray(), uri.getPath(), upload));
             case "file":
@@ -100,8 +106,15 @@ public final class RunflowScorer implements Scorer {
         if (bytes.length >= 8 && (bytes[0] & 0xFF) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
             return "image/png";
         }
-        if (bytes.length >= 12 && bytes[0] == 'R' && bytes[1] == 'I' && bytes[2] == 'F' && bytes[3] == 'F'
-                && bytes[8] == 'W' && bytes[9] == 'E' && bytes[10] == 'B' && bytes[11] == 'P') {
+        if (bytes.length >= 12
+                && bytes[0] == 'R'
+                && bytes[1] == 'I'
+                && bytes[2] == 'F'
+                && bytes[3] == 'F'
+                && bytes[8] == 'W'
+                && bytes[9] == 'E'
+                && bytes[10] == 'B'
+                && bytes[11] == 'P') {
             return "image/webp";
         }
         return upload.getContentType() != null ? upload.getContentType() : "application/octet-stream";
@@ -111,8 +124,8 @@ public final class RunflowScorer implements Scorer {
         try {
             return Files.readAllBytes(path);
         } catch (IOException e) {
-            throw new UncheckedIOException(new InvalidImageReferenceException("cannot read " + path + ": "
-                    + e.getClass().getSimpleName()));
+            throw new UncheckedIOException(new InvalidImageReferenceException(
+                    "cannot read " + path + ": " + e.getClass().getSimpleName()));
         }
     }
 
@@ -122,10 +135,13 @@ public final class RunflowScorer implements Scorer {
      * unusable and the upload is dead-lettered.
      */
     static Throwable s3Failure(URI uri, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof AwsServiceException answer) {
             int status = answer.statusCode();
-            String code = answer.awsErrorDetails() == null ? null : answer.awsErrorDetails().errorCode();
+            String code = answer.awsErrorDetails() == null
+                    ? null
+                    : answer.awsErrorDetails().errorCode();
             String what = "S3 answered HTTP " + status + (code == null ? "" : " " + code) + " reading " + uri;
             if (status >= 500 || status == 429 || status == 408 || answer.isThrottlingException()) {
                 return new ImageStoreUnavailableException(what, cause);
@@ -133,8 +149,8 @@ public final class RunflowScorer implements Scorer {
             return new InvalidImageReferenceException(what);
         }
         if (cause instanceof SdkClientException || cause instanceof IOException) {
-            return new ImageStoreUnavailableException("cannot reach S3 reading " + uri + " ("
-                    + cause.getClass().getSimpleName() + ")", cause);
+            return new ImageStoreUnavailableException(
+                    "cannot reach S3 reading " + uri + " (" + cause.getClass().getSimpleName() + ")", cause);
         }
         return cause;
     }

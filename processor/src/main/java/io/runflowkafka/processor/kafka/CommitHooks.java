@@ -9,8 +9,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class CommitHooks {
 
-    private CommitHooks() {
-    }
+    private CommitHooks() {}
 
     /**
      * Runs {@code action} on the calling stream thread right after its next transaction commits with the offset of
@@ -21,7 +20,9 @@ public final class CommitHooks {
      *     from {@link ProcessorClientSupplier}): the caller should act at once
      */
     public static boolean afterNextCommit(TopicPartition input, Runnable action) {
-        return InputFlowConsumer.current().map(InputFlowConsumer::producer)
-                .map(producer -> producer.afterNextCommit(input, action)).orElse(false);
+        return InputFlowConsumer.current()
+                .map(InputFlowConsumer::producer)
+                .map(producer -> producer.afterNextCommit(input, action))
+                .orElse(false);
     }
 }

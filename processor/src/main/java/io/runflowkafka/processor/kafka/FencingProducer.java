@@ -37,6 +37,7 @@ final class FencingProducer extends KafkaProducer<byte[], byte[]> {
     private boolean sentInTransaction;
     /** Actions to run after the commit of the current transaction, each with the input partition it is for. */
     private final List<Map.Entry<TopicPartition, Runnable>> afterCommit = new ArrayList<>();
+
     private Set<TopicPartition> offsetsInTransaction = Set.of();
 
     FencingProducer(Map<String, Object> config, Supplier<InputFlowConsumer> consumer) {
@@ -51,8 +52,9 @@ final class FencingProducer extends KafkaProducer<byte[], byte[]> {
     }
 
     @Override
-    public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
-            ConsumerGroupMetadata groupMetadata) throws ProducerFencedException {
+    public void sendOffsetsToTransaction(
+            Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata)
+            throws ProducerFencedException {
         offsetsInTransaction = Set.copyOf(offsets.keySet());
         if (offsets.isEmpty() && sentInTransaction) {
             InputFlowConsumer main = consumer.get();

@@ -3,6 +3,7 @@ package io.runflowkafka.processor.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +11,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import java.util.Comparator;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -74,7 +74,10 @@ final class InputFlowConsumer extends KafkaConsumer<byte[], byte[]> {
     @Override
     public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
         CURRENT.set(this);
-        Duration wait = longestPoll.get().filter(longest -> longest.compareTo(timeout) < 0).orElse(timeout);
+        Duration wait = longestPoll
+                .get()
+                .filter(longest -> longest.compareTo(timeout) < 0)
+                .orElse(timeout);
         return super.poll(wait);
     }
 
@@ -182,8 +185,8 @@ final class InputFlowConsumer extends KafkaConsumer<byte[], byte[]> {
         return partitions.stream().filter(assigned::contains).toList();
     }
 
-    private static Collection<TopicPartition> without(Collection<TopicPartition> partitions,
-            Set<TopicPartition> excluded) {
+    private static Collection<TopicPartition> without(
+            Collection<TopicPartition> partitions, Set<TopicPartition> excluded) {
         Collection<TopicPartition> rest = new ArrayList<>(partitions);
         rest.removeAll(excluded);
         return rest;

@@ -10,8 +10,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class InputFlowControl {
 
-    private InputFlowControl() {
-    }
+    private InputFlowControl() {}
 
     /** Stops fetching these input partitions (stream thread only). */
     public static void hold(Collection<TopicPartition> partitions) {

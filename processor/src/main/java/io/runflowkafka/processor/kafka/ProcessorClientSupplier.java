@@ -25,6 +25,7 @@ public final class ProcessorClientSupplier extends DefaultKafkaClientSupplier {
 
     /** Main consumers by their stream thread's client id, so that a thread's producer finds its consumer. */
     private final Map<String, InputFlowConsumer> consumers = new ConcurrentHashMap<>();
+
     private final Map<String, FencingProducer> producers = new ConcurrentHashMap<>();
     private final Supplier<Optional<Duration>> longestPoll;
 

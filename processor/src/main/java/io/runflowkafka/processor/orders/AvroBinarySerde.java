@@ -56,8 +56,8 @@ public final class AvroBinarySerde<T extends SpecificRecordBase> implements Serd
         try {
             return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("cannot decode a " + type.getSimpleName() + " of " + bytes.length
-                    + " bytes", e);
+            throw new SerializationException(
+                    "cannot decode a " + type.getSimpleName() + " of " + bytes.length + " bytes", e);
         }
     }
 
@@ -70,7 +70,8 @@ public final class AvroBinarySerde<T extends SpecificRecordBase> implements Serd
             encoder.flush();
             return out.toByteArray();
         } catch (IOException e) {
-            throw new SerializationException("cannot encode a " + record.getSchema().getName() + " as JSON", e);
+            throw new SerializationException(
+                    "cannot encode a " + record.getSchema().getName() + " as JSON", e);
         }
     }
 

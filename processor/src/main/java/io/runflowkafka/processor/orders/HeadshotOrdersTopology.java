@@ -48,8 +48,7 @@ public final class HeadshotOrdersTopology {
     public static final String JOBS_SINK = "headshot-jobs-sink";
     public static final String DEAD_LETTER_SINK = "headshot-jobs-dead-letter-sink";
 
-    private HeadshotOrdersTopology() {
-    }
+    private HeadshotOrdersTopology() {}
 
     /**
      * Adds the headshot orders to {@code builder}.
@@ -63,31 +62,57 @@ public final class HeadshotOrdersTopology {
      * @param backlog tells the collector when an idle order's input is all in (the idle time-out's wall-clock guard)
      * @param undecodableTopic where an accepted record that does not decode is dead-lettered (the uploads' DLQ)
      */
-    public static StreamsBuilder addTo(StreamsBuilder builder, OrderTopics topics, OrderSettings settings,
-            HeadshotsSubmitter submitter, CallbackTokens tokens, CallLimiter limiter, OrderMetrics metrics,
-            InFlightSubmissions inFlight, Serde<ScoredUpload> scoredSerde, Serde<HeadshotJob> jobSerde,
-            InputBacklog backlog, String undecodableTopic) {
+    public static StreamsBuilder addTo(
+            StreamsBuilder builder,
+            OrderTopics topics,
+            OrderSettings settings,
+            HeadshotsSubmitter submitter,
+            CallbackTokens tokens,
+            CallLimiter limiter,
+            OrderMetrics metrics,
+            InFlightSubmissions inFlight,
+            Serde<ScoredUpload> scoredSerde,
+            Serde<HeadshotJob> jobSerde,
+            InputBacklog backlog,
+            String undecodableTopic) {
         Serde<SubmissionRequest> requestSerde = AvroBinarySerde.of(SubmissionRequest.class);
         DecodedSource.stream(builder, topics.accepted(), scoredSerde.deserializer(), undecodableTopic, SOURCE)
                 .process(collector(settings, metrics, backlog), Named.as(COLLECTOR))
                 .repartition(Repartitioned.<String, SubmissionRequest>as(SUBMISSIONS)
-                        .withKeySerde(Serdes.String()).withValueSerde(requestSerde))
-                .process(submitter(submitter, tokens, limiter, settings, metrics, inFlight,
-                        new OutputEncoder<>(topics.jobs(), jobSerde.serializer())), Named.as(SUBMITTER))
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(requestSerde))
+                .process(
+                        submitter(
+                                submitter,
+                                tokens,
+                                limiter,
+                                settings,
+                                metrics,
+                                inFlight,
+                                new OutputEncoder<>(topics.jobs(), jobSerde.serializer())),
+                        Named.as(SUBMITTER))
                 .split(Named.as(OUTCOMES))
-                .branch((orderId, outcome) -> outcome instanceof SubmissionOutcome.Accepted,
-                        Branched.withConsumer(accepted -> accepted
-                                .mapValues(outcome -> ((SubmissionOutcome.Accepted) outcome).job(),
-                                        Named.as("headshot-submission-job"))
-                                // Encoded by the submitter, so that a registry failure holds the answer.
-                                .to(topics.jobs(), Produced.with(Serdes.String(), Serdes.ByteArray())
-                                        .withName(JOBS_SINK)),
+                .branch(
+                        (orderId, outcome) -> outcome instanceof SubmissionOutcome.Accepted,
+                        Branched.withConsumer(
+                                accepted -> accepted.mapValues(
+                                                outcome -> ((SubmissionOutcome.Accepted) outcome).job(),
+                                                Named.as("headshot-submission-job"))
+                                        // Encoded by the submitter, so that a registry failure holds the answer.
+                                        .to(
+                                                topics.jobs(),
+                                                Produced.with(Serdes.String(), Serdes.ByteArray())
+                                                        .withName(JOBS_SINK)),
                                 "accepted"))
-                .defaultBranch(Branched.withConsumer(refused -> refused
-                        .mapValues(outcome -> ((SubmissionOutcome.Refused) outcome).deadLetter(),
-                                Named.as("headshot-submission-dead-letter"))
-                        .to(topics.jobsDeadLetter(), Produced.with(Serdes.String(), Serdes.ByteArray())
-                                .withName(DEAD_LETTER_SINK)), "refused"));
+                .defaultBranch(Branched.withConsumer(
+                        refused -> refused.mapValues(
+                                        outcome -> ((SubmissionOutcome.Refused) outcome).deadLetter(),
+                                        Named.as("headshot-submission-dead-letter"))
+                                .to(
+                                        topics.jobsDeadLetter(),
+                                        Produced.with(Serdes.String(), Serdes.ByteArray())
+                                                .withName(DEAD_LETTER_SINK)),
+                        "refused"));
         return builder;
     }
 
@@ -102,17 +127,24 @@ public final class HeadshotOrdersTopology {
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ORDERS_STORE), Serdes.String(),
+                        Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(ORDERS_STORE),
+                                Serdes.String(),
                                 AvroBinarySerde.of(OrderState.class)),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE), Serdes.String(),
-                                Serdes.String()));
+                        Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(DEADLINES_STORE), Serdes.String(), Serdes.String()));
             }
         };
     }
 
     private static ProcessorSupplier<String, SubmissionRequest, String, SubmissionOutcome> submitter(
-            HeadshotsSubmitter submitter, CallbackTokens tokens, CallLimiter limiter, OrderSettings settings,
-            OrderMetrics metrics, InFlightSubmissions inFlight, OutputEncoder<HeadshotJob> jobEncoder) {
+            HeadshotsSubmitter submitter,
+            CallbackTokens tokens,
+            CallLimiter limiter,
+            OrderSettings settings,
+            OrderMetrics metrics,
+            InFlightSubmissions inFlight,
+            OutputEncoder<HeadshotJob> jobEncoder) {
         return new ProcessorSupplier<>() {
             @Override
             public SubmissionProcessor get() {
@@ -121,8 +153,8 @@ public final class HeadshotOrdersTopology {
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
-                        Serdes.String(), new PendingCallSerde()));
+                return Set.of(Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(), new PendingCallSerde()));
             }
         };
     }

@@ -93,14 +93,18 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
             return;
         }
         OrderState state = orders.get(orderId);
-        if (state != null && state.getPhotos().stream().anyMatch(p -> p.getUploadId().equals(photo.getUploadId()))) {
+        if (state != null
+                && state.getPhotos().stream().anyMatch(p -> p.getUploadId().equals(photo.getUploadId()))) {
             metrics.duplicate();
             return;
         }
         if (state != null && state.getStatus() == OrderStatus.SUBMITTED) {
             // One job per order: a photo accepted after the submission is reported, never submitted.
-            LOG.info("photo {} of order {} arrived after the order was submitted (job_ref {}): not submitted",
-                    photo.getUploadId(), orderId, state.getJobRef());
+            LOG.info(
+                    "photo {} of order {} arrived after the order was submitted (job_ref {}): not submitted",
+                    photo.getUploadId(),
+                    orderId,
+                    state.getJobRef());
             metrics.late();
             return;
         }
@@ -120,8 +124,12 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
                     .setSourceOffset(-1L)
                     .build();
         } else if (!state.getUserId().equals(photo.getUserId())) {
-            LOG.warn("photo {} of order {} names user {} but the order belongs to user {}: kept, under the first",
-                    photo.getUploadId(), orderId, photo.getUserId(), state.getUserId());
+            LOG.warn(
+                    "photo {} of order {} names user {} but the order belongs to user {}: kept, under the first",
+                    photo.getUploadId(),
+                    orderId,
+                    photo.getUserId(),
+                    state.getUserId());
         }
         state.getPhotos().add(new OrderPhoto(photo.getUploadId(), photo.getImageUri()));
         state.setLastAcceptedAt(now);
@@ -152,7 +160,9 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
      */
     private void submitIdleOrders(long now) {
         long streamTime = context.currentStreamTimeMs();
-        long byStreamTime = streamTime == Long.MIN_VALUE ? Long.MIN_VALUE : streamTime - settings.idleTimeout().toMillis();
+        long byStreamTime = streamTime == Long.MIN_VALUE
+                ? Long.MIN_VALUE
+                : streamTime - settings.idleTimeout().toMillis();
         int partition = context.taskId().partition();
         List<KeyValue<String, String>> due = new ArrayList<>();
         // The upper bound sorts after every key of a deadline <= it ('~' follows the separator and the digits).
@@ -168,7 +178,9 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
             }
             deadlines.delete(entry.key);
             OrderState state = orders.get(entry.value);
-            if (state == null || state.getStatus() != OrderStatus.COLLECTING || state.getIdleDeadline() == null
+            if (state == null
+                    || state.getStatus() != OrderStatus.COLLECTING
+                    || state.getIdleDeadline() == null
                     || !entry.key.equals(deadlineKey(state.getIdleDeadline(), state.getOrderId()))) {
                 continue;
             }
@@ -210,8 +222,12 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
         orders.put(state.getOrderId(), state);
         context.forward(new Record<>(state.getOrderId(), request, state.getLastTimestamp()));
         metrics.submitted(trigger);
-        LOG.info("order {} handed to the submitter as job_ref {} with {} photos ({})", state.getOrderId(), jobRef,
-                urls.size(), trigger == SubmissionTrigger.PHOTO_COUNT ? "photo count reached" : "idle timeout");
+        LOG.info(
+                "order {} handed to the submitter as job_ref {} with {} photos ({})",
+                state.getOrderId(),
+                jobRef,
+                urls.size(),
+                trigger == SubmissionTrigger.PHOTO_COUNT ? "photo count reached" : "idle timeout");
     }
 
     /** The photo's own time: its record timestamp (the upload's, carried by the gate), else its upload time. */
@@ -244,7 +260,8 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
         if (photo.getUploadId() == null || photo.getUploadId().isBlank()) {
             return "no upload id";
         }
-        return isHttpUrl(photo.getImageUri()) ? null
+        return isHttpUrl(photo.getImageUri())
+                ? null
                 : "Generate Headshots takes http(s) image URLs, and this image_uri is not one";
     }
 
@@ -255,7 +272,8 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
         try {
             URI uri = new URI(value);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            return (scheme.equals("https") || scheme.equals("http")) && uri.getHost() != null
+            return (scheme.equals("https") || scheme.equals("http"))
+                    && uri.getHost() != null
                     && uri.getRawUserInfo() == null;
         } catch (URISyntaxException e) {
             return false;

@@ -33,27 +33,43 @@ public final class OrderMetrics implements AsyncCallEngine.Observer {
         duplicate = photos(registry, "duplicate");
         late = photos(registry, "late");
         skipped = photos(registry, "skipped");
-        byCount = Counter.builder("headshot.orders.submitted").tag("trigger", "photo_count")
-                .description("Orders handed to the submitter").register(registry);
-        byIdle = Counter.builder("headshot.orders.submitted").tag("trigger", "idle_timeout")
-                .description("Orders handed to the submitter").register(registry);
-        accepted = Counter.builder("headshots.submissions").tag("outcome", "accepted")
-                .description("Generate Headshots jobs by final outcome").register(registry);
-        deadLettered = Counter.builder("headshots.submissions").tag("outcome", "dead_lettered")
-                .description("Generate Headshots jobs by final outcome").register(registry);
+        byCount = Counter.builder("headshot.orders.submitted")
+                .tag("trigger", "photo_count")
+                .description("Orders handed to the submitter")
+                .register(registry);
+        byIdle = Counter.builder("headshot.orders.submitted")
+                .tag("trigger", "idle_timeout")
+                .description("Orders handed to the submitter")
+                .register(registry);
+        accepted = Counter.builder("headshots.submissions")
+                .tag("outcome", "accepted")
+                .description("Generate Headshots jobs by final outcome")
+                .register(registry);
+        deadLettered = Counter.builder("headshots.submissions")
+                .tag("outcome", "dead_lettered")
+                .description("Generate Headshots jobs by final outcome")
+                .register(registry);
         reissued = Counter.builder("headshots.submissions.reissued")
                 .description("Submissions sent again after a restart or task move: Runflow may hold two jobs for "
-                        + "one job_ref; the WARN log names order and job_ref").register(registry);
+                        + "one job_ref; the WARN log names order and job_ref")
+                .register(registry);
         retries = Counter.builder("headshots.submissions.retries").register(registry);
-        latency = Timer.builder("headshots.submissions.latency").tag("outcome", "success").register(registry);
-        failedLatency = Timer.builder("headshots.submissions.latency").tag("outcome", "failure").register(registry);
+        latency = Timer.builder("headshots.submissions.latency")
+                .tag("outcome", "success")
+                .register(registry);
+        failedLatency = Timer.builder("headshots.submissions.latency")
+                .tag("outcome", "failure")
+                .register(registry);
         Gauge.builder("headshots.submissions.in.flight", inFlight, InFlightSubmissions::inFlight)
-                .description("Submissions sent to Runflow whose answer is not forwarded yet").register(registry);
+                .description("Submissions sent to Runflow whose answer is not forwarded yet")
+                .register(registry);
     }
 
     private static Counter photos(MeterRegistry registry, String outcome) {
-        return Counter.builder("headshot.orders.photos").tag("outcome", outcome)
-                .description("Accepted photos by what the order collector did with them").register(registry);
+        return Counter.builder("headshot.orders.photos")
+                .tag("outcome", outcome)
+                .description("Accepted photos by what the order collector did with them")
+                .register(registry);
     }
 
     void collected() {

@@ -18,8 +18,14 @@ import java.util.Objects;
  * @param drainInterval how often (wall clock) answers are forwarded when no input arrives
  * @param retryPolicy backoff for 429, 5xx, time-outs and connection failures
  */
-public record OrderSettings(int photosPerJob, int minPhotos, Duration idleTimeout, String bridgePublicUrl,
-        int maxPendingPerTask, Duration drainInterval, RetryPolicy retryPolicy) {
+public record OrderSettings(
+        int photosPerJob,
+        int minPhotos,
+        Duration idleTimeout,
+        String bridgePublicUrl,
+        int maxPendingPerTask,
+        Duration drainInterval,
+        RetryPolicy retryPolicy) {
 
     private static final Duration MAX_IDLE_CHECK_INTERVAL = Duration.ofSeconds(1);
 
@@ -29,8 +35,8 @@ public record OrderSettings(int photosPerJob, int minPhotos, Duration idleTimeou
             throw new IllegalArgumentException("photos-per-job must be at least 1 but was " + photosPerJob);
         }
         if (minPhotos < 1 || minPhotos > photosPerJob) {
-            throw new IllegalArgumentException("min-photos must be between 1 and photos-per-job (" + photosPerJob
-                    + ") but was " + minPhotos);
+            throw new IllegalArgumentException(
+                    "min-photos must be between 1 and photos-per-job (" + photosPerJob + ") but was " + minPhotos);
         }
         if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idle timeout must be positive");
@@ -66,8 +72,11 @@ public record OrderSettings(int photosPerJob, int minPhotos, Duration idleTimeou
             throw new IllegalArgumentException("the webhook bridge's public URL is not a valid URI: " + e.getReason());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null
-                || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        if (!(scheme.equals("https") || scheme.equals("http"))
+                || uri.getHost() == null
+                || uri.getRawUserInfo() != null
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
             throw new IllegalArgumentException("the webhook bridge's public URL must be an http(s) URL with a host "
                     + "and no user info, query or fragment");
         }

@@ -67,9 +67,11 @@ public final class PipelineBacklog implements InputBacklog, AutoCloseable {
     private final Map<Integer, Long> caughtUpAt = new ConcurrentHashMap<>();
     /** Per changelog partition: the keys of the gate's pending calls. */
     private final Map<Integer, Set<Bytes>> pending = new HashMap<>();
+
     private final Thread thread;
     /** When the collector last asked (0: never), so that nothing is checked while no order waits. */
     private volatile long lastAsked;
+
     private volatile boolean closed;
     private volatile KafkaConsumer<byte[], byte[]> changelog;
 
@@ -81,13 +83,24 @@ public final class PipelineBacklog implements InputBacklog, AutoCloseable {
      * @param pendingStore the name of the quality gate's pending store
      * @param interval the shortest time between two checks
      */
-    public PipelineBacklog(Map<String, Object> kafka, String applicationId, String uploaded, String accepted,
-            String pendingStore, Duration interval) {
+    public PipelineBacklog(
+            Map<String, Object> kafka,
+            String applicationId,
+            String uploaded,
+            String accepted,
+            String pendingStore,
+            Duration interval) {
         this(kafka, applicationId, uploaded, accepted, pendingStore, interval, System::currentTimeMillis);
     }
 
-    PipelineBacklog(Map<String, Object> kafka, String applicationId, String uploaded, String accepted,
-            String pendingStore, Duration interval, LongSupplier clock) {
+    PipelineBacklog(
+            Map<String, Object> kafka,
+            String applicationId,
+            String uploaded,
+            String accepted,
+            String pendingStore,
+            Duration interval,
+            LongSupplier clock) {
         this.kafka = Map.copyOf(kafka);
         this.applicationId = applicationId;
         this.uploaded = uploaded;
@@ -131,8 +144,8 @@ public final class PipelineBacklog implements InputBacklog, AutoCloseable {
         consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, applicationId + "-headshot-orders-backlog");
         consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
         try (Admin admin = Admin.create(kafka);
-                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig,
-                        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                KafkaConsumer<byte[], byte[]> consumer =
+                        new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             changelog = consumer;
             while (!closed) {
                 if (lastAsked > 0 && clock.getAsLong() - lastAsked < ASKED_RECENTLY_MS) {
@@ -151,7 +164,9 @@ public final class PipelineBacklog implements InputBacklog, AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             if (!closed) {
-                LOG.warn("the backlog check of {} stopped: idle orders wait for their partition's traffic", applicationId,
+                LOG.warn(
+                        "the backlog check of {} stopped: idle orders wait for their partition's traffic",
+                        applicationId,
                         e);
             }
         }
@@ -181,7 +196,8 @@ public final class PipelineBacklog implements InputBacklog, AutoCloseable {
                 done.add(p);
             }
         }
-        boolean all = done.size() == acceptedEnd.size() && uploadedDone.size() == uploadedEnd.size()
+        boolean all = done.size() == acceptedEnd.size()
+                && uploadedDone.size() == uploadedEnd.size()
                 && pendingCalls.values().stream().allMatch(n -> n == 0);
         for (TopicPartition partition : acceptedEnd.keySet()) {
             int p = partition.partition();
@@ -193,12 +209,17 @@ public final class PipelineBacklog implements InputBacklog, AutoCloseable {
 
     private Map<TopicPartition, Long> endOffsets(Admin admin, String topic)
             throws ExecutionException, InterruptedException, TimeoutException {
-        var description = admin.describeTopics(List.of(topic)).allTopicNames()
-                .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        var description = admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .get(topic);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        description.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        description
+                .partitions()
+                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
         Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                .all()
                 .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .forEach((partition, info) -> ends.put(partition, info.offset()));
         return ends;
@@ -206,13 +227,14 @@ public final class PipelineBacklog implements InputBacklog, AutoCloseable {
 
     private Map<TopicPartition, OffsetAndMetadata> committed(Admin admin)
             throws ExecutionException, InterruptedException, TimeoutException {
-        return admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
+        return admin.listConsumerGroupOffsets(applicationId)
+                .partitionsToOffsetAndMetadata()
                 .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Partitions whose committed offset has reached the end (an empty partition needs no commit). */
-    private static Set<Integer> caughtUpPartitions(Map<TopicPartition, Long> ends,
-            Map<TopicPartition, OffsetAndMetadata> committed) {
+    private static Set<Integer> caughtUpPartitions(
+            Map<TopicPartition, Long> ends, Map<TopicPartition, OffsetAndMetadata> committed) {
         Set<Integer> done = new HashSet<>();
         ends.forEach((partition, end) -> {
             OffsetAndMetadata offset = committed.get(partition);
@@ -229,13 +251,19 @@ public final class PipelineBacklog implements InputBacklog, AutoCloseable {
      */
     private Map<Integer, Integer> readPendingCalls(Admin admin, KafkaConsumer<byte[], byte[]> consumer)
             throws ExecutionException, InterruptedException, TimeoutException {
-        if (!admin.listTopics().names().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).contains(pendingChangelog)) {
+        if (!admin.listTopics()
+                .names()
+                .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .contains(pendingChangelog)) {
             // No changelog yet: the gate has never run, so nothing of it can be vouched for.
             return null;
         }
         List<TopicPartition> partitions = new ArrayList<>();
-        admin.describeTopics(List.of(pendingChangelog)).allTopicNames().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .get(pendingChangelog).partitions()
+        admin.describeTopics(List.of(pendingChangelog))
+                .allTopicNames()
+                .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .get(pendingChangelog)
+                .partitions()
                 .forEach(info -> partitions.add(new TopicPartition(pendingChangelog, info.partition())));
         if (!consumer.assignment().containsAll(partitions)) {
             consumer.assign(partitions);
@@ -258,7 +286,8 @@ public final class PipelineBacklog implements InputBacklog, AutoCloseable {
             }
         }
         Map<Integer, Integer> counts = new HashMap<>();
-        partitions.forEach(p -> counts.put(p.partition(), pending.getOrDefault(p.partition(), Set.of()).size()));
+        partitions.forEach(p -> counts.put(
+                p.partition(), pending.getOrDefault(p.partition(), Set.of()).size()));
         return counts;
     }
 }

@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>The callback URL is derived from the job reference when a request is sent and is kept nowhere: its
  * token must not reach a log, a topic or a store.
  */
-final class SubmissionProcessor implements Processor<String, SubmissionRequest, String, SubmissionOutcome>,
-        AsyncCallEngine.Handler<SubmissionRequest, HeadshotsSubmission> {
+final class SubmissionProcessor
+        implements Processor<String, SubmissionRequest, String, SubmissionOutcome>,
+                AsyncCallEngine.Handler<SubmissionRequest, HeadshotsSubmission> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SubmissionProcessor.class);
     static final String STAGE = "submit";
@@ -54,8 +55,13 @@ final class SubmissionProcessor implements Processor<String, SubmissionRequest, 
     private ProcessorContext<String, SubmissionOutcome> context;
     private AsyncCallEngine<SubmissionRequest, HeadshotsSubmission> engine;
 
-    SubmissionProcessor(HeadshotsSubmitter submitter, CallbackTokens tokens, CallLimiter limiter,
-            OrderSettings settings, OrderMetrics metrics, InFlightSubmissions inFlight,
+    SubmissionProcessor(
+            HeadshotsSubmitter submitter,
+            CallbackTokens tokens,
+            CallLimiter limiter,
+            OrderSettings settings,
+            OrderMetrics metrics,
+            InFlightSubmissions inFlight,
             OutputEncoder<HeadshotJob> jobEncoder) {
         this.submitter = submitter;
         this.tokens = tokens;
@@ -70,8 +76,16 @@ final class SubmissionProcessor implements Processor<String, SubmissionRequest, 
     public void init(ProcessorContext<String, SubmissionOutcome> context) {
         this.context = context;
         KeyValueStore<String, PendingCall> store = context.getStateStore(HeadshotOrdersTopology.PENDING_STORE);
-        engine = new AsyncCallEngine<>(store, limiter, settings.retryPolicy(), true, settings.maxPendingPerTask(),
-                this, metrics, context::currentSystemTimeMs, true);
+        engine = new AsyncCallEngine<>(
+                store,
+                limiter,
+                settings.retryPolicy(),
+                true,
+                settings.maxPendingPerTask(),
+                this,
+                metrics,
+                context::currentSystemTimeMs,
+                true);
         engine.restore();
         context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> engine.drain());
     }
@@ -101,10 +115,12 @@ final class SubmissionProcessor implements Processor<String, SubmissionRequest, 
     public SubmissionRequest decode(PendingCall call) {
         SubmissionRequest request = serde.decode(bytes(call.getValue()));
         metrics.reissued();
-        LOG.warn("sending again the Generate Headshots submission of order {} (job_ref {}) left unanswered by an "
-                + "earlier owner of the task: if Runflow accepted an earlier attempt it now holds two jobs, both "
-                + "calling back with this job_ref; keep the headshots_id recorded in headshots.jobs",
-                request.getOrderId(), request.getJobRef());
+        LOG.warn(
+                "sending again the Generate Headshots submission of order {} (job_ref {}) left unanswered by an "
+                        + "earlier owner of the task: if Runflow accepted an earlier attempt it now holds two jobs, both "
+                        + "calling back with this job_ref; keep the headshots_id recorded in headshots.jobs",
+                request.getOrderId(),
+                request.getJobRef());
         return request;
     }
 
@@ -114,8 +130,11 @@ final class SubmissionProcessor implements Processor<String, SubmissionRequest, 
         List<String> images = List.copyOf(request.getInputImageUrls());
         return inFlight.send(request.getJobRef(), () -> {
             sentHere.add(request.getJobRef());
-            LOG.info("submitting order {} to Generate Headshots (job_ref {}, {} photos)", request.getOrderId(),
-                    request.getJobRef(), images.size());
+            LOG.info(
+                    "submitting order {} to Generate Headshots (job_ref {}, {} photos)",
+                    request.getOrderId(),
+                    request.getJobRef(),
+                    images.size());
             return submitter.submit(callbackUrl, images);
         });
     }
@@ -134,24 +153,41 @@ final class SubmissionProcessor implements Processor<String, SubmissionRequest, 
                 .build();
         // Encoded before anything is forwarded: a registry that fails holds this answer (see OutputEncoder).
         byte[] encoded = jobEncoder.encode(job);
-        context.forward(new Record<>(request.getOrderId(), new SubmissionOutcome.Accepted(encoded),
-                call.getTimestamp()));
+        context.forward(
+                new Record<>(request.getOrderId(), new SubmissionOutcome.Accepted(encoded), call.getTimestamp()));
         forwarded(request.getJobRef());
         metrics.accepted();
-        LOG.info("order {} submitted: headshots_id {} (job_ref {}, {} photos, {} attempt(s))", request.getOrderId(),
-                submission.headshotsId(), request.getJobRef(), request.getInputImageUrls().size(), attempts);
+        LOG.info(
+                "order {} submitted: headshots_id {} (job_ref {}, {} photos, {} attempt(s))",
+                request.getOrderId(),
+                submission.headshotsId(),
+                request.getJobRef(),
+                request.getInputImageUrls().size(),
+                attempts);
     }
 
     @Override
     public void failed(PendingCall call, SubmissionRequest request, Throwable failure, int attempts) {
-        var headers = DeadLetters.headers(failure, STAGE, attempts, request.getSourceTopic(),
-                request.getSourcePartition(), request.getSourceOffset());
-        context.forward(new Record<>(request.getOrderId(),
-                new SubmissionOutcome.Refused(AvroBinarySerde.json(request)), call.getTimestamp(), headers));
+        var headers = DeadLetters.headers(
+                failure,
+                STAGE,
+                attempts,
+                request.getSourceTopic(),
+                request.getSourcePartition(),
+                request.getSourceOffset());
+        context.forward(new Record<>(
+                request.getOrderId(),
+                new SubmissionOutcome.Refused(AvroBinarySerde.json(request)),
+                call.getTimestamp(),
+                headers));
         forwarded(request.getJobRef());
         metrics.deadLettered();
-        LOG.warn("Generate Headshots refused order {} (job_ref {}) after {} attempt(s): {}; dead-lettered",
-                request.getOrderId(), request.getJobRef(), attempts, failure.getMessage());
+        LOG.warn(
+                "Generate Headshots refused order {} (job_ref {}) after {} attempt(s): {}; dead-lettered",
+                request.getOrderId(),
+                request.getJobRef(),
+                attempts,
+                failure.getMessage());
     }
 
     @Override

@@ -85,8 +85,13 @@ final class DeadLetterStatus implements FixedKeyProcessor<String, byte[], JobSta
             return null;
         }
         try {
-            return new SpecificDatumReader<>(SubmissionRequest.class).read(null, DecoderFactory.get()
-                    .jsonDecoder(SubmissionRequest.getClassSchema(), new String(value, StandardCharsets.UTF_8)));
+            return new SpecificDatumReader<>(SubmissionRequest.class)
+                    .read(
+                            null,
+                            DecoderFactory.get()
+                                    .jsonDecoder(
+                                            SubmissionRequest.getClassSchema(),
+                                            new String(value, StandardCharsets.UTF_8)));
         } catch (IOException | AvroRuntimeException e) {
             return null;
         }

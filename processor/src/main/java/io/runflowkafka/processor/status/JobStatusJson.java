@@ -8,8 +8,7 @@ import java.util.Map;
 /** The JSON shape of a job status and of an error, as the job-status API answers them. */
 final class JobStatusJson {
 
-    private JobStatusJson() {
-    }
+    private JobStatusJson() {}
 
     /** The status as a JSON object: ids, state, times as ISO-8601, absent fields left out. */
     static Map<String, Object> of(JobStatus status) {

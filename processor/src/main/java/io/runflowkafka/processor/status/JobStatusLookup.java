@@ -7,24 +7,19 @@ import org.apache.kafka.streams.state.HostInfo;
 public interface JobStatusLookup {
 
     /** What a lookup found. */
-    sealed interface Result {
-    }
+    sealed interface Result {}
 
     /** This instance holds the key and has a status for it. */
-    record Found(JobStatus status) implements Result {
-    }
+    record Found(JobStatus status) implements Result {}
 
     /** This instance holds the key and knows no job for it. */
-    record NotFound() implements Result {
-    }
+    record NotFound() implements Result {}
 
     /** Another instance holds the key: ask it. */
-    record Elsewhere(HostInfo host) implements Result {
-    }
+    record Elsewhere(HostInfo host) implements Result {}
 
     /** No instance can answer now (starting, rebalancing, restoring). */
-    record Unavailable(String reason) implements Result {
-    }
+    record Unavailable(String reason) implements Result {}
 
     /** The status of the job of an order. */
     Result byOrderId(String orderId);

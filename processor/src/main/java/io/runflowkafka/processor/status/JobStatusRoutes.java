@@ -29,6 +29,7 @@ public final class JobStatusRoutes {
 
     /** Marks a request forwarded by another instance, so that it is never forwarded again. */
     public static final String FORWARDED_HEADER = "X-Runflow-Forwarded";
+
     static final int MAX_ORDER_ID_CHARS = 256;
     private static final Pattern CANONICAL_UUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -61,7 +62,9 @@ public final class JobStatusRoutes {
 
     private void byOrderId(Context ctx) {
         String orderId = ctx.pathParam("order_id");
-        if (orderId.isBlank() || orderId.length() > MAX_ORDER_ID_CHARS || orderId.chars().anyMatch(Character::isISOControl)) {
+        if (orderId.isBlank()
+                || orderId.length() > MAX_ORDER_ID_CHARS
+                || orderId.chars().anyMatch(Character::isISOControl)) {
             badRequest(ctx, "an order id is 1 to " + MAX_ORDER_ID_CHARS + " characters without control characters");
             return;
         }
@@ -74,12 +77,16 @@ public final class JobStatusRoutes {
             badRequest(ctx, "a headshots id is a UUID in canonical form (8-4-4-4-12 hex digits)");
             return;
         }
-        answer(ctx, lookup::byHeadshotsId, headshotsId, "/jobs/by-headshots-id/",
+        answer(
+                ctx,
+                lookup::byHeadshotsId,
+                headshotsId,
+                "/jobs/by-headshots-id/",
                 "no headshots job is known with headshots_id " + headshotsId);
     }
 
-    private void answer(Context ctx, Function<String, JobStatusLookup.Result> find, String id, String path,
-            String notFound) {
+    private void answer(
+            Context ctx, Function<String, JobStatusLookup.Result> find, String id, String path, String notFound) {
         JobStatusLookup.Result result = find.apply(id);
         if (result instanceof JobStatusLookup.Found found) {
             ctx.status(HttpStatus.OK).json(JobStatusJson.of(found.status()));
@@ -99,13 +106,19 @@ public final class JobStatusRoutes {
             return;
         }
         URI target = URI.create("http://" + hostPort(host) + path);
-        HttpRequest request = HttpRequest.newBuilder(target).timeout(forwardTimeout)
-                .header(FORWARDED_HEADER, "1").header("Accept", JSON).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(target)
+                .timeout(forwardTimeout)
+                .header(FORWARDED_HEADER, "1")
+                .header("Accept", JSON)
+                .GET()
+                .build();
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             // Relay the answer whole: a 503 from the holder (its stores moving) keeps its Retry-After.
-            response.headers().firstValue(RETRY_AFTER).or(() -> response.statusCode() == 503
-                    ? Optional.of(RETRY_AFTER_SECONDS) : Optional.<String>empty())
+            response.headers()
+                    .firstValue(RETRY_AFTER)
+                    .or(() ->
+                            response.statusCode() == 503 ? Optional.of(RETRY_AFTER_SECONDS) : Optional.<String>empty())
                     .ifPresent(value -> ctx.header(RETRY_AFTER, value));
             ctx.status(response.statusCode())
                     .contentType(response.headers().firstValue("Content-Type").orElse(JSON))
@@ -115,8 +128,10 @@ public final class JobStatusRoutes {
             // group gives its stores to another instance within the session time-out. A rebalance is under way
             // (even if not yet noticed): the client should retry, as for any store that is moving.
             LOG.warn("cannot forward a job-status request to {}: {}", hostPort(host), e.toString());
-            unavailable(ctx, "the instance holding this job (" + hostPort(host) + ") does not answer; its stores are "
-                    + "moving to another instance, try again");
+            unavailable(
+                    ctx,
+                    "the instance holding this job (" + hostPort(host) + ") does not answer; its stores are "
+                            + "moving to another instance, try again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             unavailable(ctx, "interrupted while asking the instance holding this job");
@@ -128,7 +143,8 @@ public final class JobStatusRoutes {
     }
 
     private static void unavailable(Context ctx, String message) {
-        ctx.header(RETRY_AFTER, RETRY_AFTER_SECONDS).status(HttpStatus.SERVICE_UNAVAILABLE)
+        ctx.header(RETRY_AFTER, RETRY_AFTER_SECONDS)
+                .status(HttpStatus.SERVICE_UNAVAILABLE)
                 .json(JobStatusJson.error("unavailable", message));
     }
 

@@ -39,34 +39,38 @@ public final class JobStatusTopology {
     public static final String BY_HEADSHOTS_ID_STORE = "job-status-by-headshots-id";
     public static final String BY_ORDER_ID_STORE = "job-status-by-order-id";
 
-    private JobStatusTopology() {
-    }
+    private JobStatusTopology() {}
 
     /** Adds the job-status view to {@code builder}; the serdes are the registry-aware ones of the public events. */
-    public static StreamsBuilder addTo(StreamsBuilder builder, StatusTopics topics, Serde<HeadshotJob> jobSerde,
-            Serde<HeadshotsCompleted> completedSerde, Serde<HeadshotsArchived> archivedSerde) {
+    public static StreamsBuilder addTo(
+            StreamsBuilder builder,
+            StatusTopics topics,
+            Serde<HeadshotJob> jobSerde,
+            Serde<HeadshotsCompleted> completedSerde,
+            Serde<HeadshotsArchived> archivedSerde) {
         Serde<JobStatus> statusSerde = AvroBinarySerde.of(JobStatus.class);
 
         // A view: undecodable records are skipped and logged. The sink dead-letters an undecodable completion; the
         // jobs and archived events are the pipeline's own outputs.
-        KStream<String, JobStatus> submitted = DecodedSource
-                .streamSkippingUndecodable(builder, topics.jobs(), jobSerde.deserializer(), "job-status-jobs-source")
-                .filter((orderId, job) -> job != null && job.getHeadshotsId() != null, Named.as("job-status-jobs-valid"))
-                .map((orderId, job) -> KeyValue.pair(job.getHeadshotsId(), JobStatuses.submitted(job)),
+        KStream<String, JobStatus> submitted = DecodedSource.streamSkippingUndecodable(
+                        builder, topics.jobs(), jobSerde.deserializer(), "job-status-jobs-source")
+                .filter(
+                        (orderId, job) -> job != null && job.getHeadshotsId() != null,
+                        Named.as("job-status-jobs-valid"))
+                .map(
+                        (orderId, job) -> KeyValue.pair(job.getHeadshotsId(), JobStatuses.submitted(job)),
                         Named.as("job-status-jobs-by-headshots-id"));
-        KStream<String, JobStatus> completed = DecodedSource
-                .streamSkippingUndecodable(builder, topics.completed(), completedSerde.deserializer(),
-                        "job-status-completed-source")
+        KStream<String, JobStatus> completed = DecodedSource.streamSkippingUndecodable(
+                        builder, topics.completed(), completedSerde.deserializer(), "job-status-completed-source")
                 .filter((id, event) -> id != null && event != null, Named.as("job-status-completed-valid"))
                 .mapValues(JobStatuses::completed, Named.as("job-status-completed"));
-        KStream<String, JobStatus> archived = DecodedSource
-                .streamSkippingUndecodable(builder, topics.archived(), archivedSerde.deserializer(),
-                        "job-status-archived-source")
+        KStream<String, JobStatus> archived = DecodedSource.streamSkippingUndecodable(
+                        builder, topics.archived(), archivedSerde.deserializer(), "job-status-archived-source")
                 .filter((id, event) -> id != null && event != null, Named.as("job-status-archived-valid"))
                 .mapValues(JobStatuses::archived, Named.as("job-status-archived"));
-        KStream<String, JobStatus> archiveFailed = builder
-                .stream(topics.completedDeadLetter(), Consumed.with(Serdes.String(), Serdes.ByteArray())
-                        .withName("job-status-completed-dlq-source"))
+        KStream<String, JobStatus> archiveFailed = builder.stream(
+                        topics.completedDeadLetter(),
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("job-status-completed-dlq-source"))
                 .processValues(() -> new DeadLetterStatus("archive"), Named.as("job-status-archive-failed"));
 
         KTable<String, JobStatus> byHeadshotsId = submitted
@@ -74,25 +78,32 @@ public final class JobStatusTopology {
                 .merge(archived, Named.as("job-status-merge-archived"))
                 .merge(archiveFailed, Named.as("job-status-merge-archive-failed"))
                 .groupByKey(Grouped.with(BY_HEADSHOTS_ID_STORE, Serdes.String(), statusSerde))
-                .reduce(JobStatuses::merge, Named.as("job-status-by-headshots-id-merge"),
+                .reduce(
+                        JobStatuses::merge,
+                        Named.as("job-status-by-headshots-id-merge"),
                         Materialized.<String, JobStatus, KeyValueStore<Bytes, byte[]>>as(BY_HEADSHOTS_ID_STORE)
-                                .withKeySerde(Serdes.String()).withValueSerde(statusSerde));
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(statusSerde));
 
-        KStream<String, JobStatus> submitFailed = builder
-                .stream(topics.jobsDeadLetter(), Consumed.with(Serdes.String(), Serdes.ByteArray())
-                        .withName("job-status-jobs-dlq-source"))
+        KStream<String, JobStatus> submitFailed = builder.stream(
+                        topics.jobsDeadLetter(),
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("job-status-jobs-dlq-source"))
                 .processValues(() -> new DeadLetterStatus("submit"), Named.as("job-status-submit-failed"));
         byHeadshotsId
                 .toStream(Named.as("job-status-changes"))
                 // Only a job recorded in headshots.jobs names its order; a completion alone waits for it.
-                .filter((headshotsId, status) -> status != null && status.getOrderId() != null,
+                .filter(
+                        (headshotsId, status) -> status != null && status.getOrderId() != null,
                         Named.as("job-status-with-order"))
                 .selectKey((headshotsId, status) -> status.getOrderId(), Named.as("job-status-by-order-id-key"))
                 .merge(submitFailed, Named.as("job-status-merge-submit-failed"))
                 .groupByKey(Grouped.with(BY_ORDER_ID_STORE, Serdes.String(), statusSerde))
-                .reduce(JobStatuses::merge, Named.as("job-status-by-order-id-merge"),
+                .reduce(
+                        JobStatuses::merge,
+                        Named.as("job-status-by-order-id-merge"),
                         Materialized.<String, JobStatus, KeyValueStore<Bytes, byte[]>>as(BY_ORDER_ID_STORE)
-                                .withKeySerde(Serdes.String()).withValueSerde(statusSerde));
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(statusSerde));
         return builder;
     }
 }

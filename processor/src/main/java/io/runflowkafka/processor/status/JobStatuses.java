@@ -15,8 +15,7 @@ import java.util.function.Function;
  */
 public final class JobStatuses {
 
-    private JobStatuses() {
-    }
+    private JobStatuses() {}
 
     /** A job Runflow accepted. */
     public static JobStatus submitted(HeadshotJob job) {
@@ -82,7 +81,8 @@ public final class JobStatuses {
         if (update == null) {
             return known;
         }
-        JobState state = update.getState().ordinal() >= known.getState().ordinal() ? update.getState() : known.getState();
+        JobState state =
+                update.getState().ordinal() >= known.getState().ordinal() ? update.getState() : known.getState();
         JobStatus merged = JobStatus.newBuilder()
                 .setState(state)
                 .setOrderId(pick(known, update, JobStatus::getOrderId))

@@ -48,7 +48,8 @@ public final class KafkaStreamsJobStatusLookup implements JobStatusLookup {
             if (self.isEmpty()) {
                 return read(store, key, null);
             }
-            KeyQueryMetadata metadata = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
+            KeyQueryMetadata metadata =
+                    streams.queryMetadataForKey(store, key, Serdes.String().serializer());
             if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
                 return new Unavailable("the job-status store is not available yet (starting or rebalancing)");
             }
@@ -57,8 +58,8 @@ public final class KafkaStreamsJobStatusLookup implements JobStatusLookup {
             }
             return read(store, key, metadata.partition());
         } catch (InvalidStateStoreException e) {
-            return new Unavailable("the job-status store is not queryable right now (" + e.getClass().getSimpleName()
-                    + "); try again");
+            return new Unavailable("the job-status store is not queryable right now ("
+                    + e.getClass().getSimpleName() + "); try again");
         } catch (IllegalStateException | StreamsException e) {
             return new Unavailable("the processor is not running (" + streams.state() + ")");
         }

@@ -9,12 +9,16 @@ package io.runflowkafka.processor.status;
  * @param archived archived jobs ({@code HeadshotsArchived}, key headshots id)
  * @param completedDeadLetter completions the storage sink could not archive (key headshots id)
  */
-public record StatusTopics(String jobs, String jobsDeadLetter, String completed, String archived,
-        String completedDeadLetter) {
+public record StatusTopics(
+        String jobs, String jobsDeadLetter, String completed, String archived, String completedDeadLetter) {
 
     /** The default names. */
     public static StatusTopics defaults() {
-        return new StatusTopics("headshots.jobs", "headshots.jobs.dlq", "headshots.completed", "headshots.archived",
+        return new StatusTopics(
+                "headshots.jobs",
+                "headshots.jobs.dlq",
+                "headshots.completed",
+                "headshots.archived",
                 "headshots.completed.dlq");
     }
 }

@@ -11,8 +11,11 @@ class CallIdTest {
 
     @Test
     void shouldSortCallIdsInOffsetOrder() {
-        List<Long> offsets = LongStream.concat(LongStream.rangeClosed(0, 1_100),
-                LongStream.of(99_999, 100_000, 1L << 40, Long.MAX_VALUE - 1, Long.MAX_VALUE)).boxed().toList();
+        List<Long> offsets = LongStream.concat(
+                        LongStream.rangeClosed(0, 1_100),
+                        LongStream.of(99_999, 100_000, 1L << 40, Long.MAX_VALUE - 1, Long.MAX_VALUE))
+                .boxed()
+                .toList();
 
         List<String> ids = offsets.stream().map(AsyncCallEngine::callId).toList();
 

@@ -30,8 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BenchProcessor {
 
-    private BenchProcessor() {
-    }
+    private BenchProcessor() {}
 
     public static void main(String[] args) throws InterruptedException {
         boolean blocking = args.length > 0 && args[0].equals("sync");
@@ -45,9 +44,13 @@ public final class BenchProcessor {
                 .maxRequestsQueuedPerDestination(Math.max(1024, 2 * maxInFlight))
                 .build());
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        Scorer real = new RunflowScorer(client, () -> {
-            throw new IllegalStateException("no s3 in the benchmark");
-        }, false, Runnable::run);
+        Scorer real = new RunflowScorer(
+                client,
+                () -> {
+                    throw new IllegalStateException("no s3 in the benchmark");
+                },
+                false,
+                Runnable::run);
         Scorer timed = upload -> {
             long start = System.nanoTime();
             return real.score(upload).whenComplete((r, e) -> latencies.add(System.nanoTime() - start));
@@ -66,10 +69,12 @@ public final class BenchProcessor {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
             client.close();
-            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            long[] sorted =
+                    latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             long p99 = sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))];
-            System.out.printf("BENCH calls=%d p99_ms=%.1f heap_max_mb=%d%n", sorted.length, p99 / 1e6,
-                    Runtime.getRuntime().maxMemory() >> 20);
+            System.out.printf(
+                    "BENCH calls=%d p99_ms=%.1f heap_max_mb=%d%n",
+                    sorted.length, p99 / 1e6, Runtime.getRuntime().maxMemory() >> 20);
             System.out.flush();
             closed.countDown();
         }));
@@ -91,8 +96,13 @@ public final class BenchProcessor {
             slots.acquire();
             int call = n;
             long start = System.nanoTime();
-            UploadEvent upload = UploadEvent.newBuilder().setUploadId("upload-" + n).setOrderId("order-" + n)
-                    .setUserId("user-" + n).setImageUri(n % 5 == 0 ? dark : good).setUploadedAt(Instant.now()).build();
+            UploadEvent upload = UploadEvent.newBuilder()
+                    .setUploadId("upload-" + n)
+                    .setOrderId("order-" + n)
+                    .setUserId("user-" + n)
+                    .setImageUri(n % 5 == 0 ? dark : good)
+                    .setUploadedAt(Instant.now())
+                    .build();
             scorer.score(upload).whenComplete((result, failure) -> {
                 long now = System.nanoTime();
                 latencies[call] = now - start;
@@ -114,8 +124,13 @@ public final class BenchProcessor {
         long cpu = os.getProcessCpuTime() - firstCpu.get();
         Arrays.sort(latencies);
         double seconds = (lastNanos - firstNanos.get()) / 1e9;
-        System.out.printf(Locale.ROOT, "BENCH http calls=%d failed=%d per_s=%.1f p99_ms=%.1f cpu_ms_per_call=%.3f%n",
-                calls, failed.get(), (calls - 1) / seconds, latencies[Math.min(calls - 1, (int) (calls * 0.99))] / 1e6,
+        System.out.printf(
+                Locale.ROOT,
+                "BENCH http calls=%d failed=%d per_s=%.1f p99_ms=%.1f cpu_ms_per_call=%.3f%n",
+                calls,
+                failed.get(),
+                (calls - 1) / seconds,
+                latencies[Math.min(calls - 1, (int) (calls * 0.99))] / 1e6,
                 cpu / 1e6 / Math.max(1, calls - 1));
         System.out.flush();
     }

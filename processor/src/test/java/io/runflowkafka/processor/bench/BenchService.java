@@ -15,8 +15,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class BenchService {
 
-    private BenchService() {
-    }
+    private BenchService() {}
 
     public static void main(String[] args) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
@@ -28,9 +27,13 @@ public final class BenchService {
                 service = broker;
             }
             case "emulator" -> {
-                RunflowEmulator emulator = RunflowEmulator.builder().httpsPort(0).maxServerThreads(64)
-                        .faults(FaultSettings.NONE.withLatency(LatencySpec.fixed(Duration.ofMillis(Long.parseLong(args[1])))))
-                        .build().start();
+                RunflowEmulator emulator = RunflowEmulator.builder()
+                        .httpsPort(0)
+                        .maxServerThreads(64)
+                        .faults(FaultSettings.NONE.withLatency(
+                                LatencySpec.fixed(Duration.ofMillis(Long.parseLong(args[1])))))
+                        .build()
+                        .start();
                 System.out.println("READY base=" + emulator.baseUrl() + " good=" + emulator.sampleUrl("portrait.jpg")
                         + " dark=" + emulator.sampleUrl("dark.jpg"));
                 service = emulator;

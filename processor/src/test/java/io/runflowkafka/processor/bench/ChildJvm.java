@@ -26,7 +26,8 @@ final class ChildJvm implements AutoCloseable {
     static ChildJvm start(Path log, String heap, Class<?> main, Map<String, String> env, String... args)
             throws IOException {
         String jvmOptions = System.getenv("BENCH_CHILD_JVM_OPTIONS_" + main.getSimpleName());
-        List<String> options = jvmOptions == null || jvmOptions.isBlank() ? List.of()
+        List<String> options = jvmOptions == null || jvmOptions.isBlank()
+                ? List.of()
                 : List.of(jvmOptions.trim().split("\\s+"));
         return new ChildJvm(ProcessorJvm.launch(main, options, env, log, heap, args), log);
     }
@@ -38,7 +39,10 @@ final class ChildJvm implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("child exited with " + process.exitValue() + "; see " + log);
             }
-            Files.readAllLines(log).stream().filter(line -> line.startsWith("READY ")).findFirst().ifPresent(ready::set);
+            Files.readAllLines(log).stream()
+                    .filter(line -> line.startsWith("READY "))
+                    .findFirst()
+                    .ifPresent(ready::set);
             return ready.get() != null;
         });
         return fields(ready.get());
@@ -58,7 +62,11 @@ final class ChildJvm implements AutoCloseable {
 
     /** The child's total CPU time (user + system) so far, from the OS. */
     long cpuNanos() {
-        return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        return process.toHandle()
+                .info()
+                .totalCpuDuration()
+                .map(Duration::toNanos)
+                .orElse(0L);
     }
 
     boolean waitFor(Duration timeout) throws InterruptedException {

@@ -44,8 +44,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class ScoreThroughputBench {
 
-    private ScoreThroughputBench() {
-    }
+    private ScoreThroughputBench() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = parse(args);
@@ -59,19 +58,45 @@ public final class ScoreThroughputBench {
         Duration limit = Duration.ofSeconds(Long.parseLong(options.getOrDefault("run-limit-s", "240")));
         Map<String, Map<String, String>> variants = variants(options.getOrDefault("variants", ""));
 
-        Path dir = Path.of("target", "bench", "score-throughput-" + System.currentTimeMillis()).toAbsolutePath();
+        Path dir = Path.of("target", "bench", "score-throughput-" + System.currentTimeMillis())
+                .toAbsolutePath();
         Files.createDirectories(dir);
-        try (ChildJvm broker = ChildJvm.start(dir.resolve("broker.log"), "1g", BenchService.class, Map.of(),
-                     "broker", dir.resolve("kafka").toString());
-             ChildJvm emulator = ChildJvm.start(dir.resolve("emulator.log"), "1g", BenchService.class, Map.of(),
-                     "emulator", Integer.toString(latencyMs));
-             LocalSchemaRegistryServer registry = LocalSchemaRegistryServer.start("score-bench", 0)) {
+        try (ChildJvm broker = ChildJvm.start(
+                        dir.resolve("broker.log"),
+                        "1g",
+                        BenchService.class,
+                        Map.of(),
+                        "broker",
+                        dir.resolve("kafka").toString());
+                ChildJvm emulator = ChildJvm.start(
+                        dir.resolve("emulator.log"),
+                        "1g",
+                        BenchService.class,
+                        Map.of(),
+                        "emulator",
+                        Integer.toString(latencyMs));
+                LocalSchemaRegistryServer registry = LocalSchemaRegistryServer.start("score-bench", 0)) {
             Map<String, String> brokerReady = broker.awaitReady(Duration.ofSeconds(60));
             Map<String, String> emulatorReady = emulator.awaitReady(Duration.ofSeconds(60));
-            Bench bench = new Bench(brokerReady.get("bootstrap"), registry.url(), emulatorReady, broker, emulator, dir,
-                    partitions, keys, heap, limit);
-            System.out.printf(Locale.ROOT, "score-throughput: latency_ms=%d partitions=%d keys=%d heap=%s eos=on cores=%d%n",
-                    latencyMs, partitions, keys, heap, Runtime.getRuntime().availableProcessors());
+            Bench bench = new Bench(
+                    brokerReady.get("bootstrap"),
+                    registry.url(),
+                    emulatorReady,
+                    broker,
+                    emulator,
+                    dir,
+                    partitions,
+                    keys,
+                    heap,
+                    limit);
+            System.out.printf(
+                    Locale.ROOT,
+                    "score-throughput: latency_ms=%d partitions=%d keys=%d heap=%s eos=on cores=%d%n",
+                    latencyMs,
+                    partitions,
+                    keys,
+                    heap,
+                    Runtime.getRuntime().availableProcessors());
             // The emulator's code compiled before anything is timed: every run after meets the same emulator.
             int warmup = Integer.parseInt(options.getOrDefault("warmup-calls", "20000"));
             if (warmup > 0) {
@@ -87,15 +112,27 @@ public final class ScoreThroughputBench {
                 for (Map.Entry<String, Map<String, String>> variant : variants.entrySet()) {
                     Result async = bench.run("async", cap, uploads, variant.getValue());
                     double bound = cap * 1000.0 / latencyMs;
-                    summary.add(String.format(Locale.ROOT,
+                    summary.add(String.format(
+                            Locale.ROOT,
                             "max_in_flight=%d%s sync_per_s=%.1f async_per_s=%.1f ratio=%.1f bound_per_s=%.0f efficiency=%.2f"
                                     + " http_bound_per_s=%.1f efficiency_vs_http=%.2f p99_ms=%.1f http_p99_ms=%.1f"
                                     + " cpu_ms_per_upload processor=%.3f emulator=%.3f broker=%.3f http_client=%.3f http_emulator=%.3f",
-                            cap, variant.getKey().isEmpty() ? "" : " variant=" + variant.getKey(), sync.perSecond,
-                            async.perSecond, async.perSecond / sync.perSecond, bound,
-                            async.perSecond / Math.min(bound, keys * 1000.0 / latencyMs), http.perSecond,
-                            async.perSecond / http.perSecond, async.p99Ms, http.p99Ms, async.processorCpuMs,
-                            async.emulatorCpuMs, async.brokerCpuMs, http.clientCpuMs, http.emulatorCpuMs));
+                            cap,
+                            variant.getKey().isEmpty() ? "" : " variant=" + variant.getKey(),
+                            sync.perSecond,
+                            async.perSecond,
+                            async.perSecond / sync.perSecond,
+                            bound,
+                            async.perSecond / Math.min(bound, keys * 1000.0 / latencyMs),
+                            http.perSecond,
+                            async.perSecond / http.perSecond,
+                            async.p99Ms,
+                            http.p99Ms,
+                            async.processorCpuMs,
+                            async.emulatorCpuMs,
+                            async.brokerCpuMs,
+                            http.clientCpuMs,
+                            http.emulatorCpuMs));
                 }
             }
             summary.forEach(System.out::println);
@@ -103,13 +140,11 @@ public final class ScoreThroughputBench {
     }
 
     /** One run through Kafka; CPU is per routed record, over the window from the first routed record to the last. */
-    private record Result(double perSecond, double p99Ms, double processorCpuMs, double emulatorCpuMs,
-            double brokerCpuMs) {
-    }
+    private record Result(
+            double perSecond, double p99Ms, double processorCpuMs, double emulatorCpuMs, double brokerCpuMs) {}
 
     /** The plain HTTP pass: the same client and scorer, the same concurrency, no Kafka. */
-    private record Http(double perSecond, double p99Ms, double clientCpuMs, double emulatorCpuMs) {
-    }
+    private record Http(double perSecond, double p99Ms, double clientCpuMs, double emulatorCpuMs) {}
 
     private static final class Bench {
         private final String bootstrap;
@@ -126,8 +161,17 @@ public final class ScoreThroughputBench {
         private static final Duration SETTLE = Duration.ofSeconds(2);
         private int runs;
 
-        Bench(String bootstrap, String registryUrl, Map<String, String> emulator, ChildJvm brokerJvm,
-                ChildJvm emulatorJvm, Path dir, int partitions, int keys, String heap, Duration limit) {
+        Bench(
+                String bootstrap,
+                String registryUrl,
+                Map<String, String> emulator,
+                ChildJvm brokerJvm,
+                ChildJvm emulatorJvm,
+                Path dir,
+                int partitions,
+                int keys,
+                String heap,
+                Duration limit) {
             this.bootstrap = bootstrap;
             this.registryUrl = registryUrl;
             this.emulator = emulator;
@@ -162,13 +206,29 @@ public final class ScoreThroughputBench {
                 Window window = countOutputs(List.of(accepted, retake, dlq), uploads, processor);
                 processor.stop(); // SIGTERM: the processor closes cleanly and prints its call latency
                 double p99 = readP99(log);
-                System.out.printf(Locale.ROOT, "run mode=%s" + (variant.isEmpty() ? "" : " variant=" + variant)
-                        + " max_in_flight=%d uploads=%d routed=%d duplicated=%d producer_retries=%d per_s=%.1f"
-                        + " whole_run_per_s=%.1f p99_ms=%.1f"
-                        + " cpu_ms_per_upload processor=%.3f emulator=%.3f broker=%.3f%n", mode, maxInFlight, uploads,
-                        window.count, window.duplicates, producerRetries(log), window.perSecond(), window.wholeRunPerSecond(), p99, window.cpuMsPerRecord(0), window.cpuMsPerRecord(1),
+                System.out.printf(
+                        Locale.ROOT,
+                        "run mode=%s" + (variant.isEmpty() ? "" : " variant=" + variant)
+                                + " max_in_flight=%d uploads=%d routed=%d duplicated=%d producer_retries=%d per_s=%.1f"
+                                + " whole_run_per_s=%.1f p99_ms=%.1f"
+                                + " cpu_ms_per_upload processor=%.3f emulator=%.3f broker=%.3f%n",
+                        mode,
+                        maxInFlight,
+                        uploads,
+                        window.count,
+                        window.duplicates,
+                        producerRetries(log),
+                        window.perSecond(),
+                        window.wholeRunPerSecond(),
+                        p99,
+                        window.cpuMsPerRecord(0),
+                        window.cpuMsPerRecord(1),
                         window.cpuMsPerRecord(2));
-                return new Result(window.perSecond(), p99, window.cpuMsPerRecord(0), window.cpuMsPerRecord(1),
+                return new Result(
+                        window.perSecond(),
+                        p99,
+                        window.cpuMsPerRecord(0),
+                        window.cpuMsPerRecord(1),
                         window.cpuMsPerRecord(2));
             }
         }
@@ -177,21 +237,41 @@ public final class ScoreThroughputBench {
             String id = "http-" + maxInFlight + "-" + (++runs);
             Path log = dir.resolve("processor-" + id + ".log");
             long emulatorBefore = emulatorJvm.cpuNanos();
-            try (ChildJvm client = ChildJvm.start(log, heap, BenchProcessor.class, processorEnv(id, maxInFlight), "http",
-                    Integer.toString(calls), emulator.get("good"), emulator.get("dark"))) {
+            try (ChildJvm client = ChildJvm.start(
+                    log,
+                    heap,
+                    BenchProcessor.class,
+                    processorEnv(id, maxInFlight),
+                    "http",
+                    Integer.toString(calls),
+                    emulator.get("good"),
+                    emulator.get("dark"))) {
                 if (!client.waitFor(limit)) {
                     throw new IllegalStateException("the HTTP pass did not finish within " + limit + "; see " + log);
                 }
             }
             double emulatorCpuMs = (emulatorJvm.cpuNanos() - emulatorBefore) / 1e6 / calls;
-            String line = Files.readAllLines(log).stream().filter(l -> l.startsWith("BENCH http ")).findFirst()
+            String line = Files.readAllLines(log).stream()
+                    .filter(l -> l.startsWith("BENCH http "))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("the HTTP pass printed no result; see " + log));
             Map<String, String> fields = ChildJvm.fields(line);
-            Http http = new Http(Double.parseDouble(fields.get("per_s")), Double.parseDouble(fields.get("p99_ms")),
-                    Double.parseDouble(fields.get("cpu_ms_per_call")), emulatorCpuMs);
-            System.out.printf(Locale.ROOT, "run mode=http max_in_flight=%d calls=%d failed=%s per_s=%.1f p99_ms=%.1f"
-                    + " cpu_ms_per_call client=%.3f emulator=%.3f%n", maxInFlight, calls, fields.get("failed"),
-                    http.perSecond, http.p99Ms, http.clientCpuMs, http.emulatorCpuMs);
+            Http http = new Http(
+                    Double.parseDouble(fields.get("per_s")),
+                    Double.parseDouble(fields.get("p99_ms")),
+                    Double.parseDouble(fields.get("cpu_ms_per_call")),
+                    emulatorCpuMs);
+            System.out.printf(
+                    Locale.ROOT,
+                    "run mode=http max_in_flight=%d calls=%d failed=%s per_s=%.1f p99_ms=%.1f"
+                            + " cpu_ms_per_call client=%.3f emulator=%.3f%n",
+                    maxInFlight,
+                    calls,
+                    fields.get("failed"),
+                    http.perSecond,
+                    http.p99Ms,
+                    http.clientCpuMs,
+                    http.emulatorCpuMs);
             return http;
         }
 
@@ -215,13 +295,22 @@ public final class ScoreThroughputBench {
             Map<String, Object> serde = Map.of("schema.registry.url", registryUrl);
             String good = emulator.get("good");
             String dark = emulator.get("dark");
-            try (KafkaProducer<String, UploadEvent> producer = new KafkaClients(bootstrap).producer(new StringSerializer(),
-                    AvroSerdes.specific(UploadEvent.class, serde, false).serializer())) {
+            try (KafkaProducer<String, UploadEvent> producer = new KafkaClients(bootstrap)
+                    .producer(
+                            new StringSerializer(),
+                            AvroSerdes.specific(UploadEvent.class, serde, false).serializer())) {
                 for (int n = 0; n < uploads; n++) {
                     String order = "order-" + (n % keys);
-                    producer.send(new ProducerRecord<>(topic, order, UploadEvent.newBuilder()
-                            .setUploadId("upload-" + n).setOrderId(order).setUserId("user-" + order)
-                            .setImageUri(n % 5 == 0 ? dark : good).setUploadedAt(Instant.now()).build()));
+                    producer.send(new ProducerRecord<>(
+                            topic,
+                            order,
+                            UploadEvent.newBuilder()
+                                    .setUploadId("upload-" + n)
+                                    .setOrderId(order)
+                                    .setUserId("user-" + order)
+                                    .setImageUri(n % 5 == 0 ? dark : good)
+                                    .setUploadedAt(Instant.now())
+                                    .build()));
                 }
                 producer.flush();
             }
@@ -245,10 +334,12 @@ public final class ScoreThroughputBench {
             Set<String> uploadIds = new HashSet<>();
             long duplicates = 0;
             Map<String, Object> serde = Map.of("schema.registry.url", registryUrl);
-            try (Deserializer<ScoredUpload> scored = AvroSerdes.specific(ScoredUpload.class, serde, false).deserializer();
-                 Deserializer<UploadEvent> deadLetters = AvroSerdes.specific(UploadEvent.class, serde, false).deserializer();
-                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer())) {
+            try (Deserializer<ScoredUpload> scored = AvroSerdes.specific(ScoredUpload.class, serde, false)
+                            .deserializer();
+                    Deserializer<UploadEvent> deadLetters =
+                            AvroSerdes.specific(UploadEvent.class, serde, false).deserializer();
+                    KafkaConsumer<byte[], byte[]> consumer =
+                            new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 List<TopicPartition> assigned = new ArrayList<>();
                 for (String topic : outputs) {
                     for (int p = 0; p < partitions; p++) {
@@ -262,8 +353,11 @@ public final class ScoreThroughputBench {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
                     for (ConsumerRecord<byte[], byte[]> record : records) {
                         String uploadId = record.topic().equals(outputs.get(outputs.size() - 1))
-                                ? deadLetters.deserialize(record.topic(), record.value()).getUploadId()
-                                : scored.deserialize(record.topic(), record.value()).getUploadId();
+                                ? deadLetters
+                                        .deserialize(record.topic(), record.value())
+                                        .getUploadId()
+                                : scored.deserialize(record.topic(), record.value())
+                                        .getUploadId();
                         if (!uploadIds.add(uploadId)) {
                             duplicates++;
                         }
@@ -297,7 +391,13 @@ public final class ScoreThroughputBench {
             for (int i = 0; i < 3; i++) {
                 cpu[i] = lastCpu[i] - firstCpu[i];
             }
-            return new Window(first, last, uploadIds.size(), duplicates, count - firstCount, cpu,
+            return new Window(
+                    first,
+                    last,
+                    uploadIds.size(),
+                    duplicates,
+                    count - firstCount,
+                    cpu,
                     (last - firstAny) <= 0 ? 0 : count / ((last - firstAny) / 1e9));
         }
 
@@ -311,10 +411,11 @@ public final class ScoreThroughputBench {
 
         private static double readP99(Path log) throws IOException {
             AtomicReference<Double> p99 = new AtomicReference<>(Double.NaN);
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(log),
-                    StandardCharsets.UTF_8))) {
-                reader.lines().filter(line -> line.startsWith("BENCH calls=")).forEach(line -> p99.set(
-                        Double.parseDouble(line.replaceAll(".*p99_ms=([0-9.]+).*", "$1"))));
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(Files.newInputStream(log), StandardCharsets.UTF_8))) {
+                reader.lines()
+                        .filter(line -> line.startsWith("BENCH calls="))
+                        .forEach(line -> p99.set(Double.parseDouble(line.replaceAll(".*p99_ms=([0-9.]+).*", "$1"))));
             }
             return p99.get();
         }
@@ -324,8 +425,14 @@ public final class ScoreThroughputBench {
      * The records routed between the poll that passed a third of them and the last poll; CPU nanos of each JVM over
      * that window (the first third warms the processor's JIT, as the HTTP pass's first third warms its own).
      */
-    private record Window(long firstNanos, long lastNanos, long count, long duplicates, long countAfterFirst,
-            long[] cpuNanos, double wholeRunPerSecond) {
+    private record Window(
+            long firstNanos,
+            long lastNanos,
+            long count,
+            long duplicates,
+            long countAfterFirst,
+            long[] cpuNanos,
+            double wholeRunPerSecond) {
         double perSecond() {
             double seconds = (lastNanos - firstNanos) / 1e9;
             return seconds <= 0 ? 0 : countAfterFirst / seconds;
@@ -361,7 +468,10 @@ public final class ScoreThroughputBench {
     }
 
     private static List<Integer> ints(String csv) {
-        return java.util.Arrays.stream(csv.split(",")).map(String::trim).map(Integer::parseInt).toList();
+        return java.util.Arrays.stream(csv.split(","))
+                .map(String::trim)
+                .map(Integer::parseInt)
+                .toList();
     }
 
     private static Map<String, String> parse(String[] args) {

@@ -44,8 +44,12 @@ class LoneFailureTest {
     private static final Map<String, Object> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
     private static final GateTopics TOPICS = GateTopics.defaults();
     private static final Duration DEADLINE = Duration.ofMillis(500);
-    private static final RetryPolicy FAST = RetryPolicy.builder().initialBackoff(Duration.ofMillis(5))
-            .maxBackoff(Duration.ofMillis(20)).maxAttempts(Integer.MAX_VALUE).maxTotalTime(Duration.ofDays(1)).build();
+    private static final RetryPolicy FAST = RetryPolicy.builder()
+            .initialBackoff(Duration.ofMillis(5))
+            .maxBackoff(Duration.ofMillis(20))
+            .maxAttempts(Integer.MAX_VALUE)
+            .maxTotalTime(Duration.ofDays(1))
+            .build();
 
     private final Serde<UploadEvent> uploadSerde = AvroSerdes.specific(UploadEvent.class, REGISTRY, false);
     private final Serde<ScoredUpload> scoredSerde = AvroSerdes.specific(ScoredUpload.class, REGISTRY, false);
@@ -80,12 +84,15 @@ class LoneFailureTest {
         });
 
         TestRecord<String, byte[]> dead = deadLetters.readRecord();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("held at least the deadline")
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("held at least the deadline")
                 .isGreaterThanOrEqualTo(DEADLINE);
         assertThat(dead.key()).isEqualTo("order-1");
         assertThat(DeadLetters.text(dead.headers(), DeadLetters.STAGE)).isEqualTo("score");
-        assertThat(Integer.parseInt(DeadLetters.text(dead.headers(), DeadLetters.ATTEMPTS))).isGreaterThan(1);
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.MESSAGE)).contains("503", "while other calls succeeded");
+        assertThat(Integer.parseInt(DeadLetters.text(dead.headers(), DeadLetters.ATTEMPTS)))
+                .isGreaterThan(1);
+        assertThat(DeadLetters.text(dead.headers(), DeadLetters.MESSAGE))
+                .contains("503", "while other calls succeeded");
         assertThat(accepted.readValuesToList()).hasSize(20);
     }
 
@@ -103,35 +110,53 @@ class LoneFailureTest {
         while (System.nanoTime() < until) {
             pump(Duration.ofMillis(20));
         }
-        assertThat(deadLetters.isEmpty()).as("dead letters during an outage four times the deadline").isTrue();
+        assertThat(deadLetters.isEmpty())
+                .as("dead letters during an outage four times the deadline")
+                .isTrue();
 
         outage.set(false);
-        await("everything scored after the outage").atMost(Duration.ofSeconds(10)).until(() -> {
-            pump(Duration.ofMillis(20));
-            return accepted.getQueueSize() >= 5;
-        });
+        await("everything scored after the outage")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> {
+                    pump(Duration.ofMillis(20));
+                    return accepted.getQueueSize() >= 5;
+                });
         assertThat(deadLetters.isEmpty()).isTrue();
     }
 
     private void start(Function<UploadEvent, CompletableFuture<ScoreResult>> scorer) {
         limiter = new CallLimiter(64, 0, DEADLINE);
         GateSettings settings = new GateSettings(0.6, true, 128, Duration.ofMillis(10), FAST);
-        Topology topology = QualityGateTopology.addTo(new Topology(), TOPICS, settings, scorer::apply, limiter,
-                new GateMetrics(new SimpleMeterRegistry(), limiter), uploadSerde, scoredSerde);
+        Topology topology = QualityGateTopology.addTo(
+                new Topology(),
+                TOPICS,
+                settings,
+                scorer::apply,
+                limiter,
+                new GateMetrics(new SimpleMeterRegistry(), limiter),
+                uploadSerde,
+                scoredSerde);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lone-failure-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(topology, props);
         uploads = driver.createInputTopic(TOPICS.uploaded(), new StringSerializer(), uploadSerde.serializer());
         accepted = driver.createOutputTopic(TOPICS.accepted(), new StringDeserializer(), scoredSerde.deserializer());
-        deadLetters = driver.createOutputTopic(TOPICS.deadLetter(), new StringDeserializer(),
-                new ByteArrayDeserializer());
+        deadLetters =
+                driver.createOutputTopic(TOPICS.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private void pipe(String id, String order, String uri) {
-        uploads.pipeInput(order, UploadEvent.newBuilder().setUploadId(id).setOrderId(order).setUserId("user")
-                .setImageUri(uri).setUploadedAt(Instant.parse("2026-11-21T10:00:00Z")).setAttributes(Map.of())
-                .build());
+        uploads.pipeInput(
+                order,
+                UploadEvent.newBuilder()
+                        .setUploadId(id)
+                        .setOrderId(order)
+                        .setUserId("user")
+                        .setImageUri(uri)
+                        .setUploadedAt(Instant.parse("2026-11-21T10:00:00Z"))
+                        .setAttributes(Map.of())
+                        .build());
     }
 
     /** Lets real time pass (retries are timed by the real clock) and the punctuator forward what arrived. */

@@ -80,8 +80,15 @@ class QualityGateTopologyTest {
             scoredUris.add(upload.getImageUri());
             return scoring.apply(upload);
         };
-        Topology topology = QualityGateTopology.addTo(new Topology(), TOPICS, settings, scorer, limiter,
-                new GateMetrics(new SimpleMeterRegistry(), limiter), uploadSerde, scoredSerde);
+        Topology topology = QualityGateTopology.addTo(
+                new Topology(),
+                TOPICS,
+                settings,
+                scorer,
+                limiter,
+                new GateMetrics(new SimpleMeterRegistry(), limiter),
+                uploadSerde,
+                scoredSerde);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "gate-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -90,14 +97,19 @@ class QualityGateTopologyTest {
         rawUploads = driver.createInputTopic(TOPICS.uploaded(), new StringSerializer(), new ByteArraySerializer());
         accepted = driver.createOutputTopic(TOPICS.accepted(), new StringDeserializer(), scoredSerde.deserializer());
         retake = driver.createOutputTopic(TOPICS.retake(), new StringDeserializer(), scoredSerde.deserializer());
-        deadLetters = driver.createOutputTopic(TOPICS.deadLetter(), new StringDeserializer(),
-                new ByteArrayDeserializer());
+        deadLetters =
+                driver.createOutputTopic(TOPICS.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private static UploadEvent upload(String id, String order, String uri) {
-        return UploadEvent.newBuilder().setUploadId(id).setOrderId(order).setUserId("user-" + order)
-                .setImageUri(uri).setUploadedAt(Instant.parse("2026-11-21T10:00:00Z"))
-                .setAttributes(Map.of("channel", "ios")).build();
+        return UploadEvent.newBuilder()
+                .setUploadId(id)
+                .setOrderId(order)
+                .setUserId("user-" + order)
+                .setImageUri(uri)
+                .setUploadedAt(Instant.parse("2026-11-21T10:00:00Z"))
+                .setAttributes(Map.of("channel", "ios"))
+                .build();
     }
 
     private static CompletableFuture<ScoreResult> score(double quality, String... tips) {
@@ -178,11 +190,17 @@ class QualityGateTopologyTest {
     @Test
     void shouldRetryTransientFailuresAndRouteTheEventualScore() {
         var failures = new AtomicInteger();
-        RetryPolicy fast = RetryPolicy.builder().initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5))
-                .maxAttempts(Integer.MAX_VALUE).maxTotalTime(Duration.ofMinutes(1)).build();
-        start(u -> failures.getAndIncrement() < 2
-                ? CompletableFuture.failedFuture(new ServerErrorException("503 from Runflow", 503, null))
-                : score(0.8), new GateSettings(0.6, true, 128, Duration.ofMillis(10), fast));
+        RetryPolicy fast = RetryPolicy.builder()
+                .initialBackoff(Duration.ofMillis(1))
+                .maxBackoff(Duration.ofMillis(5))
+                .maxAttempts(Integer.MAX_VALUE)
+                .maxTotalTime(Duration.ofMinutes(1))
+                .build();
+        start(
+                u -> failures.getAndIncrement() < 2
+                        ? CompletableFuture.failedFuture(new ServerErrorException("503 from Runflow", 503, null))
+                        : score(0.8),
+                new GateSettings(0.6, true, 128, Duration.ofMillis(10), fast));
 
         uploads.pipeInput("order-1", upload("u1", "order-1", "https://img.example/flaky.jpg"));
 
@@ -202,7 +220,8 @@ class QualityGateTopologyTest {
         uploads.pipeInput("order-1", upload("u2", "order-1", "https://img.example/2.jpg"));
         uploads.pipeInput("order-2", upload("u3", "order-2", "https://img.example/3.jpg"));
 
-        assertThat(scoredUris).as("second upload of order-1 waits for the first")
+        assertThat(scoredUris)
+                .as("second upload of order-1 waits for the first")
                 .containsExactly("https://img.example/1.jpg", "https://img.example/3.jpg");
 
         held.get("u1").complete(new ScoreResult(0.9, 50, 50, List.of()));
@@ -212,7 +231,8 @@ class QualityGateTopologyTest {
         held.get("u2").complete(new ScoreResult(0.9, 50, 50, List.of()));
         held.get("u3").complete(new ScoreResult(0.9, 50, 50, List.of()));
         driver.advanceWallClockTime(Duration.ofMillis(10));
-        assertThat(accepted.readValuesToList()).extracting(ScoredUpload::getUploadId)
+        assertThat(accepted.readValuesToList())
+                .extracting(ScoredUpload::getUploadId)
                 .containsExactly("u1", "u2", "u3");
     }
 
@@ -231,5 +251,4 @@ class QualityGateTopologyTest {
         assertThat(accepted.isEmpty()).isTrue();
         assertThat(retake.isEmpty()).isTrue();
     }
-
 }

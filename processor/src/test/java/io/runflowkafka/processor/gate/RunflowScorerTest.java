@@ -41,8 +41,10 @@ class RunflowScorerTest {
     @BeforeAll
     static void start() throws Exception {
         emulator = RunflowEmulator.builder().build().start();
-        client = new RunflowClient(RunflowClientConfig.builder().baseUrl(emulator.baseUrl())
-                .apiKey(RunflowEmulator.DEFAULT_API_KEY).build());
+        client = new RunflowClient(RunflowClientConfig.builder()
+                .baseUrl(emulator.baseUrl())
+                .apiKey(RunflowEmulator.DEFAULT_API_KEY)
+                .build());
     }
 
     @AfterAll
@@ -53,12 +55,17 @@ class RunflowScorerTest {
 
     @Test
     void shouldReadAnS3ImageAndScoreItsBytes() throws Exception {
-        byte[] portrait = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(emulator.sampleUrl("portrait.jpg")))
-                .build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        byte[] portrait = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(emulator.sampleUrl("portrait.jpg")))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray())
+                .body();
         FakeS3 s3 = new FakeS3(() -> CompletableFuture.completedFuture(
                 ResponseBytes.fromByteArray(GetObjectResponse.builder().build(), portrait)));
 
-        ScoreResult result = scorer(s3).score(upload("s3://photos/order-1/1.jpg")).get(30, TimeUnit.SECONDS);
+        ScoreResult result =
+                scorer(s3).score(upload("s3://photos/order-1/1.jpg")).get(30, TimeUnit.SECONDS);
 
         assertThat(result.qualityScore()).isGreaterThan(0.5);
         assertThat(s3.requests).singleElement().satisfies(request -> {
@@ -72,7 +79,8 @@ class RunflowScorerTest {
         Throwable failure = failureOf(new FakeS3(() -> CompletableFuture.failedFuture(
                 SdkClientException.create("Unable to execute HTTP request: Connection refused"))));
 
-        assertThat(failure).isInstanceOf(RunflowScorer.ImageStoreUnavailableException.class)
+        assertThat(failure)
+                .isInstanceOf(RunflowScorer.ImageStoreUnavailableException.class)
                 .hasMessageContaining("cannot reach S3 reading s3://photos/order-1/1.jpg");
         assertThat(GateSettings.holdingRetries().isRetryable(failure)).isTrue();
     }
@@ -81,9 +89,13 @@ class RunflowScorerTest {
     void shouldWaitWhenS3FailsOrThrottles() {
         for (int status : List.of(500, 503, 429)) {
             Throwable failure = failureOf(new FakeS3(() -> CompletableFuture.failedFuture(S3Exception.builder()
-                    .statusCode(status).awsErrorDetails(AwsErrorDetails.builder().errorCode("SlowDown").build()).build())));
+                    .statusCode(status)
+                    .awsErrorDetails(
+                            AwsErrorDetails.builder().errorCode("SlowDown").build())
+                    .build())));
 
-            assertThat(failure).isInstanceOf(RunflowScorer.ImageStoreUnavailableException.class)
+            assertThat(failure)
+                    .isInstanceOf(RunflowScorer.ImageStoreUnavailableException.class)
                     .hasMessageContaining("S3 answered HTTP " + status + " SlowDown");
             assertThat(GateSettings.holdingRetries().isRetryable(failure)).isTrue();
         }
@@ -92,9 +104,13 @@ class RunflowScorerTest {
     @Test
     void shouldDeadLetterAnS3ObjectThatIsNotThere() {
         Throwable failure = failureOf(new FakeS3(() -> CompletableFuture.failedFuture(NoSuchKeyException.builder()
-                .statusCode(404).awsErrorDetails(AwsErrorDetails.builder().errorCode("NoSuchKey").build()).build())));
+                .statusCode(404)
+                .awsErrorDetails(
+                        AwsErrorDetails.builder().errorCode("NoSuchKey").build())
+                .build())));
 
-        assertThat(failure).isInstanceOf(RunflowScorer.InvalidImageReferenceException.class)
+        assertThat(failure)
+                .isInstanceOf(RunflowScorer.InvalidImageReferenceException.class)
                 .hasMessage("S3 answered HTTP 404 NoSuchKey reading s3://photos/order-1/1.jpg");
         assertThat(GateSettings.holdingRetries().isRetryable(failure)).isFalse();
     }
@@ -105,7 +121,8 @@ class RunflowScorerTest {
 
         Throwable failure = failureOf(s3, "s3://Photos/order-1/1.jpg");
 
-        assertThat(failure).isInstanceOf(RunflowScorer.InvalidImageReferenceException.class)
+        assertThat(failure)
+                .isInstanceOf(RunflowScorer.InvalidImageReferenceException.class)
                 .hasMessageContaining("not a valid S3 bucket name");
         assertThat(s3.requests).isEmpty();
     }
@@ -129,8 +146,14 @@ class RunflowScorerTest {
     }
 
     private static UploadEvent upload(String uri) {
-        return UploadEvent.newBuilder().setUploadId("u-1").setOrderId("order-1").setUserId("user-1")
-                .setImageUri(uri).setUploadedAt(Instant.parse("2026-11-21T10:00:00Z")).setAttributes(Map.of()).build();
+        return UploadEvent.newBuilder()
+                .setUploadId("u-1")
+                .setOrderId("order-1")
+                .setUserId("user-1")
+                .setImageUri(uri)
+                .setUploadedAt(Instant.parse("2026-11-21T10:00:00Z"))
+                .setAttributes(Map.of())
+                .build();
     }
 
     /** An S3 client whose every GetObject gets the same scripted answer; records the requests. */
@@ -144,8 +167,8 @@ class RunflowScorerTest {
 
         @Override
         @SuppressWarnings("unchecked")
-        public <T> CompletableFuture<T> getObject(GetObjectRequest request,
-                                                  AsyncResponseTransformer<GetObjectResponse, T> transformer) {
+        public <T> CompletableFuture<T> getObject(
+                GetObjectRequest request, AsyncResponseTransformer<GetObjectResponse, T> transformer) {
             requests.add(request);
             return (CompletableFuture<T>) answer.get();
         }
@@ -156,7 +179,6 @@ class RunflowScorerTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -32,8 +32,11 @@ final class GateFixture {
         this.kafka = kafka;
         this.registryUrl = registryUrl;
         this.registry = Map.of("schema.registry.url", registryUrl);
-        this.topics = new GateTopics(Unique.topic("photos.uploaded"), Unique.topic("photos.accepted"),
-                Unique.topic("photos.retake"), Unique.topic("photos.uploaded.dlq"));
+        this.topics = new GateTopics(
+                Unique.topic("photos.uploaded"),
+                Unique.topic("photos.accepted"),
+                Unique.topic("photos.retake"),
+                Unique.topic("photos.uploaded.dlq"));
         this.applicationId = Unique.name("gate");
         for (String topic : List.of(topics.uploaded(), topics.accepted(), topics.retake(), topics.deadLetter())) {
             kafka.topics().create(topic, partitions);
@@ -67,15 +70,22 @@ final class GateFixture {
     }
 
     static UploadEvent upload(int n, String order, String imageUrl) {
-        return UploadEvent.newBuilder().setUploadId("upload-" + n).setOrderId(order).setUserId("user-" + order)
-                .setImageUri(imageUrl).setUploadedAt(Instant.now()).setAttributes(Map.of("n", Integer.toString(n)))
+        return UploadEvent.newBuilder()
+                .setUploadId("upload-" + n)
+                .setOrderId(order)
+                .setUserId("user-" + order)
+                .setImageUri(imageUrl)
+                .setUploadedAt(Instant.now())
+                .setAttributes(Map.of("n", Integer.toString(n)))
                 .build();
     }
 
     /** Sends the uploads (keyed by order id) and waits until the broker has them all. */
     void feed(List<UploadEvent> uploads) {
-        try (KafkaProducer<String, UploadEvent> producer = kafka.clients().producer(new StringSerializer(),
-                AvroSerdes.specific(UploadEvent.class, registry, false).serializer())) {
+        try (KafkaProducer<String, UploadEvent> producer = kafka.clients()
+                .producer(
+                        new StringSerializer(),
+                        AvroSerdes.specific(UploadEvent.class, registry, false).serializer())) {
             uploads.forEach(u -> producer.send(new ProducerRecord<>(topics.uploaded(), u.getOrderId(), u)));
             producer.flush();
         }
@@ -83,24 +93,31 @@ final class GateFixture {
 
     /** Records committed on accepted + retake + dead-letter topics right now. */
     int outputs() {
-        return kafka.clients().countCommitted(topics.accepted()) + kafka.clients().countCommitted(topics.retake())
+        return kafka.clients().countCommitted(topics.accepted())
+                + kafka.clients().countCommitted(topics.retake())
                 + kafka.clients().countCommitted(topics.deadLetter());
     }
 
     List<ScoredUpload> scored(String topic) {
-        var deserializer = AvroSerdes.specific(ScoredUpload.class, registry, false).deserializer();
+        var deserializer =
+                AvroSerdes.specific(ScoredUpload.class, registry, false).deserializer();
         return kafka.clients().readAllCommitted(topic, new StringDeserializer(), deserializer).stream()
-                .map(ConsumerRecord::value).toList();
+                .map(ConsumerRecord::value)
+                .toList();
     }
 
     /** How many times each upload id appears across the three outputs (dead letters decoded from their bytes). */
     Map<String, Long> occurrences() {
-        var uploadDeserializer = AvroSerdes.specific(UploadEvent.class, registry, false).deserializer();
+        var uploadDeserializer =
+                AvroSerdes.specific(UploadEvent.class, registry, false).deserializer();
         List<String> ids = new java.util.ArrayList<>();
         scored(topics.accepted()).forEach(s -> ids.add(s.getUploadId()));
         scored(topics.retake()).forEach(s -> ids.add(s.getUploadId()));
-        kafka.clients().readAllCommitted(topics.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer())
-                .forEach(r -> ids.add(uploadDeserializer.deserialize(topics.uploaded(), r.value()).getUploadId()));
+        kafka.clients()
+                .readAllCommitted(topics.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer())
+                .forEach(r -> ids.add(uploadDeserializer
+                        .deserialize(topics.uploaded(), r.value())
+                        .getUploadId()));
         return ids.stream().collect(Collectors.groupingBy(id -> id, Collectors.counting()));
     }
 

@@ -44,8 +44,11 @@ class OutputRegistryOutageIT {
     static void start() throws Exception {
         registry = LocalSchemaRegistryServer.start(SCOPE, 0);
         proxy = BlockingRegistryProxy.in(registry.url());
-        emulator = RunflowEmulator.builder().httpsPort(0)
-                .faults(FaultSettings.NONE.withLatency(LatencySpec.fixed(Duration.ofMillis(50)))).build().start();
+        emulator = RunflowEmulator.builder()
+                .httpsPort(0)
+                .faults(FaultSettings.NONE.withLatency(LatencySpec.fixed(Duration.ofMillis(50))))
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -60,8 +63,10 @@ class OutputRegistryOutageIT {
     void shouldRouteEveryUploadExactlyOnceThroughAnOutputRegistryOutage() {
         GateFixture fixture = new GateFixture(KAFKA, proxy.url(), 4);
         int total = 300;
-        List<UploadEvent> uploads = IntStream.range(0, total).mapToObj(n -> GateFixture.upload(n,
-                "order-" + (n % 30), emulator.sampleUrl(n % 3 == 0 ? "dark.jpg" : "portrait.jpg"))).toList();
+        List<UploadEvent> uploads = IntStream.range(0, total)
+                .mapToObj(n -> GateFixture.upload(
+                        n, "order-" + (n % 30), emulator.sampleUrl(n % 3 == 0 ? "dark.jpg" : "portrait.jpg")))
+                .toList();
         fixture.feed(uploads);
         proxy.block(fixture.topics.accepted() + "-value", fixture.topics.retake() + "-value");
         long scoredBefore = emulator.counters().snapshot().scoreRequests();
@@ -69,28 +74,38 @@ class OutputRegistryOutageIT {
         List<ProcessorApp> apps = new ArrayList<>();
         try {
             for (int n = 0; n < 2; n++) {
-                Map<String, String> env = new HashMap<>(fixture.environment(emulator.baseUrl(),
-                        RunflowEmulator.DEFAULT_API_KEY, 16));
-                env.put("PROCESSOR_STATE_DIR", Unique.directory("processor-state").toString());
+                Map<String, String> env =
+                        new HashMap<>(fixture.environment(emulator.baseUrl(), RunflowEmulator.DEFAULT_API_KEY, 16));
+                env.put(
+                        "PROCESSOR_STATE_DIR",
+                        Unique.directory("processor-state").toString());
                 apps.add(ProcessorApp.start(ProcessorConfig.load(Optional.empty(), env)));
             }
-            Waits.await("answers to come back while the output subjects are blocked (one per order, ordered mode)", Duration.ofMinutes(1))
-                    .until(() -> emulator.counters().snapshot().scoreRequests() - scoredBefore >= 20
-                            && proxy.refused() > 0);
-            Waits.await("a few seconds of outage").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(20))
+            Waits.await(
+                            "answers to come back while the output subjects are blocked (one per order, ordered mode)",
+                            Duration.ofMinutes(1))
+                    .until(() ->
+                            emulator.counters().snapshot().scoreRequests() - scoredBefore >= 20 && proxy.refused() > 0);
+            Waits.await("a few seconds of outage")
+                    .during(Duration.ofSeconds(5))
+                    .atMost(Duration.ofSeconds(20))
                     .until(() -> fixture.outputs() == 0);
-            assertThat(apps).as("ready while the output is held").allSatisfy(app ->
-                    assertThat(app.health().ready()).isFalse());
+            assertThat(apps)
+                    .as("ready while the output is held")
+                    .allSatisfy(app -> assertThat(app.health().ready()).isFalse());
 
             proxy.unblock();
 
             Waits.await("all " + total + " uploads routed after the outage", Duration.ofMinutes(2))
                     .until(() -> fixture.outputs() >= total);
-            assertThat(KAFKA.clients().countCommitted(fixture.topics.deadLetter())).as("dead letters").isZero();
+            assertThat(KAFKA.clients().countCommitted(fixture.topics.deadLetter()))
+                    .as("dead letters")
+                    .isZero();
             Map<String, Long> seen = fixture.occurrences();
             assertThat(seen).hasSize(total);
             assertThat(seen).allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1));
-            Waits.await("the instances ready again").until(() -> apps.stream().allMatch(a -> a.health().ready()));
+            Waits.await("the instances ready again")
+                    .until(() -> apps.stream().allMatch(a -> a.health().ready()));
         } finally {
             apps.forEach(ProcessorApp::close);
         }

@@ -39,8 +39,11 @@ class QualityGateCrashIT {
     @BeforeAll
     static void start() {
         registry = LocalSchemaRegistryServer.start(SCOPE, 0);
-        emulator = RunflowEmulator.builder().httpsPort(0)
-                .faults(FaultSettings.NONE.withLatency(LatencySpec.fixed(Duration.ofMillis(250)))).build().start();
+        emulator = RunflowEmulator.builder()
+                .httpsPort(0)
+                .faults(FaultSettings.NONE.withLatency(LatencySpec.fixed(Duration.ofMillis(250))))
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -54,8 +57,10 @@ class QualityGateCrashIT {
     void shouldNeitherLoseNorDuplicateAnUploadWhenKilledMidFlight() throws Exception {
         GateFixture fixture = new GateFixture(KAFKA, registry.url(), 4);
         int total = 600;
-        List<UploadEvent> uploads = IntStream.range(0, total).mapToObj(n -> GateFixture.upload(n, "order-" + (n % 60),
-                emulator.sampleUrl(n % 3 == 0 ? "dark.jpg" : "portrait.jpg"))).toList();
+        List<UploadEvent> uploads = IntStream.range(0, total)
+                .mapToObj(n -> GateFixture.upload(
+                        n, "order-" + (n % 60), emulator.sampleUrl(n % 3 == 0 ? "dark.jpg" : "portrait.jpg")))
+                .toList();
         fixture.feed(uploads);
         Map<String, String> env = fixture.environment(emulator.baseUrl(), RunflowEmulator.DEFAULT_API_KEY, 16);
         Path logs = Unique.directory("crash-it-logs");
@@ -82,7 +87,8 @@ class QualityGateCrashIT {
             assertThat(seen).allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1));
             assertThat(fixture.outputs()).isEqualTo(total);
             assertThat(emulator.counters().snapshot().scoreRequests())
-                    .as("calls lost with the killed JVMs were issued again").isGreaterThan(total);
+                    .as("calls lost with the killed JVMs were issued again")
+                    .isGreaterThan(total);
         } finally {
             last.destroy();
             last.waitFor(30, TimeUnit.SECONDS);

@@ -70,8 +70,11 @@ class QualityGateIT {
     @Test
     void shouldRouteEveryUploadExactlyOnceWhileRunflowAnswers429And503() {
         GateFixture fixture = new GateFixture(KAFKA, "mock://" + scope, 4);
-        List<String> images = List.of(emulator.sampleUrl("portrait.jpg"), emulator.sampleUrl("dark.jpg"),
-                emulator.sampleUrl("blurry.jpg"), emulator.sampleUrl("small.jpg"));
+        List<String> images = List.of(
+                emulator.sampleUrl("portrait.jpg"),
+                emulator.sampleUrl("dark.jpg"),
+                emulator.sampleUrl("blurry.jpg"),
+                emulator.sampleUrl("small.jpg"));
         String missing = emulator.publicBaseUrl() + "/sandbox/samples/no-such-photo.jpg";
         List<UploadEvent> uploads = new ArrayList<>();
         for (int n = 0; n < 2000; n++) {
@@ -89,12 +92,20 @@ class QualityGateIT {
         assertThat(seen.values()).allMatch(count -> count == 1);
         List<ScoredUpload> accepted = fixture.scored(fixture.topics.accepted());
         List<ScoredUpload> retake = fixture.scored(fixture.topics.retake());
-        assertThat(accepted).isNotEmpty().allMatch(s -> s.getDecision() == Decision.ACCEPTED
-                && s.getQualityScore() >= 0.6 && s.getImageUri().endsWith("portrait.jpg"));
-        assertThat(retake).isNotEmpty().allMatch(s -> s.getDecision() == Decision.RETAKE && !s.getTips().isEmpty());
-        assertThat(accepted.stream().filter(s -> s.getAttempts() > 1)).as("some scores needed retries").isNotEmpty();
-        var dead = KAFKA.clients().readAllCommitted(fixture.topics.deadLetter(), new StringDeserializer(),
-                new ByteArrayDeserializer());
+        assertThat(accepted)
+                .isNotEmpty()
+                .allMatch(s -> s.getDecision() == Decision.ACCEPTED
+                        && s.getQualityScore() >= 0.6
+                        && s.getImageUri().endsWith("portrait.jpg"));
+        assertThat(retake)
+                .isNotEmpty()
+                .allMatch(
+                        s -> s.getDecision() == Decision.RETAKE && !s.getTips().isEmpty());
+        assertThat(accepted.stream().filter(s -> s.getAttempts() > 1))
+                .as("some scores needed retries")
+                .isNotEmpty();
+        var dead = KAFKA.clients()
+                .readAllCommitted(fixture.topics.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer());
         assertThat(dead).hasSize(20).allSatisfy(r -> {
             assertThat(DeadLetters.text(r.headers(), DeadLetters.STAGE)).isEqualTo("score");
             assertThat(DeadLetters.text(r.headers(), DeadLetters.MESSAGE)).contains("422");
@@ -119,8 +130,11 @@ class QualityGateIT {
         Waits.await("100 uploads scored after the outage", Duration.ofMinutes(2))
                 .until(() -> fixture.outputs() >= 100);
         assertThat(KAFKA.clients().countCommitted(fixture.topics.deadLetter())).isZero();
-        assertThat(fixture.occurrences()).hasSize(100).allSatisfy((id, count) -> assertThat(count).isEqualTo(1));
-        assertThat(emulator.counters().snapshot().faultsInjected()).as("calls refused during the outage")
+        assertThat(fixture.occurrences())
+                .hasSize(100)
+                .allSatisfy((id, count) -> assertThat(count).isEqualTo(1));
+        assertThat(emulator.counters().snapshot().faultsInjected())
+                .as("calls refused during the outage")
                 .isGreaterThan(faultsBefore);
     }
 
@@ -128,19 +142,24 @@ class QualityGateIT {
     void shouldStopTakingWorkAndReportUnreadyWhenTheKeyIsRefused() throws Exception {
         GateFixture fixture = new GateFixture(KAFKA, "mock://" + scope, 2);
         fixture.feed(IntStream.range(0, 5)
-                .mapToObj(n -> GateFixture.upload(n, "order-" + n, emulator.sampleUrl("portrait.jpg"))).toList());
+                .mapToObj(n -> GateFixture.upload(n, "order-" + n, emulator.sampleUrl("portrait.jpg")))
+                .toList());
 
         ProcessorApp processor = start(fixture, "not-a-valid-key", 8);
 
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + processor.httpPort()
-                + "/health/ready")).build();
+        HttpRequest ready = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + processor.httpPort() + "/health/ready"))
+                .build();
         Waits.await("the processor reports the refused key").until(() -> {
             HttpResponse<String> answer = http.send(ready, HttpResponse.BodyHandlers.ofString());
             return answer.statusCode() == 503 && answer.body().contains("runflow.api-key");
         });
-        Waits.await("Kafka Streams closed").until(() -> !processor.streams().state().isRunningOrRebalancing());
-        assertThat(fixture.outputs()).as("nothing routed, nothing dead-lettered").isZero();
+        Waits.await("Kafka Streams closed")
+                .until(() -> !processor.streams().state().isRunningOrRebalancing());
+        assertThat(fixture.outputs())
+                .as("nothing routed, nothing dead-lettered")
+                .isZero();
         assertThat(emulator.counters().snapshot().responses(401)).isPositive();
     }
 
@@ -152,9 +171,10 @@ class QualityGateIT {
         // would take minutes.
         GateFixture fixture = new GateFixture(KAFKA, "mock://" + scope, 1);
         fixture.feed(IntStream.range(0, 300)
-                .mapToObj(n -> GateFixture.upload(n, "order-" + n, emulator.sampleUrl("portrait.jpg"))).toList());
-        Map<String, String> env = new HashMap<>(
-                fixture.environment(emulator.baseUrl(), RunflowEmulator.DEFAULT_API_KEY, 1));
+                .mapToObj(n -> GateFixture.upload(n, "order-" + n, emulator.sampleUrl("portrait.jpg")))
+                .toList());
+        Map<String, String> env =
+                new HashMap<>(fixture.environment(emulator.baseUrl(), RunflowEmulator.DEFAULT_API_KEY, 1));
         env.put("KAFKA_POLL_MS", "3000");
         app = ProcessorApp.start(ProcessorConfig.load(Optional.empty(), env));
         Waits.await("the processor running", Duration.ofMinutes(1)).until(app.health()::ready);
@@ -163,6 +183,8 @@ class QualityGateIT {
         Waits.await("300 uploads routed", Duration.ofMinutes(3)).until(() -> fixture.outputs() >= 300);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        assertThat(took).as("300 calls one at a time, none waiting out a 3 s poll").isLessThan(Duration.ofSeconds(90));
+        assertThat(took)
+                .as("300 calls one at a time, none waiting out a 3 s poll")
+                .isLessThan(Duration.ofSeconds(90));
     }
 }

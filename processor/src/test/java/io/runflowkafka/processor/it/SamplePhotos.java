@@ -14,8 +14,7 @@ import javax.imageio.ImageIO;
 /** Portrait-like test photos written as JPEG files: a sharp, well-lit one and a too-dark one. */
 public final class SamplePhotos {
 
-    private SamplePhotos() {
-    }
+    private SamplePhotos() {}
 
     /** Writes a sharp, well-lit 640×800 photo (a face-like shape on a textured background). */
     public static Path good(Path dir, String name, long seed) {
@@ -60,7 +59,8 @@ public final class SamplePhotos {
     }
 
     private static Color shade(Color color, double light) {
-        return new Color(clamp(color.getRed() * light), clamp(color.getGreen() * light), clamp(color.getBlue() * light));
+        return new Color(
+                clamp(color.getRed() * light), clamp(color.getGreen() * light), clamp(color.getBlue() * light));
     }
 
     private static int clamp(double value) {

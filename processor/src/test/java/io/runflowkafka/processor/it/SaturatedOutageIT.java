@@ -3,9 +3,9 @@ package io.runflowkafka.processor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runflowkafka.emulator.RunflowEmulator;
+import io.runflowkafka.registry.LocalSchemaRegistryServer;
 import io.runflowkafka.schema.UploadEvent;
 import io.runflowkafka.serde.MockSchemaRegistry;
-import io.runflowkafka.registry.LocalSchemaRegistryServer;
 import io.runflowkafka.testkit.KafkaBrokerExtension;
 import io.runflowkafka.testkit.Unique;
 import io.runflowkafka.testkit.Waits;
@@ -45,8 +45,8 @@ class SaturatedOutageIT {
     private static final String SCOPE = Unique.name("saturated-it");
     private static final int MAX_IN_FLIGHT = 8;
     private static final int BACKLOG = 100 * MAX_IN_FLIGHT + 400;
-    private static final Pattern GAUGE = Pattern.compile("^(processor_pending_calls(?:_bound)?)\\s+([0-9.eE+]+)$",
-            Pattern.MULTILINE);
+    private static final Pattern GAUGE =
+            Pattern.compile("^(processor_pending_calls(?:_bound)?)\\s+([0-9.eE+]+)$", Pattern.MULTILINE);
     private static RunflowEmulator emulator;
     private static LocalSchemaRegistryServer registry;
 
@@ -66,11 +66,13 @@ class SaturatedOutageIT {
     @Test
     void shouldStayRunningWithBoundedPendingCallsThroughASixtySecondOutage() throws Exception {
         GateFixture fixture = new GateFixture(KAFKA, registry.url(), 12);
-        List<UploadEvent> uploads = IntStream.range(0, BACKLOG).mapToObj(n -> GateFixture.upload(n,
-                "order-" + (n % 240), emulator.sampleUrl(n % 3 == 0 ? "dark.jpg" : "portrait.jpg"))).toList();
+        List<UploadEvent> uploads = IntStream.range(0, BACKLOG)
+                .mapToObj(n -> GateFixture.upload(
+                        n, "order-" + (n % 240), emulator.sampleUrl(n % 3 == 0 ? "dark.jpg" : "portrait.jpg")))
+                .toList();
         int port = freePort();
-        Map<String, String> env = new HashMap<>(fixture.environment(emulator.baseUrl(),
-                RunflowEmulator.DEFAULT_API_KEY, MAX_IN_FLIGHT));
+        Map<String, String> env =
+                new HashMap<>(fixture.environment(emulator.baseUrl(), RunflowEmulator.DEFAULT_API_KEY, MAX_IN_FLIGHT));
         env.put("HTTP_PORT", Integer.toString(port));
         Path log = Unique.directory("saturated-it-logs").resolve("processor.log");
         Process processor = ProcessorJvm.launch(env, log, "128m");
@@ -88,32 +90,50 @@ class SaturatedOutageIT {
                 assertThat(processor.isAlive()).as("the processor JVM is alive").isTrue();
                 states.add(get(http, port, "/health/ready"));
                 String metrics = get(http, port, "/metrics");
-                pending.add(new double[] {gauge(metrics, "processor_pending_calls"),
-                        gauge(metrics, "processor_pending_calls_bound")});
+                pending.add(new double[] {
+                    gauge(metrics, "processor_pending_calls"), gauge(metrics, "processor_pending_calls_bound")
+                });
                 TimeUnit.SECONDS.sleep(1);
             }
-            assertThat(fixture.outputs()).as("nothing routed or dead-lettered during the outage").isZero();
+            assertThat(fixture.outputs())
+                    .as("nothing routed or dead-lettered during the outage")
+                    .isZero();
             // A transaction held open past its time-out is aborted by the broker: the producer is fenced, or its
             // next batches are refused as out of sequence.
-            assertThat(Files.readString(log)).as("the processor's log").doesNotContain("TaskMigratedException",
-                    "ProducerFencedException", "InvalidProducerEpochException", "OUT_OF_ORDER_SEQUENCE_NUMBER",
-                    "OutOfMemoryError");
-            assertThat(states).as("Kafka Streams' state throughout the outage")
+            assertThat(Files.readString(log))
+                    .as("the processor's log")
+                    .doesNotContain(
+                            "TaskMigratedException",
+                            "ProducerFencedException",
+                            "InvalidProducerEpochException",
+                            "OUT_OF_ORDER_SEQUENCE_NUMBER",
+                            "OutOfMemoryError");
+            assertThat(states)
+                    .as("Kafka Streams' state throughout the outage")
                     .allSatisfy(state -> assertThat(state).contains("\"running\""));
             assertThat(pending).as("pending calls and their bound, each second").allSatisfy(sample -> {
                 assertThat(sample[1]).isPositive();
                 assertThat(sample[0]).isLessThanOrEqualTo(sample[1]);
             });
             assertThat(pending.stream().mapToDouble(sample -> sample[0]).max().orElseThrow())
-                    .as("the most pending calls").isLessThan(BACKLOG);
+                    .as("the most pending calls")
+                    .isLessThan(BACKLOG);
 
             Waits.await("all " + BACKLOG + " uploads scored after the outage", Duration.ofMinutes(3))
                     .until(() -> fixture.outputs() >= BACKLOG);
-            assertThat(KAFKA.clients().countCommitted(fixture.topics.deadLetter())).as("dead letters").isZero();
-            assertThat(fixture.occurrences()).hasSize(BACKLOG)
+            assertThat(KAFKA.clients().countCommitted(fixture.topics.deadLetter()))
+                    .as("dead letters")
+                    .isZero();
+            assertThat(fixture.occurrences())
+                    .hasSize(BACKLOG)
                     .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1));
-            assertThat(Files.readString(log)).as("the processor's log").doesNotContain("TaskMigratedException",
-                    "ProducerFencedException", "OUT_OF_ORDER_SEQUENCE_NUMBER", "OutOfMemoryError");
+            assertThat(Files.readString(log))
+                    .as("the processor's log")
+                    .doesNotContain(
+                            "TaskMigratedException",
+                            "ProducerFencedException",
+                            "OUT_OF_ORDER_SEQUENCE_NUMBER",
+                            "OutOfMemoryError");
         } finally {
             ProcessorJvm.stop(processor);
         }
@@ -131,8 +151,12 @@ class SaturatedOutageIT {
 
     private static String get(HttpClient http, int port, String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             return "unreachable: " + e;
         } catch (InterruptedException e) {
@@ -146,5 +170,4 @@ class SaturatedOutageIT {
             return socket.getLocalPort();
         }
     }
-
 }

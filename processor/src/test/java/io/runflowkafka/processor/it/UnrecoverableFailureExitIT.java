@@ -10,7 +10,6 @@ import io.runflowkafka.testkit.KafkaBrokerExtension;
 import io.runflowkafka.testkit.Unique;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -52,17 +51,23 @@ class UnrecoverableFailureExitIT {
     @Test
     void shouldExitNonZeroWhenKafkaStreamsStopsForGood() throws Exception {
         GateFixture fixture = new GateFixture(KAFKA, proxy.url(), 2);
-        fixture.feed(IntStream.range(0, 10).mapToObj(n -> GateFixture.upload(n, "order-" + n,
-                emulator.sampleUrl("portrait.jpg"))).toList());
+        fixture.feed(IntStream.range(0, 10)
+                .mapToObj(n -> GateFixture.upload(n, "order-" + n, emulator.sampleUrl("portrait.jpg")))
+                .toList());
         Map<String, String> env = fixture.environment(emulator.baseUrl(), RunflowEmulator.DEFAULT_API_KEY, 8);
         Path log = Unique.directory("exit-it-logs").resolve("processor.log");
         proxy.answerAll(401); // before the processor has read any schema: it cannot decode its input
         Process processor = ProcessorJvm.launch(env, log, "256m");
         try {
-            assertThat(processor.waitFor(2, TimeUnit.MINUTES)).as("the processor JVM exited").isTrue();
+            assertThat(processor.waitFor(2, TimeUnit.MINUTES))
+                    .as("the processor JVM exited")
+                    .isTrue();
             assertThat(processor.exitValue()).isEqualTo(ProcessorMain.EXIT_FAILED);
-            assertThat(Files.readAllLines(log)).filteredOn(line -> line.contains("exiting with status"))
-                    .singleElement().asString().contains("stopped for good");
+            assertThat(Files.readAllLines(log))
+                    .filteredOn(line -> line.contains("exiting with status"))
+                    .singleElement()
+                    .asString()
+                    .contains("stopped for good");
         } finally {
             processor.destroyForcibly();
             processor.waitFor(30, TimeUnit.SECONDS);

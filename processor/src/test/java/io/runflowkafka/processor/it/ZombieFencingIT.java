@@ -47,8 +47,11 @@ class ZombieFencingIT {
     @BeforeAll
     static void start() {
         registry = LocalSchemaRegistryServer.start(SCOPE, 0);
-        emulator = RunflowEmulator.builder().httpsPort(0)
-                .faults(FaultSettings.NONE.withLatency(LatencySpec.fixed(Duration.ofSeconds(4)))).build().start();
+        emulator = RunflowEmulator.builder()
+                .httpsPort(0)
+                .faults(FaultSettings.NONE.withLatency(LatencySpec.fixed(Duration.ofSeconds(4))))
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -61,10 +64,11 @@ class ZombieFencingIT {
     @Test
     void shouldNotCommitTheOutputOfAZombieThatWakesWithAnswersToForward() throws Exception {
         GateFixture fixture = new GateFixture(KAFKA, registry.url(), 1);
-        List<UploadEvent> uploads = IntStream.range(0, UPLOADS).mapToObj(n -> GateFixture.upload(n, "order-" + n,
-                emulator.sampleUrl("portrait.jpg"))).toList();
-        Map<String, String> env = new HashMap<>(fixture.environment(emulator.baseUrl(),
-                RunflowEmulator.DEFAULT_API_KEY, 32));
+        List<UploadEvent> uploads = IntStream.range(0, UPLOADS)
+                .mapToObj(n -> GateFixture.upload(n, "order-" + n, emulator.sampleUrl("portrait.jpg")))
+                .toList();
+        Map<String, String> env =
+                new HashMap<>(fixture.environment(emulator.baseUrl(), RunflowEmulator.DEFAULT_API_KEY, 32));
         env.put("RUNFLOW_REQUEST_TIMEOUT_MS", "120000");
         env.put("RUNFLOW_TOTAL_TIMEOUT_MS", "180000");
         Path logs = Unique.directory("zombie-it-logs");
@@ -95,14 +99,19 @@ class ZombieFencingIT {
 
             // 4. A wakes up with its answers arrived, and tries to forward and commit them.
             ProcessorJvm.signal(zombie, "CONT");
-            Waits.await("A awake for a while").during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(30))
+            Waits.await("A awake for a while")
+                    .during(Duration.ofSeconds(15))
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> true);
 
             Map<String, Long> seen = fixture.occurrences();
             assertThat(seen).hasSize(UPLOADS);
-            assertThat(seen).as("outputs per upload, for read_committed readers")
+            assertThat(seen)
+                    .as("outputs per upload, for read_committed readers")
                     .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1));
-            assertThat(zombie.isAlive()).as("A, fenced, rejoined instead of dying").isTrue();
+            assertThat(zombie.isAlive())
+                    .as("A, fenced, rejoined instead of dying")
+                    .isTrue();
         } finally {
             for (Process process : started) {
                 ProcessorJvm.signal(process, "CONT");
@@ -119,17 +128,21 @@ class ZombieFencingIT {
     private static long committedInput(GateFixture fixture) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
             Map<?, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(fixture.applicationId)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            return offsets.entrySet().stream().filter(e -> e.getKey().toString().startsWith(fixture.topics.uploaded()))
-                    .mapToLong(e -> e.getValue().offset()).sum();
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
+            return offsets.entrySet().stream()
+                    .filter(e -> e.getKey().toString().startsWith(fixture.topics.uploaded()))
+                    .mapToLong(e -> e.getValue().offset())
+                    .sum();
         }
     }
-
 
     private static Process launch(Map<String, String> env, String name, Path logs, List<Process> started)
             throws IOException {
         Map<String, String> own = new HashMap<>(env);
-        own.put("PROCESSOR_STATE_DIR", Unique.directory("zombie-it-state-" + name).toString());
+        own.put(
+                "PROCESSOR_STATE_DIR",
+                Unique.directory("zombie-it-state-" + name).toString());
         Process process = ProcessorJvm.launch(own, logs.resolve("processor-" + name + ".log"), "256m");
         started.add(process);
         return process;

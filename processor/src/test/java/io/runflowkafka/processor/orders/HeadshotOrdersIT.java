@@ -77,21 +77,44 @@ class HeadshotOrdersIT {
     private final String scope = Unique.name("orders-it");
     private final Map<String, Object> registry = Map.of("schema.registry.url", "mock://" + scope);
     private final List<ProcessorApp> apps = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private RunflowClient scoringClient;
     private Topics topics;
 
     /** One test's topics. */
-    private record Topics(String uploaded, String accepted, String retake, String uploadedDlq, String jobs,
-            String jobsDlq, String completed, String archived, String completedDlq) {
+    private record Topics(
+            String uploaded,
+            String accepted,
+            String retake,
+            String uploadedDlq,
+            String jobs,
+            String jobsDlq,
+            String completed,
+            String archived,
+            String completedDlq) {
 
         static Topics create(int partitions) {
-            Topics topics = new Topics(Unique.topic("photos.uploaded"), Unique.topic("photos.accepted"),
-                    Unique.topic("photos.retake"), Unique.topic("photos.uploaded.dlq"), Unique.topic("headshots.jobs"),
-                    Unique.topic("headshots.jobs.dlq"), Unique.topic("headshots.completed"),
-                    Unique.topic("headshots.archived"), Unique.topic("headshots.completed.dlq"));
-            for (String topic : List.of(topics.uploaded, topics.accepted, topics.retake, topics.uploadedDlq,
-                    topics.jobs, topics.jobsDlq, topics.completed, topics.archived, topics.completedDlq)) {
+            Topics topics = new Topics(
+                    Unique.topic("photos.uploaded"),
+                    Unique.topic("photos.accepted"),
+                    Unique.topic("photos.retake"),
+                    Unique.topic("photos.uploaded.dlq"),
+                    Unique.topic("headshots.jobs"),
+                    Unique.topic("headshots.jobs.dlq"),
+                    Unique.topic("headshots.completed"),
+                    Unique.topic("headshots.archived"),
+                    Unique.topic("headshots.completed.dlq"));
+            for (String topic : List.of(
+                    topics.uploaded,
+                    topics.accepted,
+                    topics.retake,
+                    topics.uploadedDlq,
+                    topics.jobs,
+                    topics.jobsDlq,
+                    topics.completed,
+                    topics.archived,
+                    topics.completedDlq)) {
                 KAFKA.topics().create(topic, partitions);
             }
             return topics;
@@ -101,8 +124,12 @@ class HeadshotOrdersIT {
     @BeforeAll
     static void startRunflowAndBridge() throws IOException {
         // HTTPS on: the quality gate sends only https:// image URIs to Runflow, and the samples are served there.
-        emulator = RunflowEmulator.builder().httpsPort(0).headshotsDelay(Duration.ofMillis(200))
-                .callbackRetry(Duration.ofMillis(100), Duration.ofMillis(500), 3).build().start();
+        emulator = RunflowEmulator.builder()
+                .httpsPort(0)
+                .headshotsDelay(Duration.ofMillis(200))
+                .callbackRetry(Duration.ofMillis(100), Duration.ofMillis(500), 3)
+                .build()
+                .start();
         CallbackTokens tokens = CallbackTokens.of(SECRET);
         bridge = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         bridge.setExecutor(Executors.newFixedThreadPool(2));
@@ -114,7 +141,9 @@ class HeadshotOrdersIT {
                 if (!tokens.verify(jobRef, path[5])) {
                     forgedCallbacks.add(jobRef);
                 }
-                callbacks.computeIfAbsent(jobRef, ref -> new CopyOnWriteArrayList<>()).add(json.path("headshots_id").asText());
+                callbacks
+                        .computeIfAbsent(jobRef, ref -> new CopyOnWriteArrayList<>())
+                        .add(json.path("headshots_id").asText());
             }
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
@@ -132,8 +161,10 @@ class HeadshotOrdersIT {
     void resetRunflow() {
         emulator.faults().reset();
         emulator.counters().reset();
-        scoringClient = new RunflowClient(RunflowClientConfig.builder().baseUrl(emulator.baseUrl())
-                .apiKey(RunflowEmulator.DEFAULT_API_KEY).build());
+        scoringClient = new RunflowClient(RunflowClientConfig.builder()
+                .baseUrl(emulator.baseUrl())
+                .apiKey(RunflowEmulator.DEFAULT_API_KEY)
+                .build());
     }
 
     @AfterEach
@@ -166,7 +197,9 @@ class HeadshotOrdersIT {
         env.put("PROCESSOR_STATE_DIR", stateDir);
         env.put("PROCESSOR_SHUTDOWN_TIMEOUT_MS", "10000");
         env.put("PROCESSOR_ORDERS_IDLE_TIMEOUT_MS", "600000");
-        env.put("PROCESSOR_BRIDGE_PUBLIC_URL", "http://127.0.0.1:" + bridge.getAddress().getPort());
+        env.put(
+                "PROCESSOR_BRIDGE_PUBLIC_URL",
+                "http://127.0.0.1:" + bridge.getAddress().getPort());
         env.put("PROCESSOR_CALLBACK_SECRET", SECRET);
         env.put("RUNFLOW_BASE_URL", emulator.baseUrl());
         env.put("RUNFLOW_API_KEY", RunflowEmulator.DEFAULT_API_KEY);
@@ -181,9 +214,13 @@ class HeadshotOrdersIT {
 
     /** Scores with Runflow (the emulator) until armed; then the next score on a stream thread kills that thread. */
     private Scorer crashable(AtomicBoolean armed) {
-        RunflowScorer real = new RunflowScorer(scoringClient, () -> {
-            throw new IllegalStateException("no S3 in this test");
-        }, false, Runnable::run);
+        RunflowScorer real = new RunflowScorer(
+                scoringClient,
+                () -> {
+                    throw new IllegalStateException("no S3 in this test");
+                },
+                false,
+                Runnable::run);
         return upload -> {
             if (armed.get() && Thread.currentThread().getName().contains("StreamThread")) {
                 // An Error is not a processing exception: Kafka Streams closes the tasks dirty, as a crash would.
@@ -203,8 +240,10 @@ class HeadshotOrdersIT {
     }
 
     private void feed(List<UploadEvent> uploads) {
-        try (KafkaProducer<String, UploadEvent> producer = KAFKA.clients().producer(new StringSerializer(),
-                AvroSerdes.specific(UploadEvent.class, registry, false).serializer())) {
+        try (KafkaProducer<String, UploadEvent> producer = KAFKA.clients()
+                .producer(
+                        new StringSerializer(),
+                        AvroSerdes.specific(UploadEvent.class, registry, false).serializer())) {
             uploads.forEach(u -> producer.send(new ProducerRecord<>(topics.uploaded(), u.getOrderId(), u)));
             producer.flush();
         }
@@ -213,19 +252,26 @@ class HeadshotOrdersIT {
     private static List<UploadEvent> photos(String order, int from, int to, String imageUrl) {
         List<UploadEvent> uploads = new ArrayList<>();
         for (int n = from; n <= to; n++) {
-            uploads.add(UploadEvent.newBuilder().setUploadId(order + "-photo-" + n).setOrderId(order)
-                    .setUserId("user-" + order).setImageUri(imageUrl).setUploadedAt(Instant.now())
-                    .setAttributes(Map.of("n", Integer.toString(n))).build());
+            uploads.add(UploadEvent.newBuilder()
+                    .setUploadId(order + "-photo-" + n)
+                    .setOrderId(order)
+                    .setUserId("user-" + order)
+                    .setImageUri(imageUrl)
+                    .setUploadedAt(Instant.now())
+                    .setAttributes(Map.of("n", Integer.toString(n)))
+                    .build());
         }
         return uploads;
     }
 
     /** Sends the uploads with their own upload times as record timestamps (as a producer stamping CreateTime would). */
     private void feedUploadedAt(List<UploadEvent> uploads) {
-        try (KafkaProducer<String, UploadEvent> producer = KAFKA.clients().producer(new StringSerializer(),
-                AvroSerdes.specific(UploadEvent.class, registry, false).serializer())) {
-            uploads.forEach(u -> producer.send(new ProducerRecord<>(topics.uploaded(), null,
-                    u.getUploadedAt().toEpochMilli(), u.getOrderId(), u)));
+        try (KafkaProducer<String, UploadEvent> producer = KAFKA.clients()
+                .producer(
+                        new StringSerializer(),
+                        AvroSerdes.specific(UploadEvent.class, registry, false).serializer())) {
+            uploads.forEach(u -> producer.send(new ProducerRecord<>(
+                    topics.uploaded(), null, u.getUploadedAt().toEpochMilli(), u.getOrderId(), u)));
             producer.flush();
         }
     }
@@ -235,9 +281,15 @@ class HeadshotOrdersIT {
     }
 
     private List<HeadshotJob> jobs() {
-        return KAFKA.clients().readAllCommitted(topics.jobs(), new StringDeserializer(),
-                AvroSerdes.specific(HeadshotJob.class, registry, false).deserializer()).stream()
-                .map(ConsumerRecord::value).toList();
+        return KAFKA
+                .clients()
+                .readAllCommitted(
+                        topics.jobs(),
+                        new StringDeserializer(),
+                        AvroSerdes.specific(HeadshotJob.class, registry, false).deserializer())
+                .stream()
+                .map(ConsumerRecord::value)
+                .toList();
     }
 
     private static void awaitStopped(ProcessorApp app) {
@@ -247,7 +299,10 @@ class HeadshotOrdersIT {
     }
 
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -268,7 +323,9 @@ class HeadshotOrdersIT {
         feed(uploads);
         int port = freePort();
 
-        ProcessorApp app = start(environment(Unique.name("orders"), Unique.directory("orders-state").toString(), port),
+        ProcessorApp app = start(
+                environment(
+                        Unique.name("orders"), Unique.directory("orders-state").toString(), port),
                 null);
 
         Waits.await("20 jobs on headshots.jobs", Duration.ofSeconds(90)).until(() -> jobs().size() >= 20);
@@ -277,19 +334,27 @@ class HeadshotOrdersIT {
         assertThat(jobs).extracting(HeadshotJob::getOrderId).doesNotHaveDuplicates();
         assertThat(jobs).allSatisfy(job -> {
             assertThat(job.getInputImageUrls()).hasSize(4).containsOnly(portrait);
-            assertThat(job.getUploadIds()).containsExactlyInAnyOrder(job.getOrderId() + "-photo-1",
-                    job.getOrderId() + "-photo-2", job.getOrderId() + "-photo-3", job.getOrderId() + "-photo-4");
+            assertThat(job.getUploadIds())
+                    .containsExactlyInAnyOrder(
+                            job.getOrderId() + "-photo-1",
+                            job.getOrderId() + "-photo-2",
+                            job.getOrderId() + "-photo-3",
+                            job.getOrderId() + "-photo-4");
             assertThat(job.getUserId()).isEqualTo("user-" + job.getOrderId());
         });
         assertThat(emulator.counters().snapshot().headshotSubmissions()).isEqualTo(20);
-        Waits.await("Runflow's 20 callbacks at the bridge").until(() ->
-                jobs.stream().allMatch(job -> callbacks.containsKey(job.getJobRef())));
-        assertThat(jobs).allSatisfy(job -> assertThat(callbacks.get(job.getJobRef()))
-                .as("the headshots id Runflow returned for job_ref " + job.getJobRef())
-                .containsOnly(job.getHeadshotsId()));
+        Waits.await("Runflow's 20 callbacks at the bridge")
+                .until(() -> jobs.stream().allMatch(job -> callbacks.containsKey(job.getJobRef())));
+        assertThat(jobs)
+                .allSatisfy(job -> assertThat(callbacks.get(job.getJobRef()))
+                        .as("the headshots id Runflow returned for job_ref " + job.getJobRef())
+                        .containsOnly(job.getHeadshotsId()));
         assertThat(forgedCallbacks).isEmpty();
 
-        HeadshotJob third = jobs.stream().filter(job -> job.getOrderId().equals("order-3")).findFirst().orElseThrow();
+        HeadshotJob third = jobs.stream()
+                .filter(job -> job.getOrderId().equals("order-3"))
+                .findFirst()
+                .orElseThrow();
         Waits.await("order-3's status").until(() -> get(port, "/jobs/order-3").statusCode() == 200);
         JsonNode status = JSON.readTree(get(port, "/jobs/order-3").body());
         assertThat(status.path("state").asText()).isEqualTo("SUBMITTED");
@@ -301,7 +366,11 @@ class HeadshotOrdersIT {
         HttpResponse<String> unknown = get(port, "/jobs/no-such-order");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(unknown.body()).path("error").asText()).isEqualTo("not_found");
-        assertThat(app.registry().get("headshots.submissions.reissued").counter().count()).isZero();
+        assertThat(app.registry()
+                        .get("headshots.submissions.reissued")
+                        .counter()
+                        .count())
+                .isZero();
     }
 
     @Test
@@ -323,8 +392,8 @@ class HeadshotOrdersIT {
         feed(firstHalf);
         ProcessorApp first = start(environment(applicationId, stateDir, freePort()), crashable(armed));
         Waits.await("the first 10 jobs", Duration.ofSeconds(90)).until(() -> jobs().size() >= 10);
-        Waits.await("orders 10-19 collecting (40 photos accepted)").until(() ->
-                KAFKA.clients().countCommitted(topics.accepted()) >= 60);
+        Waits.await("orders 10-19 collecting (40 photos accepted)")
+                .until(() -> KAFKA.clients().countCommitted(topics.accepted()) >= 60);
 
         armed.set(true);
         feed(secondHalf);
@@ -335,12 +404,15 @@ class HeadshotOrdersIT {
         Waits.await("20 jobs after the restart", Duration.ofSeconds(90)).until(() -> jobs().size() >= 20);
         List<HeadshotJob> jobs = jobs();
         assertThat(jobs).hasSize(20);
-        Map<String, Long> perOrder = jobs.stream().collect(Collectors.groupingBy(HeadshotJob::getOrderId,
-                Collectors.counting()));
-        assertThat(perOrder).hasSize(20).allSatisfy((order, count) -> assertThat(count).isEqualTo(1));
+        Map<String, Long> perOrder =
+                jobs.stream().collect(Collectors.groupingBy(HeadshotJob::getOrderId, Collectors.counting()));
+        assertThat(perOrder)
+                .hasSize(20)
+                .allSatisfy((order, count) -> assertThat(count).isEqualTo(1));
         assertThat(jobs).allSatisfy(job -> assertThat(job.getUploadIds()).hasSize(4));
         assertThat(emulator.counters().snapshot().headshotSubmissions())
-                .as("Runflow received each order once").isEqualTo(20);
+                .as("Runflow received each order once")
+                .isEqualTo(20);
     }
 
     @Test
@@ -355,10 +427,11 @@ class HeadshotOrdersIT {
         AtomicBoolean armed = new AtomicBoolean();
         feed(photos("order-1", 1, 1, emulator.sampleUrl("portrait.jpg")));
         ProcessorApp first = start(env, crashable(armed));
-        Waits.await("Runflow to accept order-1's job").until(() ->
-                emulator.counters().snapshot().headshotSubmissions() == 1);
-        Waits.await("the pending submission committed").until(() ->
-                KAFKA.clients().countCommitted(applicationId + "-headshot-submissions-pending-changelog") >= 1);
+        Waits.await("Runflow to accept order-1's job")
+                .until(() -> emulator.counters().snapshot().headshotSubmissions() == 1);
+        Waits.await("the pending submission committed")
+                .until(() ->
+                        KAFKA.clients().countCommitted(applicationId + "-headshot-submissions-pending-changelog") >= 1);
 
         armed.set(true);
         feed(photos("retake-order", 1, 1, emulator.sampleUrl("dark.jpg")));
@@ -372,13 +445,20 @@ class HeadshotOrdersIT {
         Waits.await("order-1's job", Duration.ofSeconds(60)).until(() -> !jobs().isEmpty());
         assertThat(jobs()).singleElement().extracting(HeadshotJob::getOrderId).isEqualTo("order-1");
         assertThat(emulator.counters().snapshot().headshotSubmissions())
-                .as("the crash window: Runflow received the job twice").isEqualTo(2);
-        assertThat(second.registry().get("headshots.submissions.reissued").counter().count())
-                .as("and the processor reported it").isEqualTo(1.0);
+                .as("the crash window: Runflow received the job twice")
+                .isEqualTo(2);
+        assertThat(second.registry()
+                        .get("headshots.submissions.reissued")
+                        .counter()
+                        .count())
+                .as("and the processor reported it")
+                .isEqualTo(1.0);
         HeadshotJob job = jobs().get(0);
-        Waits.await("both of Runflow's jobs to call back under one job_ref").until(() ->
-                callbacks.getOrDefault(job.getJobRef(), List.of()).size() == 2);
-        assertThat(callbacks.get(job.getJobRef())).as("the job kept is one of the two").contains(job.getHeadshotsId());
+        Waits.await("both of Runflow's jobs to call back under one job_ref")
+                .until(() -> callbacks.getOrDefault(job.getJobRef(), List.of()).size() == 2);
+        assertThat(callbacks.get(job.getJobRef()))
+                .as("the job kept is one of the two")
+                .contains(job.getHeadshotsId());
     }
 
     @Test
@@ -402,11 +482,13 @@ class HeadshotOrdersIT {
         before.get(0).setUploadedAt(firstUpload);
         before.get(1).setUploadedAt(secondUpload);
         feedUploadedAt(before);
-        Waits.await("order-1's two photos collected", Duration.ofSeconds(60)).ignoreExceptions().until(() ->
-                KAFKA.clients().countCommitted(applicationId + "-headshot-orders-changelog") >= 2);
+        Waits.await("order-1's two photos collected", Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() -> KAFKA.clients().countCommitted(applicationId + "-headshot-orders-changelog") >= 2);
         first.close();
         Instant stopped = Instant.now();
-        assertThat(stopped).as("the first run ended inside the idle window (the test's premise)")
+        assertThat(stopped)
+                .as("the first run ended inside the idle window (the test's premise)")
                 .isBefore(secondUpload.plusSeconds(5));
         assertThat(jobs()).as("two photos of four, inside the idle time-out").isEmpty();
 
@@ -419,8 +501,10 @@ class HeadshotOrdersIT {
         // The downtime lasts past the order's deadline (the latest photo + 5 s), and at least 6 s.
         Instant restartAt = later(stopped.plusSeconds(6), secondUpload.plusSeconds(2 + 6));
         Waits.await("a downtime longer than the idle time-out", Duration.ofSeconds(40))
-                .pollDelay(Duration.ofSeconds(6)).until(() -> Instant.now().isAfter(restartAt));
-        System.out.printf("downtime restart: down %d ms, restarted %d ms after the latest photo's time%n",
+                .pollDelay(Duration.ofSeconds(6))
+                .until(() -> Instant.now().isAfter(restartAt));
+        System.out.printf(
+                "downtime restart: down %d ms, restarted %d ms after the latest photo's time%n",
                 Duration.between(stopped, Instant.now()).toMillis(),
                 Duration.between(secondUpload.plusSeconds(2), Instant.now()).toMillis());
         env.put("HTTP_PORT", Integer.toString(freePort()));
@@ -433,9 +517,12 @@ class HeadshotOrdersIT {
 
         Waits.await("order-1's job", Duration.ofSeconds(60)).until(() -> !jobs().isEmpty());
         HeadshotJob job = jobs().get(0);
-        System.out.printf("downtime restart: job of %d photos %d ms after the restart%n", job.getUploadIds().size(),
+        System.out.printf(
+                "downtime restart: job of %d photos %d ms after the restart%n",
+                job.getUploadIds().size(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
-        assertThat(job.getUploadIds()).as("every photo uploaded within the idle window")
+        assertThat(job.getUploadIds())
+                .as("every photo uploaded within the idle window")
                 .containsExactly("order-1-photo-1", "order-1-photo-2", "order-1-photo-3", "order-1-photo-4");
         assertThat(jobs()).hasSize(1);
         assertThat(emulator.counters().snapshot().headshotSubmissions()).isEqualTo(1);
@@ -445,8 +532,8 @@ class HeadshotOrdersIT {
     void shouldSubmitAnIdleOrderOnAQuietPartitionOnceTheBacklogCheckFindsNothingOnItsWay() throws Exception {
         topics = Topics.create(2);
         String applicationId = Unique.name("orders-quiet");
-        Map<String, String> env = environment(applicationId, Unique.directory("orders-quiet-state").toString(),
-                freePort());
+        Map<String, String> env = environment(
+                applicationId, Unique.directory("orders-quiet-state").toString(), freePort());
         env.put("PROCESSOR_ORDERS_IDLE_TIMEOUT_MS", "3000");
         ProcessorApp app = start(env, null);
         Instant uploaded = Instant.now();
@@ -458,23 +545,28 @@ class HeadshotOrdersIT {
         // photos.uploaded, the gate's pending calls and photos.accepted finds them empty, can submit the order.
         Waits.await("order-1's job", Duration.ofSeconds(60)).until(() -> !jobs().isEmpty());
         long after = Duration.between(uploaded, Instant.now()).toMillis();
-        System.out.printf("quiet partition: job of %d photos %d ms after the upload (idle time-out 3000 ms)%n",
+        System.out.printf(
+                "quiet partition: job of %d photos %d ms after the upload (idle time-out 3000 ms)%n",
                 jobs().get(0).getUploadIds().size(), after);
-        assertThat(jobs()).singleElement().satisfies(job -> assertThat(job.getUploadIds())
-                .containsExactly("order-1-photo-1", "order-1-photo-2"));
+        assertThat(jobs())
+                .singleElement()
+                .satisfies(job -> assertThat(job.getUploadIds()).containsExactly("order-1-photo-1", "order-1-photo-2"));
         assertThat(after).as("not before the idle time-out").isGreaterThanOrEqualTo(3_000);
-        assertThat(app.registry().get("headshot.orders.submitted").tag("trigger", "idle_timeout").counter().count())
+        assertThat(app.registry()
+                        .get("headshot.orders.submitted")
+                        .tag("trigger", "idle_timeout")
+                        .counter()
+                        .count())
                 .isEqualTo(1.0);
     }
 
     @Test
-    void shouldSubmitEveryPhotoUploadedWithinTheIdleWindowWhenARunflowOutageHeldThemPastTheTimeout()
-            throws Exception {
+    void shouldSubmitEveryPhotoUploadedWithinTheIdleWindowWhenARunflowOutageHeldThemPastTheTimeout() throws Exception {
         topics = Topics.create(1);
         String portrait = emulator.sampleUrl("portrait.jpg");
         String applicationId = Unique.name("orders-outage");
-        Map<String, String> env = environment(applicationId, Unique.directory("orders-outage-state").toString(),
-                freePort());
+        Map<String, String> env = environment(
+                applicationId, Unique.directory("orders-outage-state").toString(), freePort());
         env.put("PROCESSOR_ORDERS_IDLE_TIMEOUT_MS", "3000");
         ProcessorApp app = start(env, null);
         Waits.await("the processor running", Duration.ofSeconds(60))
@@ -484,8 +576,9 @@ class HeadshotOrdersIT {
         List<UploadEvent> before = photos("order-1", 1, 2, portrait);
         before.forEach(photo -> photo.setUploadedAt(secondUpload));
         feedUploadedAt(before);
-        Waits.await("order-1's two photos collected", Duration.ofSeconds(60)).ignoreExceptions().until(() ->
-                KAFKA.clients().countCommitted(applicationId + "-headshot-orders-changelog") >= 2);
+        Waits.await("order-1's two photos collected", Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() -> KAFKA.clients().countCommitted(applicationId + "-headshot-orders-changelog") >= 2);
 
         // Runflow goes down; two more photos, inside the window, wait in the gate while the deadline passes.
         emulator.faults().outageFor(Duration.ofSeconds(20));
@@ -498,9 +591,12 @@ class HeadshotOrdersIT {
 
         Waits.await("order-1's job after the outage", Duration.ofSeconds(90)).until(() -> !jobs().isEmpty());
         HeadshotJob job = jobs().get(0);
-        System.out.printf("outage: job of %d photos %d ms after the outage ended%n", job.getUploadIds().size(),
+        System.out.printf(
+                "outage: job of %d photos %d ms after the outage ended%n",
+                job.getUploadIds().size(),
                 Duration.between(outageEnds, Instant.now()).toMillis());
-        assertThat(job.getUploadIds()).as("every photo uploaded within the idle window")
+        assertThat(job.getUploadIds())
+                .as("every photo uploaded within the idle window")
                 .containsExactly("order-1-photo-1", "order-1-photo-2", "order-1-photo-3", "order-1-photo-4");
     }
 }

@@ -57,8 +57,12 @@ class HeadshotOrdersTopologyTest {
     private static final String BRIDGE = "https://hooks.example.com";
     private static final Duration IDLE = Duration.ofMinutes(15);
     private static final Instant START = Instant.parse("2026-11-21T10:00:00Z");
-    private static final RetryPolicy FAST_RETRIES = RetryPolicy.builder().initialBackoff(Duration.ofMillis(1))
-            .maxBackoff(Duration.ofMillis(5)).maxAttempts(Integer.MAX_VALUE).maxTotalTime(Duration.ofMinutes(1)).build();
+    private static final RetryPolicy FAST_RETRIES = RetryPolicy.builder()
+            .initialBackoff(Duration.ofMillis(1))
+            .maxBackoff(Duration.ofMillis(5))
+            .maxAttempts(Integer.MAX_VALUE)
+            .maxTotalTime(Duration.ofMinutes(1))
+            .build();
 
     private final Serde<ScoredUpload> scoredSerde = AvroSerdes.specific(ScoredUpload.class, REGISTRY, false);
     private final Serde<HeadshotJob> jobSerde = AvroSerdes.specific(HeadshotJob.class, REGISTRY, false);
@@ -75,8 +79,7 @@ class HeadshotOrdersTopologyTest {
     private final AtomicBoolean caughtUp = new AtomicBoolean(true);
 
     /** One Generate Headshots request as the fake Runflow saw it. */
-    private record Submission(String callbackUrl, List<String> images, String headshotsId) {
-    }
+    private record Submission(String callbackUrl, List<String> images, String headshotsId) {}
 
     @AfterEach
     void tearDown() {
@@ -90,37 +93,54 @@ class HeadshotOrdersTopologyTest {
     }
 
     private void start() {
-        start(settings(4, 1), request -> CompletableFuture.completedFuture(
-                new HeadshotsSubmission(UUID.randomUUID().toString())));
+        start(
+                settings(4, 1),
+                request -> CompletableFuture.completedFuture(
+                        new HeadshotsSubmission(UUID.randomUUID().toString())));
     }
 
     private void start(OrderSettings settings, Function<Submission, CompletableFuture<HeadshotsSubmission>> runflow) {
         limiter = new CallLimiter(64, 0);
         HeadshotsSubmitter submitter = (callbackUrl, images) -> {
             Submission seen = new Submission(callbackUrl, images, null);
-            return runflow.apply(seen).thenApply(answer -> {
-                submissions.add(new Submission(callbackUrl, images, answer.headshotsId()));
-                return answer;
-            }).whenComplete((answer, failure) -> {
-                if (failure != null) {
-                    submissions.add(seen);
-                }
-            });
+            return runflow.apply(seen)
+                    .thenApply(answer -> {
+                        submissions.add(new Submission(callbackUrl, images, answer.headshotsId()));
+                        return answer;
+                    })
+                    .whenComplete((answer, failure) -> {
+                        if (failure != null) {
+                            submissions.add(seen);
+                        }
+                    });
         };
         InFlightSubmissions inFlight = new InFlightSubmissions();
-        StreamsBuilder builder = HeadshotOrdersTopology.addTo(new StreamsBuilder(), TOPICS, settings, submitter,
-                CallbackTokens.of(SECRET), limiter, new OrderMetrics(meters, inFlight), inFlight, scoredSerde,
-                jobSerde, (partition, since) -> caughtUp.get(), UNDECODABLE_TOPIC);
+        StreamsBuilder builder = HeadshotOrdersTopology.addTo(
+                new StreamsBuilder(),
+                TOPICS,
+                settings,
+                submitter,
+                CallbackTokens.of(SECRET),
+                limiter,
+                new OrderMetrics(meters, inFlight),
+                inFlight,
+                scoredSerde,
+                jobSerde,
+                (partition, since) -> caughtUp.get(),
+                UNDECODABLE_TOPIC);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "orders-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG,
-                Path.of("target", "topology-test-state", UUID.randomUUID().toString()).toAbsolutePath().toString());
+        props.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                Path.of("target", "topology-test-state", UUID.randomUUID().toString())
+                        .toAbsolutePath()
+                        .toString());
         driver = new TopologyTestDriver(builder.build(), props, START);
         accepted = driver.createInputTopic(TOPICS.accepted(), new StringSerializer(), scoredSerde.serializer());
         jobs = driver.createOutputTopic(TOPICS.jobs(), new StringDeserializer(), jobSerde.deserializer());
-        deadLetters = driver.createOutputTopic(TOPICS.jobsDeadLetter(), new StringDeserializer(),
-                new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(
+                TOPICS.jobsDeadLetter(), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private static OrderSettings settings(int photosPerJob, int minPhotos) {
@@ -128,10 +148,20 @@ class HeadshotOrdersTopologyTest {
     }
 
     private static ScoredUpload photo(String order, int n) {
-        return ScoredUpload.newBuilder().setUploadId(order + "-u" + n).setOrderId(order).setUserId("user-" + order)
-                .setImageUri("https://img.example/" + order + "/" + n + ".jpg").setDecision(Decision.ACCEPTED)
-                .setQualityScore(0.9).setBrightness(60).setSharpness(70).setThreshold(0.6)
-                .setUploadedAt(START).setScoredAt(START).setAttributes(Map.of("channel", "photo-" + n)).build();
+        return ScoredUpload.newBuilder()
+                .setUploadId(order + "-u" + n)
+                .setOrderId(order)
+                .setUserId("user-" + order)
+                .setImageUri("https://img.example/" + order + "/" + n + ".jpg")
+                .setDecision(Decision.ACCEPTED)
+                .setQualityScore(0.9)
+                .setBrightness(60)
+                .setSharpness(70)
+                .setThreshold(0.6)
+                .setUploadedAt(START)
+                .setScoredAt(START)
+                .setAttributes(Map.of("channel", "photo-" + n))
+                .build();
     }
 
     private void accept(String order, int... photos) {
@@ -147,7 +177,10 @@ class HeadshotOrdersTopologyTest {
     }
 
     private double photos(String outcome) {
-        return meters.get("headshot.orders.photos").tag("outcome", outcome).counter().count();
+        return meters.get("headshot.orders.photos")
+                .tag("outcome", outcome)
+                .counter()
+                .count();
     }
 
     @Test
@@ -158,9 +191,12 @@ class HeadshotOrdersTopologyTest {
         assertThat(submissions).as("three of four photos").isEmpty();
         accept("order-1", 4);
 
-        assertThat(submissions).singleElement().extracting(Submission::images).isEqualTo(List.of(
-                "https://img.example/order-1/1.jpg", "https://img.example/order-1/2.jpg",
-                "https://img.example/order-1/3.jpg", "https://img.example/order-1/4.jpg"));
+        assertThat(submissions)
+                .singleElement()
+                .extracting(Submission::images)
+                .isEqualTo(List.of(
+                        "https://img.example/order-1/1.jpg", "https://img.example/order-1/2.jpg",
+                        "https://img.example/order-1/3.jpg", "https://img.example/order-1/4.jpg"));
         TestRecord<String, HeadshotJob> record = jobs.readRecord();
         HeadshotJob job = record.value();
         assertThat(record.key()).isEqualTo("order-1");
@@ -177,8 +213,8 @@ class HeadshotOrdersTopologyTest {
     @Test
     void shouldDeadLetterAnAcceptedRecordThatDoesNotDecodeAndGoOnWithTheOrder() {
         start();
-        TestOutputTopic<String, byte[]> undecodable = driver.createOutputTopic(UNDECODABLE_TOPIC,
-                new StringDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<String, byte[]> undecodable =
+                driver.createOutputTopic(UNDECODABLE_TOPIC, new StringDeserializer(), new ByteArrayDeserializer());
         byte[] junk = "not a ScoredUpload".getBytes(StandardCharsets.UTF_8);
 
         accept("order-1", 1, 2);
@@ -193,8 +229,8 @@ class HeadshotOrdersTopologyTest {
         assertThat(DeadLetters.text(dead.headers(), DeadLetters.TOPIC)).isEqualTo(TOPICS.accepted());
         assertThat(DeadLetters.text(dead.headers(), DeadLetters.OFFSET)).isEqualTo("2");
         assertThat(undecodable.isEmpty()).isTrue();
-        assertThat(jobs.readValue().getUploadIds()).containsExactly("order-1-u1", "order-1-u2", "order-1-u3",
-                "order-1-u4");
+        assertThat(jobs.readValue().getUploadIds())
+                .containsExactly("order-1-u1", "order-1-u2", "order-1-u3", "order-1-u4");
         assertThat(deadLetters.isEmpty()).as("the order's own dead letters").isTrue();
     }
 
@@ -216,10 +252,16 @@ class HeadshotOrdersTopologyTest {
         accept("order-1", 1, 2);
         advance(IDLE.plusSeconds(1));
 
-        assertThat(submissions).singleElement().extracting(s -> s.images().size()).isEqualTo(2);
+        assertThat(submissions)
+                .singleElement()
+                .extracting(s -> s.images().size())
+                .isEqualTo(2);
         HeadshotJob job = jobs.readValue();
         assertThat(job.getUploadIds()).containsExactly("order-1-u1", "order-1-u2");
-        assertThat(meters.get("headshot.orders.submitted").tag("trigger", "idle_timeout").counter().count())
+        assertThat(meters.get("headshot.orders.submitted")
+                        .tag("trigger", "idle_timeout")
+                        .counter()
+                        .count())
                 .isEqualTo(1.0);
     }
 
@@ -235,13 +277,18 @@ class HeadshotOrdersTopologyTest {
         assertThat(submissions).as("14 min after the latest photo").isEmpty();
         advance(IDLE.minusMinutes(1));
 
-        assertThat(submissions).singleElement().extracting(s -> s.images().size()).isEqualTo(2);
+        assertThat(submissions)
+                .singleElement()
+                .extracting(s -> s.images().size())
+                .isEqualTo(2);
     }
 
     @Test
     void shouldKeepAnIdleOrderBelowTheMinimumUntilItHasEnoughPhotos() {
-        start(settings(4, 2), request -> CompletableFuture.completedFuture(
-                new HeadshotsSubmission(UUID.randomUUID().toString())));
+        start(
+                settings(4, 2),
+                request -> CompletableFuture.completedFuture(
+                        new HeadshotsSubmission(UUID.randomUUID().toString())));
 
         accept("order-1", 1);
         advance(IDLE.plusMinutes(5));
@@ -250,7 +297,10 @@ class HeadshotOrdersTopologyTest {
         accept("order-1", 2);
         advance(IDLE.plusSeconds(1));
 
-        assertThat(submissions).singleElement().extracting(s -> s.images().size()).isEqualTo(2);
+        assertThat(submissions)
+                .singleElement()
+                .extracting(s -> s.images().size())
+                .isEqualTo(2);
     }
 
     @Test
@@ -260,13 +310,18 @@ class HeadshotOrdersTopologyTest {
 
         accept("order-1", 1, 2);
         advance(IDLE.plusMinutes(5));
-        assertThat(submissions).as("past the deadline, but uploads may still be on their way").isEmpty();
+        assertThat(submissions)
+                .as("past the deadline, but uploads may still be on their way")
+                .isEmpty();
 
         // Nothing more arrives on this partition (its stream time stands still); the backlog check clears it.
         caughtUp.set(true);
         advance(Duration.ofSeconds(1));
 
-        assertThat(submissions).singleElement().extracting(s -> s.images().size()).isEqualTo(2);
+        assertThat(submissions)
+                .singleElement()
+                .extracting(s -> s.images().size())
+                .isEqualTo(2);
         assertThat(jobs.readValue().getUploadIds()).containsExactly("order-1-u1", "order-1-u2");
     }
 
@@ -281,17 +336,22 @@ class HeadshotOrdersTopologyTest {
         // is not in yet.
         caughtUp.set(false);
         advance(Duration.ofHours(1));
-        assertThat(submissions).as("while the backlog of the downtime is being scored").isEmpty();
+        assertThat(submissions)
+                .as("while the backlog of the downtime is being scored")
+                .isEmpty();
 
         // The backlog arrives, stamped with the photos' own upload times, inside the idle window.
         accepted.pipeInput("order-1", photo("order-1", 3), uploadedDuringDowntime);
         accepted.pipeInput("order-2", photo("order-2", 2), uploadedDuringDowntime);
         advance(Duration.ofSeconds(1));
-        assertThat(submissions).as("stream time is 10 minutes short of the deadlines").isEmpty();
+        assertThat(submissions)
+                .as("stream time is 10 minutes short of the deadlines")
+                .isEmpty();
         caughtUp.set(true);
         advance(Duration.ofSeconds(1));
 
-        assertThat(jobs.readValuesToList()).extracting(job -> job.getUploadIds().size() + " " + job.getOrderId())
+        assertThat(jobs.readValuesToList())
+                .extracting(job -> job.getUploadIds().size() + " " + job.getOrderId())
                 .containsExactlyInAnyOrder("3 order-1", "2 order-2");
         assertThat(photos("late")).isZero();
     }
@@ -305,12 +365,17 @@ class HeadshotOrdersTopologyTest {
         // Other orders keep the partition busy: their photos move stream time on.
         advance(IDLE.multipliedBy(2).minusSeconds(1));
         accept("order-2", 1);
-        assertThat(submissions).as("stream time one idle time-out past the deadline, less a second").isEmpty();
+        assertThat(submissions)
+                .as("stream time one idle time-out past the deadline, less a second")
+                .isEmpty();
         advance(Duration.ofSeconds(2));
         accept("order-3", 1);
         advance(Duration.ofSeconds(1));
 
-        assertThat(submissions).singleElement().extracting(s -> s.images().size()).isEqualTo(2);
+        assertThat(submissions)
+                .singleElement()
+                .extracting(s -> s.images().size())
+                .isEqualTo(2);
         assertThat(jobs.readValue().getOrderId()).isEqualTo("order-1");
     }
 
@@ -325,7 +390,10 @@ class HeadshotOrdersTopologyTest {
         accepted.pipeInput("order-1", photo("order-1", 2), uploaded.plusSeconds(1));
         advance(Duration.ofMinutes(2));
 
-        assertThat(submissions).singleElement().extracting(s -> s.images().size()).isEqualTo(2);
+        assertThat(submissions)
+                .singleElement()
+                .extracting(s -> s.images().size())
+                .isEqualTo(2);
     }
 
     @Test
@@ -370,7 +438,9 @@ class HeadshotOrdersTopologyTest {
         accepted.pipeInput("order-1", retake, now);
         advance(IDLE.plusSeconds(1));
 
-        assertThat(submissions).singleElement().extracting(Submission::images)
+        assertThat(submissions)
+                .singleElement()
+                .extracting(Submission::images)
                 .isEqualTo(List.of("https://img.example/order-1/1.jpg"));
         assertThat(photos("skipped")).isEqualTo(2.0);
     }
@@ -388,9 +458,11 @@ class HeadshotOrdersTopologyTest {
         assertThat(Arrays.copyOfRange(segments, 0, 4)).containsExactly("", "webhooks", "runflow", "headshots");
         assertThat(segments).hasSize(6);
         assertThat(segments[4]).isEqualTo(job.getJobRef());
-        assertThat(CallbackTokens.of(SECRET).verify(job.getJobRef(), segments[5])).isTrue();
+        assertThat(CallbackTokens.of(SECRET).verify(job.getJobRef(), segments[5]))
+                .isTrue();
         assertThat(CallbackTokens.of("another-secret-of-enough-length").verify(job.getJobRef(), segments[5]))
-                .as("another secret").isFalse();
+                .as("another secret")
+                .isFalse();
     }
 
     @Test
@@ -399,38 +471,51 @@ class HeadshotOrdersTopologyTest {
 
         accept("order-1", 1, 2, 3, 4);
 
-        String token = submissions.get(0).callbackUrl().substring(submissions.get(0).callbackUrl().lastIndexOf('/') + 1);
+        String token = submissions
+                .get(0)
+                .callbackUrl()
+                .substring(submissions.get(0).callbackUrl().lastIndexOf('/') + 1);
         HeadshotJob job = jobs.readValue();
         assertThat(job.toString()).doesNotContain(token);
         assertThat(new String(jobSerde.serializer().serialize(TOPICS.jobs(), job), StandardCharsets.ISO_8859_1))
                 .doesNotContain(token);
         List<String> written = new ArrayList<>(driver.producedTopicNames());
-        assertThat(written).as("changelogs and the submissions topic are checked too")
+        assertThat(written)
+                .as("changelogs and the submissions topic are checked too")
                 .anyMatch(topic -> topic.endsWith("-headshot-orders-changelog"))
                 .anyMatch(topic -> topic.endsWith("-headshot-submissions-pending-changelog"))
                 .anyMatch(topic -> topic.endsWith("-headshot-submissions-repartition"));
         for (String topic : written) {
             driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
-                    .readRecordsToList().forEach(record -> assertThat(record.value() == null ? ""
-                            : new String(record.value(), StandardCharsets.ISO_8859_1))
-                            .as("a record of " + topic).doesNotContain(token));
+                    .readRecordsToList()
+                    .forEach(record -> assertThat(
+                                    record.value() == null
+                                            ? ""
+                                            : new String(record.value(), StandardCharsets.ISO_8859_1))
+                            .as("a record of " + topic)
+                            .doesNotContain(token));
         }
     }
 
     @Test
     void shouldDeadLetterARefusedSubmissionWithTheReason() {
-        start(settings(2, 1), request -> CompletableFuture.failedFuture(new InvalidRequestException(
-                "POST /api/v1/images/generate-headshots: 422 input image could not be fetched", 422,
-                "input image could not be fetched")));
+        start(
+                settings(2, 1),
+                request -> CompletableFuture.failedFuture(new InvalidRequestException(
+                        "POST /api/v1/images/generate-headshots: 422 input image could not be fetched",
+                        422,
+                        "input image could not be fetched")));
 
         accept("order-1", 1, 2);
 
         TestRecord<String, byte[]> dead = deadLetters.readRecord();
         assertThat(dead.key()).isEqualTo("order-1");
-        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).contains("\"order_id\":\"order-1\"")
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8))
+                .contains("\"order_id\":\"order-1\"")
                 .contains("https://img.example/order-1/2.jpg");
         assertThat(DeadLetters.text(dead.headers(), DeadLetters.STAGE)).isEqualTo("submit");
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.MESSAGE)).contains("422")
+        assertThat(DeadLetters.text(dead.headers(), DeadLetters.MESSAGE))
+                .contains("422")
                 .contains("could not be fetched");
         assertThat(DeadLetters.text(dead.headers(), DeadLetters.TOPIC)).isEqualTo(TOPICS.accepted());
         assertThat(DeadLetters.text(dead.headers(), DeadLetters.OFFSET)).isEqualTo("1");
@@ -441,19 +526,27 @@ class HeadshotOrdersTopologyTest {
     @Test
     void shouldRetryATransientFailureUnderTheSameCallbackUrl() {
         AtomicInteger calls = new AtomicInteger();
-        start(settings(1, 1), request -> calls.incrementAndGet() < 3
-                ? CompletableFuture.failedFuture(new ServerErrorException("503 from Runflow", 503, null))
-                : CompletableFuture.completedFuture(new HeadshotsSubmission(UUID.randomUUID().toString())));
+        start(
+                settings(1, 1),
+                request -> calls.incrementAndGet() < 3
+                        ? CompletableFuture.failedFuture(new ServerErrorException("503 from Runflow", 503, null))
+                        : CompletableFuture.completedFuture(
+                                new HeadshotsSubmission(UUID.randomUUID().toString())));
 
         accept("order-1", 1);
 
-        await("the submission accepted after two 503s").atMost(Duration.ofSeconds(10)).until(() -> {
-            advance(Duration.ofMillis(10));
-            return !jobs.isEmpty();
-        });
-        assertThat(submissions).hasSize(3).extracting(Submission::callbackUrl).containsOnly(
-                submissions.get(0).callbackUrl());
-        assertThat(jobs.readValue().getHeadshotsId()).isEqualTo(submissions.get(2).headshotsId());
+        await("the submission accepted after two 503s")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> {
+                    advance(Duration.ofMillis(10));
+                    return !jobs.isEmpty();
+                });
+        assertThat(submissions)
+                .hasSize(3)
+                .extracting(Submission::callbackUrl)
+                .containsOnly(submissions.get(0).callbackUrl());
+        assertThat(jobs.readValue().getHeadshotsId())
+                .isEqualTo(submissions.get(2).headshotsId());
         assertThat(deadLetters.isEmpty()).isTrue();
     }
 

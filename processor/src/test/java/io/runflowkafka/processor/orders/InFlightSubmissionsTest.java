@@ -26,7 +26,9 @@ class InFlightSubmissionsTest {
         send("ref-2");
         inFlight.forwarded("ref-1");
 
-        assertThat(inFlight.drain(Duration.ofMillis(20))).as("ref-2 is still out").isFalse();
+        assertThat(inFlight.drain(Duration.ofMillis(20)))
+                .as("ref-2 is still out")
+                .isFalse();
         inFlight.forwarded("ref-2");
         assertThat(inFlight.drain(Duration.ofMillis(20))).isTrue();
         assertThat(inFlight.inFlight()).isZero();

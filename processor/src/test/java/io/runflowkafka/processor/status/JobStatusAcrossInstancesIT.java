@@ -65,7 +65,8 @@ class JobStatusAcrossInstancesIT {
     private final String scope = Unique.name("status-it");
     private final Map<String, Object> registry = Map.of("schema.registry.url", "mock://" + scope);
     private final List<ProcessorApp> apps = new CopyOnWriteArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> topics = new LinkedHashMap<>();
 
     @BeforeAll
@@ -85,8 +86,16 @@ class JobStatusAcrossInstancesIT {
     }
 
     private void createTopics() {
-        for (String name : List.of("uploaded", "accepted", "retake", "uploaded-dlq", "jobs", "jobs-dlq", "completed",
-                "archived", "completed-dlq")) {
+        for (String name : List.of(
+                "uploaded",
+                "accepted",
+                "retake",
+                "uploaded-dlq",
+                "jobs",
+                "jobs-dlq",
+                "completed",
+                "archived",
+                "completed-dlq")) {
             String topic = Unique.topic("status-" + name);
             KAFKA.topics().create(topic, PARTITIONS);
             topics.put(name, topic);
@@ -123,8 +132,8 @@ class JobStatusAcrossInstancesIT {
     }
 
     private ProcessorApp start(String applicationId) throws IOException {
-        ProcessorApp app = ProcessorApp.start(ProcessorConfig.load(Optional.empty(),
-                environment(applicationId, freePort())));
+        ProcessorApp app =
+                ProcessorApp.start(ProcessorConfig.load(Optional.empty(), environment(applicationId, freePort())));
         apps.add(app);
         return app;
     }
@@ -132,16 +141,23 @@ class JobStatusAcrossInstancesIT {
     /** One job per order, as the processor's submitter writes them to headshots.jobs. */
     private Map<String, String> feedJobs() {
         Map<String, String> headshotsIds = new LinkedHashMap<>();
-        try (KafkaProducer<String, HeadshotJob> producer = KAFKA.clients().producer(new StringSerializer(),
-                AvroSerdes.specific(HeadshotJob.class, registry, false).serializer())) {
+        try (KafkaProducer<String, HeadshotJob> producer = KAFKA.clients()
+                .producer(
+                        new StringSerializer(),
+                        AvroSerdes.specific(HeadshotJob.class, registry, false).serializer())) {
             for (int n = 0; n < ORDERS; n++) {
                 String order = "order-" + n;
                 String headshotsId = UUID.randomUUID().toString();
                 headshotsIds.put(order, headshotsId);
-                HeadshotJob job = HeadshotJob.newBuilder().setOrderId(order).setUserId("user-" + n)
-                        .setJobRef(UUID.randomUUID().toString()).setHeadshotsId(headshotsId)
+                HeadshotJob job = HeadshotJob.newBuilder()
+                        .setOrderId(order)
+                        .setUserId("user-" + n)
+                        .setJobRef(UUID.randomUUID().toString())
+                        .setHeadshotsId(headshotsId)
                         .setInputImageUrls(List.of("https://img.example/" + order + "/1.jpg"))
-                        .setUploadIds(List.of(order + "-u1")).setSubmittedAt(Instant.now()).setAttributes(Map.of())
+                        .setUploadIds(List.of(order + "-u1"))
+                        .setSubmittedAt(Instant.now())
+                        .setAttributes(Map.of())
                         .build();
                 producer.send(new ProducerRecord<>(topics.get("jobs"), order, job));
             }
@@ -151,8 +167,12 @@ class JobStatusAcrossInstancesIT {
     }
 
     private HttpResponse<String> get(ProcessorApp app, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The judged answer of one request; "unreachable" when the instance does not answer at all. */
@@ -192,14 +212,20 @@ class JobStatusAcrossInstancesIT {
             if (response.statusCode() == 200) {
                 JsonNode body = JSON.readTree(response.body());
                 return body.path("order_id").asText().equals(order)
-                        && body.path("headshots_id").asText().equals(headshotsId) ? "200" : "wrong 200: " + response.body();
+                                && body.path("headshots_id").asText().equals(headshotsId)
+                        ? "200"
+                        : "wrong 200: " + response.body();
             }
             if (response.statusCode() == 503) {
                 JsonNode body = JSON.readTree(response.body());
                 boolean clear = response.headers().firstValue("Retry-After").isPresent()
-                        && body.path("error").asText().equals("unavailable") && !body.path("message").asText().isBlank();
-                return clear ? "503" : "unclear 503 (Retry-After " + response.headers().firstValue("Retry-After")
-                        .orElse("missing") + "): " + response.body();
+                        && body.path("error").asText().equals("unavailable")
+                        && !body.path("message").asText().isBlank();
+                return clear
+                        ? "503"
+                        : "unclear 503 (Retry-After "
+                                + response.headers().firstValue("Retry-After").orElse("missing") + "): "
+                                + response.body();
             }
             return response.statusCode() + ": " + response.body();
         } catch (IOException e) {
@@ -215,26 +241,33 @@ class JobStatusAcrossInstancesIT {
         ProcessorApp b = start(applicationId);
         Map<String, String> headshotsIds = feedJobs();
         Waits.await("both instances running, each holding job-status partitions", Duration.ofSeconds(90))
-                .ignoreExceptions().until(() -> running(List.of(a, b))
-                        && headshotsIds.keySet().stream().map(o -> holder(a, JobStatusTopology.BY_ORDER_ID_STORE, o))
-                                .distinct().count() == 2);
-        Waits.await("every order's status in the view", Duration.ofSeconds(60)).until(() ->
-                headshotsIds.entrySet().stream().allMatch(job ->
-                        verdict(a, "/jobs/" + job.getKey(), job.getKey(), job.getValue()).equals("200")));
+                .ignoreExceptions()
+                .until(() -> running(List.of(a, b))
+                        && headshotsIds.keySet().stream()
+                                        .map(o -> holder(a, JobStatusTopology.BY_ORDER_ID_STORE, o))
+                                        .distinct()
+                                        .count()
+                                == 2);
+        Waits.await("every order's status in the view", Duration.ofSeconds(60))
+                .until(() -> headshotsIds.entrySet().stream()
+                        .allMatch(job -> verdict(a, "/jobs/" + job.getKey(), job.getKey(), job.getValue())
+                                .equals("200")));
 
         // Each instance is asked for every job the other holds, by order id and by headshots id.
         int forwarded = 0;
         for (Map.Entry<String, String> job : headshotsIds.entrySet()) {
             String order = job.getKey();
             String headshotsId = job.getValue();
-            for (var entry : List.of(Map.entry(JobStatusTopology.BY_ORDER_ID_STORE, "/jobs/" + order),
+            for (var entry : List.of(
+                    Map.entry(JobStatusTopology.BY_ORDER_ID_STORE, "/jobs/" + order),
                     Map.entry(JobStatusTopology.BY_HEADSHOTS_ID_STORE, "/jobs/by-headshots-id/" + headshotsId))) {
                 String key = entry.getKey().equals(JobStatusTopology.BY_ORDER_ID_STORE) ? order : headshotsId;
                 HostInfo holder = holder(a, entry.getKey(), key);
                 assertThat(holder).as("the holder of " + key).isIn(host(a), host(b));
                 ProcessorApp other = holder.equals(host(a)) ? b : a;
                 assertThat(judge(get(other, entry.getValue()), order, headshotsId))
-                        .as(entry.getValue() + " asked of the instance that does not hold it").isEqualTo("200");
+                        .as(entry.getValue() + " asked of the instance that does not hold it")
+                        .isEqualTo("200");
                 forwarded++;
             }
         }
@@ -245,60 +278,80 @@ class JobStatusAcrossInstancesIT {
         List<String> wrong = new CopyOnWriteArrayList<>();
         AtomicBoolean asking = new AtomicBoolean(true);
         List<ProcessorApp> asked = new CopyOnWriteArrayList<>(List.of(a, b));
-        Thread client = new Thread(() -> {
-            while (asking.get()) {
-                for (ProcessorApp app : asked) {
-                    for (Map.Entry<String, String> job : headshotsIds.entrySet()) {
-                        for (String path : List.of("/jobs/" + job.getKey(), "/jobs/by-headshots-id/" + job.getValue())) {
-                            try {
-                                String verdict = judge(get(app, path), job.getKey(), job.getValue());
-                                answers.computeIfAbsent(verdict.startsWith("200") || verdict.startsWith("503")
-                                        ? verdict : "wrong", v -> new AtomicInteger()).incrementAndGet();
-                                if (!verdict.equals("200") && !verdict.equals("503")) {
-                                    wrong.add(app.httpPort() + path + " -> " + verdict + " (states " + states() + ")");
+        Thread client = new Thread(
+                () -> {
+                    while (asking.get()) {
+                        for (ProcessorApp app : asked) {
+                            for (Map.Entry<String, String> job : headshotsIds.entrySet()) {
+                                for (String path :
+                                        List.of("/jobs/" + job.getKey(), "/jobs/by-headshots-id/" + job.getValue())) {
+                                    try {
+                                        String verdict = judge(get(app, path), job.getKey(), job.getValue());
+                                        answers.computeIfAbsent(
+                                                        verdict.startsWith("200") || verdict.startsWith("503")
+                                                                ? verdict
+                                                                : "wrong",
+                                                        v -> new AtomicInteger())
+                                                .incrementAndGet();
+                                        if (!verdict.equals("200") && !verdict.equals("503")) {
+                                            wrong.add(app.httpPort() + path + " -> " + verdict + " (states " + states()
+                                                    + ")");
+                                        }
+                                    } catch (IOException e) {
+                                        // The instance asked is the one leaving: its server is gone, not a wrong
+                                        // answer.
+                                    } catch (InterruptedException e) {
+                                        return;
+                                    }
                                 }
-                            } catch (IOException e) {
-                                // The instance asked is the one leaving: its server is gone, not a wrong answer.
-                            } catch (InterruptedException e) {
-                                return;
                             }
                         }
                     }
-                }
-            }
-        }, "status-client");
+                },
+                "status-client");
         client.start();
         ProcessorApp c = start(applicationId);
         asked.add(c);
         Waits.await("three instances running with the job-status partitions spread", Duration.ofSeconds(90))
-                .ignoreExceptions().until(() -> running(List.of(a, b, c))
-                        && headshotsIds.keySet().stream().anyMatch(o ->
-                                host(c).equals(holder(a, JobStatusTopology.BY_ORDER_ID_STORE, o))));
+                .ignoreExceptions()
+                .until(() -> running(List.of(a, b, c))
+                        && headshotsIds.keySet().stream()
+                                .anyMatch(o -> host(c).equals(holder(a, JobStatusTopology.BY_ORDER_ID_STORE, o))));
         asked.remove(b);
         b.close();
         apps.remove(b);
         Waits.await("two instances running again after the second left", Duration.ofSeconds(90))
-                .ignoreExceptions().until(() -> running(List.of(a, c))
-                        && headshotsIds.keySet().stream().noneMatch(o ->
-                                host(b).equals(holder(a, JobStatusTopology.BY_ORDER_ID_STORE, o))));
-        Waits.await("every job answered by both instances", Duration.ofSeconds(60)).until(() ->
-                headshotsIds.entrySet().stream().allMatch(job -> List.of(a, c).stream().allMatch(app ->
-                        verdict(app, "/jobs/" + job.getKey(), job.getKey(), job.getValue()).equals("200"))));
+                .ignoreExceptions()
+                .until(() -> running(List.of(a, c))
+                        && headshotsIds.keySet().stream()
+                                .noneMatch(o -> host(b).equals(holder(a, JobStatusTopology.BY_ORDER_ID_STORE, o))));
+        Waits.await("every job answered by both instances", Duration.ofSeconds(60))
+                .until(() -> headshotsIds.entrySet().stream()
+                        .allMatch(job -> List.of(a, c).stream()
+                                .allMatch(app -> verdict(app, "/jobs/" + job.getKey(), job.getKey(), job.getValue())
+                                        .equals("200"))));
         asking.set(false);
         client.join(30_000);
 
-        System.out.printf("job status across instances: %d forwarded answers right; during the rebalances %s%n",
+        System.out.printf(
+                "job status across instances: %d forwarded answers right; during the rebalances %s%n",
                 forwarded, answers);
-        assertThat(wrong).as("answers during the rebalances that were neither right nor a clear 503").isEmpty();
+        assertThat(wrong)
+                .as("answers during the rebalances that were neither right nor a clear 503")
+                .isEmpty();
         assertThat(answers.get("200")).as("right answers during the rebalances").isNotNull();
-        assertThat(answers.get("503")).as("clear 503s while stores were moving (the leaver's, until the group noticed)")
+        assertThat(answers.get("503"))
+                .as("clear 503s while stores were moving (the leaver's, until the group noticed)")
                 .isNotNull();
     }
 
     private String states() {
         StringBuilder states = new StringBuilder();
         for (ProcessorApp app : new ArrayList<>(apps)) {
-            states.append(app.httpPort()).append('=').append(app.streams().state()).append(' ');
+            states.append(app.httpPort())
+                    .append('=')
+                    .append(app.streams().state())
+                    .append(' ');
         }
         return states.toString().strip();
     }

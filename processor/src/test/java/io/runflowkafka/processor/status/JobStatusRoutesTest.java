@@ -25,7 +25,8 @@ class JobStatusRoutesTest {
 
     private static final String HEADSHOTS_ID = "a1b2c3d4-e5f6-4890-abcd-ef1234567890";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Javalin> servers = new ArrayList<>();
 
     @AfterEach
@@ -65,15 +66,19 @@ class JobStatusRoutesTest {
     private int serve(JobStatusLookup lookup) {
         JobStatusRoutes routes = new JobStatusRoutes(lookup, Duration.ofSeconds(2));
         Javalin server = Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            routes.addTo(config);
-        }).start("127.0.0.1", 0);
+                    config.startup.showJavalinBanner = false;
+                    routes.addTo(config);
+                })
+                .start("127.0.0.1", 0);
         servers.add(server);
         return server.port();
     }
 
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -90,16 +95,23 @@ class JobStatusRoutesTest {
         HttpResponse<String> response = get(port, "/jobs/order-1");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
-        assertThat(response.body()).contains("\"order_id\":\"order-1\"", "\"state\":\"SUBMITTED\"",
-                "\"headshots_id\":\"" + HEADSHOTS_ID + "\"", "\"submitted_at\":\"2026-11-21T10:00:00Z\"");
+        assertThat(response.headers().firstValue("Content-Type"))
+                .get()
+                .asString()
+                .startsWith("application/json");
+        assertThat(response.body())
+                .contains(
+                        "\"order_id\":\"order-1\"",
+                        "\"state\":\"SUBMITTED\"",
+                        "\"headshots_id\":\"" + HEADSHOTS_ID + "\"",
+                        "\"submitted_at\":\"2026-11-21T10:00:00Z\"");
     }
 
     @Test
     void shouldAnswerByHeadshotsId() throws Exception {
         MapLookup lookup = new MapLookup();
-        JobStatus status = JobStatuses.merge(submitted("order-1"),
-                JobStatuses.completed(StatusEvents.completed("order-1", HEADSHOTS_ID)));
+        JobStatus status = JobStatuses.merge(
+                submitted("order-1"), JobStatuses.completed(StatusEvents.completed("order-1", HEADSHOTS_ID)));
         lookup.byHeadshots.put(HEADSHOTS_ID, status);
         int port = serve(lookup);
 
@@ -116,7 +128,10 @@ class JobStatusRoutesTest {
         HttpResponse<String> response = get(port, "/jobs/no-such-order");
 
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
+        assertThat(response.headers().firstValue("Content-Type"))
+                .get()
+                .asString()
+                .startsWith("application/json");
         assertThat(response.body()).contains("\"error\":\"not_found\"", "no-such-order");
     }
 
@@ -179,9 +194,13 @@ class JobStatusRoutesTest {
 
         HttpResponse<String> response = get(portA, "/jobs/order-1");
 
-        assertThat(response.statusCode()).as("B believes A holds it: no ping-pong").isEqualTo(503);
+        assertThat(response.statusCode())
+                .as("B believes A holds it: no ping-pong")
+                .isEqualTo(503);
         assertThat(response.body()).contains("moving between instances");
-        assertThat(response.headers().firstValue("Retry-After")).as("relayed with B's answer").contains("1");
+        assertThat(response.headers().firstValue("Retry-After"))
+                .as("relayed with B's answer")
+                .contains("1");
     }
 
     @Test
@@ -196,7 +215,9 @@ class JobStatusRoutesTest {
 
         HttpResponse<String> response = get(port, "/jobs/order-1");
 
-        assertThat(response.statusCode()).as("the holder has left: its stores are moving").isEqualTo(503);
+        assertThat(response.statusCode())
+                .as("the holder has left: its stores are moving")
+                .isEqualTo(503);
         assertThat(response.headers().firstValue("Retry-After")).contains("1");
         assertThat(response.body()).contains("\"error\":\"unavailable\"").contains("does not answer");
     }

@@ -40,8 +40,10 @@ class JobStatusTopologyTest {
     private static final String HEADSHOTS_ID = "a1b2c3d4-e5f6-4890-abcd-ef1234567890";
 
     private final Serde<HeadshotJob> jobSerde = AvroSerdes.specific(HeadshotJob.class, REGISTRY, false);
-    private final Serde<HeadshotsCompleted> completedSerde = AvroSerdes.specific(HeadshotsCompleted.class, REGISTRY, false);
-    private final Serde<HeadshotsArchived> archivedSerde = AvroSerdes.specific(HeadshotsArchived.class, REGISTRY, false);
+    private final Serde<HeadshotsCompleted> completedSerde =
+            AvroSerdes.specific(HeadshotsCompleted.class, REGISTRY, false);
+    private final Serde<HeadshotsArchived> archivedSerde =
+            AvroSerdes.specific(HeadshotsArchived.class, REGISTRY, false);
     private TopologyTestDriver driver;
     private TestInputTopic<String, HeadshotJob> jobs;
     private TestInputTopic<String, HeadshotsCompleted> completed;
@@ -53,14 +55,17 @@ class JobStatusTopologyTest {
 
     @BeforeEach
     void start() {
-        StreamsBuilder builder = JobStatusTopology.addTo(new StreamsBuilder(), TOPICS, jobSerde, completedSerde,
-                archivedSerde);
+        StreamsBuilder builder =
+                JobStatusTopology.addTo(new StreamsBuilder(), TOPICS, jobSerde, completedSerde, archivedSerde);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "job-status-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        props.put(StreamsConfig.STATE_DIR_CONFIG,
-                Path.of("target", "topology-test-state", UUID.randomUUID().toString()).toAbsolutePath().toString());
+        props.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                Path.of("target", "topology-test-state", UUID.randomUUID().toString())
+                        .toAbsolutePath()
+                        .toString());
         driver = new TopologyTestDriver(builder.build(), props, T0);
         StringSerializer keys = new StringSerializer();
         jobs = driver.createInputTopic(TOPICS.jobs(), keys, jobSerde.serializer());
@@ -97,8 +102,10 @@ class JobStatusTopologyTest {
         byte[] junk = "not avro".getBytes(StandardCharsets.UTF_8);
         driver.createInputTopic(TOPICS.jobs(), keys, new ByteArraySerializer()).pipeInput("order-1", junk);
         jobs.pipeInput("order-1", StatusEvents.job("order-1", HEADSHOTS_ID));
-        driver.createInputTopic(TOPICS.completed(), keys, new ByteArraySerializer()).pipeInput(HEADSHOTS_ID, junk);
-        driver.createInputTopic(TOPICS.archived(), keys, new ByteArraySerializer()).pipeInput(HEADSHOTS_ID, junk);
+        driver.createInputTopic(TOPICS.completed(), keys, new ByteArraySerializer())
+                .pipeInput(HEADSHOTS_ID, junk);
+        driver.createInputTopic(TOPICS.archived(), keys, new ByteArraySerializer())
+                .pipeInput(HEADSHOTS_ID, junk);
 
         assertThat(byOrderId.get("order-1").getState()).isEqualTo(JobState.SUBMITTED);
         completed.pipeInput(HEADSHOTS_ID, StatusEvents.completed("order-1", HEADSHOTS_ID));
@@ -141,8 +148,11 @@ class JobStatusTopologyTest {
     void shouldMarkAJobFailedWhenItsImagesCouldNotBeArchived() {
         jobs.pipeInput("order-1", StatusEvents.job("order-1", HEADSHOTS_ID));
         completed.pipeInput(HEADSHOTS_ID, StatusEvents.completed("order-1", HEADSHOTS_ID));
-        completedDeadLetters.pipeInput(new TestRecord<>(HEADSHOTS_ID, new byte[] {0, 1, 2},
-                StatusEvents.sinkDeadLetterHeaders("download", "image 3 answered HTTP 410 (expired)"), T0));
+        completedDeadLetters.pipeInput(new TestRecord<>(
+                HEADSHOTS_ID,
+                new byte[] {0, 1, 2},
+                StatusEvents.sinkDeadLetterHeaders("download", "image 3 answered HTTP 410 (expired)"),
+                T0));
 
         JobStatus status = byOrderId.get("order-1");
         assertThat(status.getState()).isEqualTo(JobState.FAILED);
@@ -153,12 +163,23 @@ class JobStatusTopologyTest {
 
     @Test
     void shouldMarkAnOrderFailedWhenRunflowRefusedItsSubmission() {
-        SubmissionRequest refused = SubmissionRequest.newBuilder().setOrderId("order-9").setUserId("user-9")
-                .setJobRef("ref-9").setInputImageUrls(List.of("https://img.example/9.jpg")).setUploadIds(List.of("u9"))
-                .setTrigger(SubmissionTrigger.IDLE_TIMEOUT).setDecidedAt(T0.toEpochMilli())
-                .setSourceTopic("photos.accepted").setSourcePartition(0).setSourceOffset(7).build();
-        jobsDeadLetters.pipeInput(new TestRecord<>("order-9", AvroBinarySerde.json(refused),
-                StatusEvents.submitDeadLetterHeaders("POST /api/v1/images/generate-headshots: 422 bad image"), T0));
+        SubmissionRequest refused = SubmissionRequest.newBuilder()
+                .setOrderId("order-9")
+                .setUserId("user-9")
+                .setJobRef("ref-9")
+                .setInputImageUrls(List.of("https://img.example/9.jpg"))
+                .setUploadIds(List.of("u9"))
+                .setTrigger(SubmissionTrigger.IDLE_TIMEOUT)
+                .setDecidedAt(T0.toEpochMilli())
+                .setSourceTopic("photos.accepted")
+                .setSourcePartition(0)
+                .setSourceOffset(7)
+                .build();
+        jobsDeadLetters.pipeInput(new TestRecord<>(
+                "order-9",
+                AvroBinarySerde.json(refused),
+                StatusEvents.submitDeadLetterHeaders("POST /api/v1/images/generate-headshots: 422 bad image"),
+                T0));
 
         JobStatus status = byOrderId.get("order-9");
         assertThat(status.getState()).isEqualTo(JobState.FAILED);

@@ -15,15 +15,15 @@ public final class ArchiveKeys {
 
     // Runflow ids are UUIDs; checking the canonical form keeps path tricks ("..", "/") out of keys.
     // UUID.fromString is not used: it accepts forms like 1-2-3-4-5.
-    private static final Pattern CANONICAL_UUID = Pattern.compile(
-            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern CANONICAL_UUID =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    private ArchiveKeys() {
-    }
+    private ArchiveKeys() {}
 
     /** Whether {@code headshotsId} is a canonical UUID (either case), the only form used in keys. */
     public static boolean isValidHeadshotsId(String headshotsId) {
-        return headshotsId != null && CANONICAL_UUID.matcher(headshotsId.toLowerCase(Locale.ROOT)).matches();
+        return headshotsId != null
+                && CANONICAL_UUID.matcher(headshotsId.toLowerCase(Locale.ROOT)).matches();
     }
 
     /** The folder of a job: {@code headshots/{id}} (id in lower case). */

@@ -39,13 +39,11 @@ public interface ArchiveStore extends AutoCloseable {
      * Removes what interrupted writes left under {@code prefix} (temporary files of a crashed sink); object
      * stores, whose writes leave nothing behind, do nothing.
      */
-    default void removeLeftovers(String prefix) throws ArchiveException {
-    }
+    default void removeLeftovers(String prefix) throws ArchiveException {}
 
     /** Throws when the back end cannot be reached or written; used for readiness and recovery probes. */
     void probe() throws ArchiveException;
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

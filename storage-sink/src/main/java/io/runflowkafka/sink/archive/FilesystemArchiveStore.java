@@ -15,8 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -48,6 +48,7 @@ public final class FilesystemArchiveStore implements ArchiveStore {
     private final boolean fsync;
     /** Block size that direct writes are aligned to; 0 when writing through the page cache. */
     private final int directBlock;
+
     private final ThreadLocal<ByteBuffer> directBuffers;
 
     /**
@@ -68,8 +69,10 @@ public final class FilesystemArchiveStore implements ArchiveStore {
         }
         this.directBlock = directIo ? directBlockSize(this.root) : 0;
         int block = Math.max(directBlock, 1);
-        this.directBuffers = ThreadLocal.withInitial(
-                () -> ByteBuffer.allocateDirect(DIRECT_CHUNK + block).alignedSlice(block).limit(DIRECT_CHUNK).slice());
+        this.directBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(DIRECT_CHUNK + block)
+                .alignedSlice(block)
+                .limit(DIRECT_CHUNK)
+                .slice());
     }
 
     /** Whether objects are written with direct I/O (asked for, and the filesystem accepted it). */
@@ -107,7 +110,10 @@ public final class FilesystemArchiveStore implements ArchiveStore {
                 digest.update(buffer, 0, n);
                 size += n;
             }
-            return Optional.of(new StoredObject(key, size, HexFormat.of().formatHex(digest.digest()),
+            return Optional.of(new StoredObject(
+                    key,
+                    size,
+                    HexFormat.of().formatHex(digest.digest()),
                     Files.getLastModifiedTime(file).toInstant()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
@@ -132,7 +138,8 @@ public final class FilesystemArchiveStore implements ArchiveStore {
     }
 
     @Override
-    public boolean writeIfAbsent(String key, byte[] content, String sha256, String contentType) throws ArchiveException {
+    public boolean writeIfAbsent(String key, byte[] content, String sha256, String contentType)
+            throws ArchiveException {
         Path target = path(key);
         Path temp = writeTemp(target, content);
         try {
@@ -237,8 +244,8 @@ public final class FilesystemArchiveStore implements ArchiveStore {
     private void writeFile(Path file, byte[] content) throws IOException {
         int whole = directBlock > 0 ? content.length / directBlock * directBlock : 0;
         if (whole > 0) {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    ExtendedOpenOption.DIRECT)) {
+            try (FileChannel channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
                 writeBlocks(channel, content, whole);
                 if (whole == content.length) {
                     force(channel);
@@ -289,25 +296,32 @@ public final class FilesystemArchiveStore implements ArchiveStore {
      * {@code O_DIRECT}; 0 when the filesystem (tmpfs on older kernels, some network and FUSE filesystems) refuses.
      */
     private static int directBlockSize(Path directory) {
-        Path probe = directory.resolve(".direct-io-probe-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + TEMP_SUFFIX);
+        Path probe = directory.resolve(".direct-io-probe-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
         try {
             long size = Files.getFileStore(directory).getBlockSize();
             if (size <= 0 || size > MAX_DIRECT_BLOCK || Long.bitCount(size) != 1) {
-                LOG.info("archive {}: block size {} does not suit direct I/O; writing through the page cache",
-                        directory, size);
+                LOG.info(
+                        "archive {}: block size {} does not suit direct I/O; writing through the page cache",
+                        directory,
+                        size);
                 return 0;
             }
             int block = (int) size;
-            try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    ExtendedOpenOption.DIRECT)) {
-                ByteBuffer buffer = ByteBuffer.allocateDirect(2 * block).alignedSlice(block).limit(block).slice();
+            try (FileChannel channel = FileChannel.open(
+                    probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
+                ByteBuffer buffer = ByteBuffer.allocateDirect(2 * block)
+                        .alignedSlice(block)
+                        .limit(block)
+                        .slice();
                 channel.write(buffer);
             }
             return block;
         } catch (IOException | UnsupportedOperationException e) {
-            LOG.info("archive {}: the filesystem refuses direct I/O ({}); writing through the page cache",
-                    directory, e.toString());
+            LOG.info(
+                    "archive {}: the filesystem refuses direct I/O ({}); writing through the page cache",
+                    directory,
+                    e.toString());
             return 0;
         } finally {
             deleteQuietly(probe);

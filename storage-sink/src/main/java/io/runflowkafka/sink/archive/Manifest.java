@@ -27,9 +27,18 @@ import java.util.Map;
  * @param images every image, in the order of the completion's image_urls
  * @param attributes the completion's attributes
  */
-public record Manifest(int version, String headshotsId, String jobRef, String deliveryId, String archiveUri, String archivedAt,
-                       String expiresAt, Source source, long totalBytes, List<Image> images,
-                       Map<String, String> attributes) {
+public record Manifest(
+        int version,
+        String headshotsId,
+        String jobRef,
+        String deliveryId,
+        String archiveUri,
+        String archivedAt,
+        String expiresAt,
+        Source source,
+        long totalBytes,
+        List<Image> images,
+        Map<String, String> attributes) {
 
     /** The format this sink writes; bumped only on incompatible changes. */
     public static final int VERSION = 1;
@@ -51,9 +60,14 @@ public record Manifest(int version, String headshotsId, String jobRef, String de
      * @param contentType its verified media type
      * @param archivedAt when it was written (or first written, when a redelivery kept it)
      */
-    public record Image(int index, String sourceUrl, String key, long sizeBytes, String sha256, String contentType,
-                        String archivedAt) {
-    }
+    public record Image(
+            int index,
+            String sourceUrl,
+            String key,
+            long sizeBytes,
+            String sha256,
+            String contentType,
+            String archivedAt) {}
 
     /**
      * The record a job was archived from, which tells a redelivery of that record (whose archived event may not
@@ -63,8 +77,7 @@ public record Manifest(int version, String headshotsId, String jobRef, String de
      * @param partition its partition
      * @param offset the record's offset
      */
-    public record Source(String topic, int partition, long offset) {
-    }
+    public record Source(String topic, int partition, long offset) {}
 
     /** The manifest as UTF-8 JSON. */
     public byte[] toJson() {

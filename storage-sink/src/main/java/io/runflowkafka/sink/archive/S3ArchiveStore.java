@@ -51,9 +51,13 @@ public final class S3ArchiveStore implements ArchiveStore {
      * @param region the signing region
      * @param sha256Checksum whether to send {@code x-amz-checksum-sha256} (AWS and MinIO check it; some servers reject it)
      */
-    public record Settings(String bucket, String prefix, Optional<URI> endpoint, boolean pathStyle, String region,
-                           boolean sha256Checksum) {
-    }
+    public record Settings(
+            String bucket,
+            String prefix,
+            Optional<URI> endpoint,
+            boolean pathStyle,
+            String region,
+            boolean sha256Checksum) {}
 
     private final S3Client client;
     private final Settings settings;
@@ -90,8 +94,8 @@ public final class S3ArchiveStore implements ArchiveStore {
         builder.region(Region.of(settings.region()))
                 .forcePathStyle(settings.pathStyle())
                 // Bounded calls: a hung back end must surface as a failure the sink retries, not a stuck event.
-                .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofSeconds(30))
-                        .apiCallTimeout(Duration.ofMinutes(2)))
+                .overrideConfiguration(
+                        o -> o.apiCallAttemptTimeout(Duration.ofSeconds(30)).apiCallTimeout(Duration.ofMinutes(2)))
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         settings.endpoint().ifPresent(builder::endpointOverride);
@@ -141,8 +145,11 @@ public final class S3ArchiveStore implements ArchiveStore {
         String folder = objectKey(prefix) + "/";
         Map<String, Long> objects = new HashMap<>();
         try {
-            client.listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(folder).delimiter("/")).contents()
-                    .forEach(object -> objects.put(prefix + "/" + object.key().substring(folder.length()), object.size()));
+            client.listObjectsV2Paginator(
+                            b -> b.bucket(settings.bucket()).prefix(folder).delimiter("/"))
+                    .contents()
+                    .forEach(object ->
+                            objects.put(prefix + "/" + object.key().substring(folder.length()), object.size()));
         } catch (SdkException e) {
             throw failure("cannot list", prefix, e);
         }
@@ -159,7 +166,8 @@ public final class S3ArchiveStore implements ArchiveStore {
     }
 
     @Override
-    public boolean writeIfAbsent(String key, byte[] content, String sha256, String contentType) throws ArchiveException {
+    public boolean writeIfAbsent(String key, byte[] content, String sha256, String contentType)
+            throws ArchiveException {
         if (find(key).isPresent()) {
             return false;
         }
@@ -177,7 +185,8 @@ public final class S3ArchiveStore implements ArchiveStore {
                 return false;
             }
             if (conditional && (e.statusCode() == 501 || "NotImplemented".equals(errorCode(e)))) {
-                LOG.info("the S3 server does not support conditional writes; create-only writes fall back to HEAD then PUT");
+                LOG.info(
+                        "the S3 server does not support conditional writes; create-only writes fall back to HEAD then PUT");
                 conditionalWrites.set(false);
                 return writeIfAbsent(key, content, sha256, contentType);
             }
@@ -264,6 +273,7 @@ public final class S3ArchiveStore implements ArchiveStore {
 
     @Override
     public String toString() {
-        return "S3ArchiveStore[" + uri() + settings.endpoint().map(e -> " at " + e).orElse("") + "]";
+        return "S3ArchiveStore[" + uri()
+                + settings.endpoint().map(e -> " at " + e).orElse("") + "]";
     }
 }

@@ -22,7 +22,8 @@ public record FetchedImage(CheckedUrl url, byte[] content, ImageType type, Strin
 
     @Override
     public String toString() {
-        return "FetchedImage[" + url.redacted() + ", " + type + ", " + content.length + " bytes, sha256=" + sha256 + "]";
+        return "FetchedImage[" + url.redacted() + ", " + type + ", " + content.length + " bytes, sha256=" + sha256
+                + "]";
     }
 
     @Override

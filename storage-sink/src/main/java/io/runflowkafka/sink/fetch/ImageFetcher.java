@@ -60,9 +60,13 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
      * @param maxConnectionsPerHost connections kept per host, at least the download concurrency
      * @param trust a truststore replacing the JVM's CAs, if configured
      */
-    public record Settings(Duration connectTimeout, Duration requestTimeout, long maxBytes, int maxRedirects,
-                           int maxConnectionsPerHost, Optional<TlsTrust> trust) {
-    }
+    public record Settings(
+            Duration connectTimeout,
+            Duration requestTimeout,
+            long maxBytes,
+            int maxRedirects,
+            int maxConnectionsPerHost,
+            Optional<TlsTrust> trust) {}
 
     private final Settings settings;
     private final UrlPolicy policy;
@@ -121,19 +125,30 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
             try {
                 target = current.uri().resolve(body.redirect());
             } catch (IllegalArgumentException e) {
-                throw new FetchException(FetchException.Kind.REFUSED, body.status(),
-                        "redirect from " + current.redacted() + " to an invalid location", null);
+                throw new FetchException(
+                        FetchException.Kind.REFUSED,
+                        body.status(),
+                        "redirect from " + current.redacted() + " to an invalid location",
+                        null);
             }
             if (hop >= settings.maxRedirects()) {
-                throw new FetchException(FetchException.Kind.REFUSED, body.status(), "redirect from "
-                        + current.redacted() + " to " + CheckedUrl.redact(target) + " not followed (redirects "
-                        + (settings.maxRedirects() == 0 ? "are off" : "limited to " + settings.maxRedirects()) + ")", null);
+                throw new FetchException(
+                        FetchException.Kind.REFUSED,
+                        body.status(),
+                        "redirect from "
+                                + current.redacted() + " to " + CheckedUrl.redact(target) + " not followed (redirects "
+                                + (settings.maxRedirects() == 0 ? "are off" : "limited to " + settings.maxRedirects())
+                                + ")",
+                        null);
             }
             try {
                 current = policy.check(target.toString());
             } catch (UrlRefusedException e) {
-                throw new FetchException(FetchException.Kind.REFUSED, body.status(),
-                        "redirect from " + current.redacted() + " refused: " + e.getMessage(), e);
+                throw new FetchException(
+                        FetchException.Kind.REFUSED,
+                        body.status(),
+                        "redirect from " + current.redacted() + " refused: " + e.getMessage(),
+                        e);
             }
         }
     }
@@ -163,13 +178,20 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
         byte[] content = body.content();
         Optional<ImageType> sniffed = ImageType.sniff(content);
         if (sniffed.isEmpty()) {
-            throw new FetchException(FetchException.Kind.INVALID, body.status(),
-                    url.redacted() + " is not a JPEG, PNG or WebP image (magic bytes)", null);
+            throw new FetchException(
+                    FetchException.Kind.INVALID,
+                    body.status(),
+                    url.redacted() + " is not a JPEG, PNG or WebP image (magic bytes)",
+                    null);
         }
         ImageType declared = ImageType.fromContentType(body.contentType()).orElseThrow();
         if (declared != sniffed.get()) {
-            throw new FetchException(FetchException.Kind.INVALID, body.status(), url.redacted()
-                    + " says Content-Type " + declared.mediaType() + " but its content is " + sniffed.get().mediaType(), null);
+            throw new FetchException(
+                    FetchException.Kind.INVALID,
+                    body.status(),
+                    url.redacted() + " says Content-Type " + declared.mediaType() + " but its content is "
+                            + sniffed.get().mediaType(),
+                    null);
         }
         return new FetchedImage(url, content, sniffed.get(), body.sha256(), elapsed);
     }
@@ -185,19 +207,25 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof TimeoutException) {
-                return new FetchException(FetchException.Kind.TRANSIENT, "timed out fetching " + url.redacted(), failure);
+                return new FetchException(
+                        FetchException.Kind.TRANSIENT, "timed out fetching " + url.redacted(), failure);
             }
             if (cause instanceof UnknownHostException) {
                 return new FetchException(FetchException.Kind.TRANSIENT, "cannot resolve " + url.host(), failure);
             }
             if (cause instanceof SSLException) {
-                return new FetchException(FetchException.Kind.TRANSIENT, "TLS with " + url.host() + " failed ("
-                        + cause.getClass().getSimpleName() + "); is its certificate trusted?", failure);
+                return new FetchException(
+                        FetchException.Kind.TRANSIENT,
+                        "TLS with " + url.host() + " failed ("
+                                + cause.getClass().getSimpleName() + "); is its certificate trusted?",
+                        failure);
             }
         }
         String what = failure instanceof IOException ? "connection failed" : "request failed";
-        return new FetchException(FetchException.Kind.TRANSIENT,
-                what + " fetching " + url.redacted() + " (" + failure.getClass().getSimpleName() + ")", failure);
+        return new FetchException(
+                FetchException.Kind.TRANSIENT,
+                what + " fetching " + url.redacted() + " (" + failure.getClass().getSimpleName() + ")",
+                failure);
     }
 
     static FetchException statusFailure(String redactedUrl, int status) {
@@ -222,13 +250,13 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
     }
 
     /** What one GET produced: an image body, or a redirect to follow. */
-    private record Body(int status, String contentType, byte[] content, String sha256, String redirect) {
-    }
+    private record Body(int status, String contentType, byte[] content, String sha256, String redirect) {}
 
     /** Resolves a host through the policy and hands Jetty only the checked addresses. */
     private final class CheckingResolver implements SocketAddressResolver {
         @Override
-        public void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
+        public void resolve(
+                String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
             // Name lookups block, so they run on the client's pool rather than on a selector thread.
             client.getExecutor().execute(() -> {
                 try {
@@ -255,6 +283,7 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
         private byte[] buffer;
         /** The body's pieces, when its size is not known (chunked): joined once at the end, no growing copies. */
         private List<byte[]> chunks;
+
         private int length;
         private int status;
         private String contentType;
@@ -276,8 +305,11 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
             if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
                 redirect = response.getHeaders().get(HttpHeader.LOCATION);
                 if (redirect == null) {
-                    response.abort(new FetchException(FetchException.Kind.INVALID, status,
-                            "HTTP " + status + " without Location from " + url, null));
+                    response.abort(new FetchException(
+                            FetchException.Kind.INVALID,
+                            status,
+                            "HTTP " + status + " without Location from " + url,
+                            null));
                 }
                 return;
             }
@@ -287,14 +319,21 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
             }
             long declaredLength = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
             if (declaredLength > maxBytes) {
-                response.abort(new FetchException(FetchException.Kind.INVALID, status, url + " is " + declaredLength
-                        + " bytes, over the " + maxBytes + "-byte limit", null));
+                response.abort(new FetchException(
+                        FetchException.Kind.INVALID,
+                        status,
+                        url + " is " + declaredLength + " bytes, over the " + maxBytes + "-byte limit",
+                        null));
                 return;
             }
             contentType = response.getHeaders().get(HttpHeader.CONTENT_TYPE);
             if (ImageType.fromContentType(contentType).isEmpty()) {
-                response.abort(new FetchException(FetchException.Kind.INVALID, status, url + " has Content-Type "
-                        + (contentType == null ? "(none)" : contentType) + ", not image/jpeg, image/png or image/webp", null));
+                response.abort(new FetchException(
+                        FetchException.Kind.INVALID,
+                        status,
+                        url + " has Content-Type " + (contentType == null ? "(none)" : contentType)
+                                + ", not image/jpeg, image/png or image/webp",
+                        null));
                 return;
             }
             if (declaredLength >= 0) {
@@ -309,8 +348,11 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
             }
             int chunk = content.remaining();
             if ((long) length + chunk > maxBytes) {
-                response.abort(new FetchException(FetchException.Kind.INVALID, status,
-                        CheckedUrl.redact(response.getRequest().getURI()) + " is over the " + maxBytes + "-byte limit", null));
+                response.abort(new FetchException(
+                        FetchException.Kind.INVALID,
+                        status,
+                        CheckedUrl.redact(response.getRequest().getURI()) + " is over the " + maxBytes + "-byte limit",
+                        null));
                 return;
             }
             // Each byte is copied once out of the network buffer (often a direct one), then hashed from the heap
@@ -319,8 +361,11 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
             int offset;
             if (buffer != null) {
                 if (length + chunk > buffer.length) {
-                    response.abort(new FetchException(FetchException.Kind.INVALID, status,
-                            CheckedUrl.redact(response.getRequest().getURI()) + " sent more than its Content-Length", null));
+                    response.abort(new FetchException(
+                            FetchException.Kind.INVALID,
+                            status,
+                            CheckedUrl.redact(response.getRequest().getURI()) + " sent more than its Content-Length",
+                            null));
                     return;
                 }
                 target = buffer;
@@ -349,7 +394,8 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
                 return;
             }
             byte[] content = buffer != null ? body(buffer) : join(chunks == null ? List.of() : chunks, length);
-            result.complete(new Body(status, contentType, content, HexFormat.of().formatHex(digest.digest()), null));
+            result.complete(
+                    new Body(status, contentType, content, HexFormat.of().formatHex(digest.digest()), null));
         }
 
         /** The presized body; shorter than declared only if the server closed early, which Jetty reports as a failure. */

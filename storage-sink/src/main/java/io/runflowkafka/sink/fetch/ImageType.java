@@ -35,15 +35,24 @@ public enum ImageType {
 
     /** The type the content's first bytes say, if any of the three. */
     public static Optional<ImageType> sniff(byte[] content) {
-        if (content.length >= 3 && (content[0] & 0xff) == 0xff && (content[1] & 0xff) == 0xd8
+        if (content.length >= 3
+                && (content[0] & 0xff) == 0xff
+                && (content[1] & 0xff) == 0xd8
                 && (content[2] & 0xff) == 0xff) {
             return Optional.of(JPEG);
         }
         if (content.length >= 8 && Arrays.equals(content, 0, 8, PNG_SIGNATURE, 0, 8)) {
             return Optional.of(PNG);
         }
-        if (content.length >= 12 && content[0] == 'R' && content[1] == 'I' && content[2] == 'F' && content[3] == 'F'
-                && content[8] == 'W' && content[9] == 'E' && content[10] == 'B' && content[11] == 'P') {
+        if (content.length >= 12
+                && content[0] == 'R'
+                && content[1] == 'I'
+                && content[2] == 'F'
+                && content[3] == 'F'
+                && content[8] == 'W'
+                && content[9] == 'E'
+                && content[10] == 'B'
+                && content[11] == 'P') {
             return Optional.of(WEBP);
         }
         return Optional.empty();
@@ -55,7 +64,9 @@ public enum ImageType {
             return Optional.empty();
         }
         int semicolon = contentType.indexOf(';');
-        String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+        String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .strip()
+                .toLowerCase(Locale.ROOT);
         return switch (media) {
             case "image/jpeg", "image/jpg", "image/pjpeg" -> Optional.of(JPEG);
             case "image/png" -> Optional.of(PNG);

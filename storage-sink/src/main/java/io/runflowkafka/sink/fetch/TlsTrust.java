@@ -20,7 +20,8 @@ public record TlsTrust(Path path, char[] password) {
             return KeyStore.getInstance(path.toFile(), password);
         } catch (IOException | GeneralSecurityException e) {
             // The path is not a secret; the password never enters the message.
-            throw new IllegalArgumentException("cannot load truststore " + path + ": " + e.getClass().getSimpleName(), e);
+            throw new IllegalArgumentException(
+                    "cannot load truststore " + path + ": " + e.getClass().getSimpleName(), e);
         }
     }
 

@@ -133,8 +133,8 @@ public final class AddressPolicy {
             return Optional.of(Arrays.copyOfRange(v6, 12, 16));
         }
         boolean firstTwelveZero = firstTenZero && v6[10] == 0 && v6[11] == 0;
-        boolean unspecifiedOrLoopback = firstTwelveZero && v6[12] == 0 && v6[13] == 0 && v6[14] == 0
-                && (v6[15] == 0 || v6[15] == 1);
+        boolean unspecifiedOrLoopback =
+                firstTwelveZero && v6[12] == 0 && v6[13] == 0 && v6[14] == 0 && (v6[15] == 0 || v6[15] == 1);
         if (firstTwelveZero && !unspecifiedOrLoopback) {
             return Optional.of(Arrays.copyOfRange(v6, 12, 16));
         }

@@ -20,8 +20,16 @@ class ArchiveKeysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1-2-3-4-5", "../../etc", "7f1c0a52-3a41-4f0e-9d55-2f6f3f1b9a1", "7f1c0a52/3a41-4f0e-9d55-2f6f3f1b9a10",
-            "7f1c0a52-3a41-4f0e-9d55-2f6f3f1b9a10/..", "７f1c0a52-3a41-4f0e-9d55-2f6f3f1b9a10", ""})
+    @ValueSource(
+            strings = {
+                "1-2-3-4-5",
+                "../../etc",
+                "7f1c0a52-3a41-4f0e-9d55-2f6f3f1b9a1",
+                "7f1c0a52/3a41-4f0e-9d55-2f6f3f1b9a10",
+                "7f1c0a52-3a41-4f0e-9d55-2f6f3f1b9a10/..",
+                "７f1c0a52-3a41-4f0e-9d55-2f6f3f1b9a10",
+                ""
+            })
     void shouldRefuseIdsThatAreNotCanonicalUuids(String id) {
         assertThat(ArchiveKeys.isValidHeadshotsId(id)).isFalse();
         assertThatThrownBy(() -> ArchiveKeys.manifest(id)).isInstanceOf(IllegalArgumentException.class);

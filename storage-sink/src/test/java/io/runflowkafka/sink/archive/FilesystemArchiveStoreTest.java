@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Random;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,9 +35,13 @@ class FilesystemArchiveStoreTest {
 
         assertThat(root.resolve(KEY)).hasBinaryContent(content);
         StoredObject found = store.find(KEY).orElseThrow();
-        assertThat(found.matches(content.length, S3ArchiveStore.sha256Hex(content))).isTrue();
-        assertThat(found.matches(content.length, S3ArchiveStore.sha256Hex("other".getBytes()))).isFalse();
-        assertThat(store.uri()).startsWith("file:///").endsWith(root.getFileName().toString());
+        assertThat(found.matches(content.length, S3ArchiveStore.sha256Hex(content)))
+                .isTrue();
+        assertThat(found.matches(content.length, S3ArchiveStore.sha256Hex("other".getBytes())))
+                .isFalse();
+        assertThat(store.uri())
+                .startsWith("file:///")
+                .endsWith(root.getFileName().toString());
     }
 
     @Test
@@ -55,10 +59,15 @@ class FilesystemArchiveStoreTest {
     void shouldCreateOnlyOnceWithWriteIfAbsent() throws Exception {
         String manifest = "headshots/7f1c0a52-3a41-4f0e-9d55-2f6f3f1b9a10/manifest.json";
 
-        assertThat(store.writeIfAbsent(manifest, new byte[] {1}, S3ArchiveStore.sha256Hex(new byte[] {1}), "application/json")).isTrue();
-        assertThat(store.writeIfAbsent(manifest, new byte[] {2}, S3ArchiveStore.sha256Hex(new byte[] {2}), "application/json")).isFalse();
+        assertThat(store.writeIfAbsent(
+                        manifest, new byte[] {1}, S3ArchiveStore.sha256Hex(new byte[] {1}), "application/json"))
+                .isTrue();
+        assertThat(store.writeIfAbsent(
+                        manifest, new byte[] {2}, S3ArchiveStore.sha256Hex(new byte[] {2}), "application/json"))
+                .isFalse();
 
-        assertThat(store.read(manifest)).hasValueSatisfying(bytes -> assertThat(bytes).containsExactly(1));
+        assertThat(store.read(manifest))
+                .hasValueSatisfying(bytes -> assertThat(bytes).containsExactly(1));
         try (Stream<Path> files = Files.list(root.resolve(manifest).getParent())) {
             assertThat(files).hasSize(1);
         }
@@ -77,7 +86,8 @@ class FilesystemArchiveStoreTest {
         // Direct writes are padded to whole blocks; the padding must be cut off again.
         assertThat(root.resolve(KEY)).hasBinaryContent(content);
         assertThat(root.resolve("buffered").resolve(KEY)).hasBinaryContent(content);
-        assertThat(store.find(KEY).orElseThrow().matches(size, S3ArchiveStore.sha256Hex(content))).isTrue();
+        assertThat(store.find(KEY).orElseThrow().matches(size, S3ArchiveStore.sha256Hex(content)))
+                .isTrue();
         try (Stream<Path> files = Files.list(root.resolve(KEY).getParent())) {
             assertThat(files).extracting(path -> path.getFileName().toString()).containsExactly("001.jpg");
         }
@@ -88,7 +98,8 @@ class FilesystemArchiveStoreTest {
     void shouldUseDirectIoWhereTheFilesystemTakesItAndLeaveNoProbeBehind() throws Exception {
         // target/ is on a local disk filesystem (ext4, xfs, btrfs, apfs…), all of which accept O_DIRECT.
         assertThat(store.directIo()).isTrue();
-        assertThat(store).hasToString("FilesystemArchiveStore[" + root.toAbsolutePath().normalize() + ", direct I/O]");
+        assertThat(store)
+                .hasToString("FilesystemArchiveStore[" + root.toAbsolutePath().normalize() + ", direct I/O]");
         try (Stream<Path> files = Files.list(root)) {
             assertThat(files).isEmpty();
         }
@@ -117,11 +128,13 @@ class FilesystemArchiveStoreTest {
     @Test
     void shouldListTheObjectsOfAJobWithTheirSizesButNoTemporaryFiles() throws Exception {
         String job = "headshots/7f1c0a52-3a41-4f0e-9d55-2f6f3f1b9a10";
-        store.write(job + "/001.jpg", new byte[] {1, 2, 3}, S3ArchiveStore.sha256Hex(new byte[] {1, 2, 3}), "image/jpeg");
+        store.write(
+                job + "/001.jpg", new byte[] {1, 2, 3}, S3ArchiveStore.sha256Hex(new byte[] {1, 2, 3}), "image/jpeg");
         store.write(job + "/002.png", new byte[] {4}, S3ArchiveStore.sha256Hex(new byte[] {4}), "image/png");
         Files.write(root.resolve(job).resolve(".003.jpg.abc.tmp"), new byte[] {9});
 
-        assertThat(store.list(job)).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(job + "/001.jpg", 3L, job + "/002.png", 1L));
+        assertThat(store.list(job))
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(job + "/001.jpg", 3L, job + "/002.png", 1L));
         assertThat(store.list("headshots/00000000-0000-0000-0000-000000000000")).isEmpty();
     }
 
@@ -141,6 +154,7 @@ class FilesystemArchiveStoreTest {
 
         assertThatThrownBy(() -> broken.write("not-a-directory/001.jpg", new byte[] {1}, "00", "image/jpeg"))
                 .isInstanceOf(ArchiveException.class);
-        assertThatThrownBy(() -> new FilesystemArchiveStore(file, false, false).probe()).isInstanceOf(ArchiveException.class);
+        assertThatThrownBy(() -> new FilesystemArchiveStore(file, false, false).probe())
+                .isInstanceOf(ArchiveException.class);
     }
 }

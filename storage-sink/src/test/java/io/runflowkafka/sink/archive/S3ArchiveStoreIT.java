@@ -48,7 +48,8 @@ class S3ArchiveStoreIT {
                 .build();
     }
 
-    private static S3ArchiveStore.Settings settings(String bucket, String prefix, URI endpoint, boolean sha256Checksum) {
+    private static S3ArchiveStore.Settings settings(
+            String bucket, String prefix, URI endpoint, boolean sha256Checksum) {
         return new S3ArchiveStore.Settings(bucket, prefix, Optional.of(endpoint), true, "us-east-1", sha256Checksum);
     }
 
@@ -66,7 +67,8 @@ class S3ArchiveStoreIT {
             assertThat(store.uri()).isEqualTo("s3://archive/archive/prod");
             StoredObject found = store.find(KEY).orElseThrow();
             assertThat(found.matches(content.length, sha)).isTrue();
-            assertThat(store.read(KEY)).hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(content));
+            assertThat(store.read(KEY))
+                    .hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(content));
         }
         var head = client.headObject(b -> b.bucket("archive").key("archive/prod/" + KEY));
         assertThat(head.contentType()).isEqualTo("image/jpeg");
@@ -79,7 +81,8 @@ class S3ArchiveStoreIT {
         try (S3ArchiveStore store = store("", true)) {
             store.write(KEY, content, S3ArchiveStore.sha256Hex(content), "image/png");
 
-            assertThat(store.find(KEY)).hasValueSatisfying(found -> assertThat(found.sizeBytes()).isEqualTo(content.length));
+            assertThat(store.find(KEY))
+                    .hasValueSatisfying(found -> assertThat(found.sizeBytes()).isEqualTo(content.length));
         }
     }
 
@@ -87,7 +90,8 @@ class S3ArchiveStoreIT {
     void shouldRefuseAnObjectWhoseChecksumDoesNotMatchItsBytes() {
         byte[] content = "jpeg bytes".getBytes(StandardCharsets.UTF_8);
         try (S3ArchiveStore store = store("", true)) {
-            assertThatThrownBy(() -> store.write(KEY, content, S3ArchiveStore.sha256Hex("other".getBytes()), "image/jpeg"))
+            assertThatThrownBy(
+                            () -> store.write(KEY, content, S3ArchiveStore.sha256Hex("other".getBytes()), "image/jpeg"))
                     .isInstanceOf(ArchiveException.class);
             assertThat(store.find(KEY)).isEmpty();
         } catch (ArchiveException e) {
@@ -98,12 +102,15 @@ class S3ArchiveStoreIT {
     @Test
     void shouldCreateTheManifestOnlyOnce() throws Exception {
         try (S3ArchiveStore store = store("", false)) {
-            assertThat(store.writeIfAbsent(MANIFEST, new byte[] {'1'}, S3ArchiveStore.sha256Hex(new byte[] {'1'}),
-                    "application/json")).isTrue();
-            assertThat(store.writeIfAbsent(MANIFEST, new byte[] {'2'}, S3ArchiveStore.sha256Hex(new byte[] {'2'}),
-                    "application/json")).isFalse();
+            assertThat(store.writeIfAbsent(
+                            MANIFEST, new byte[] {'1'}, S3ArchiveStore.sha256Hex(new byte[] {'1'}), "application/json"))
+                    .isTrue();
+            assertThat(store.writeIfAbsent(
+                            MANIFEST, new byte[] {'2'}, S3ArchiveStore.sha256Hex(new byte[] {'2'}), "application/json"))
+                    .isFalse();
 
-            assertThat(store.read(MANIFEST)).hasValueSatisfying(bytes -> assertThat(bytes).containsExactly('1'));
+            assertThat(store.read(MANIFEST))
+                    .hasValueSatisfying(bytes -> assertThat(bytes).containsExactly('1'));
         }
     }
 
@@ -121,13 +128,20 @@ class S3ArchiveStoreIT {
     void shouldListTheObjectsOfAJobWithTheirSizes() throws Exception {
         String job = "headshots/7f1c0a52-3a41-4f0e-9d55-2f6f3f1b9a10";
         try (S3ArchiveStore store = store("archive/prod", false)) {
-            store.write(job + "/001.jpg", new byte[] {1, 2, 3}, S3ArchiveStore.sha256Hex(new byte[] {1, 2, 3}), "image/jpeg");
+            store.write(
+                    job + "/001.jpg",
+                    new byte[] {1, 2, 3},
+                    S3ArchiveStore.sha256Hex(new byte[] {1, 2, 3}),
+                    "image/jpeg");
             store.write(job + "/002.jpg", new byte[] {4}, S3ArchiveStore.sha256Hex(new byte[] {4}), "image/jpeg");
-            store.write("headshots/7f1c0a52-3a41-4f0e-9d55-2f6f3f1b9a11/001.jpg", new byte[] {5},
-                    S3ArchiveStore.sha256Hex(new byte[] {5}), "image/jpeg");
+            store.write(
+                    "headshots/7f1c0a52-3a41-4f0e-9d55-2f6f3f1b9a11/001.jpg",
+                    new byte[] {5},
+                    S3ArchiveStore.sha256Hex(new byte[] {5}),
+                    "image/jpeg");
 
-            assertThat(store.list(job)).containsExactlyInAnyOrderEntriesOf(
-                    java.util.Map.of(job + "/001.jpg", 3L, job + "/002.jpg", 1L));
+            assertThat(store.list(job))
+                    .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(job + "/001.jpg", 3L, job + "/002.jpg", 1L));
         }
     }
 
@@ -148,11 +162,16 @@ class S3ArchiveStoreIT {
         }
         URI down = URI.create("http://127.0.0.1:" + closedPort);
         try (S3ArchiveStore unreachable = new S3ArchiveStore(client(down), settings("archive", "", down, false));
-             S3ArchiveStore missing = new S3ArchiveStore(client(s3.getUri()), settings("no-such-bucket", "", s3.getUri(), false))) {
-            assertThatThrownBy(() -> unreachable.write(KEY, new byte[] {1}, S3ArchiveStore.sha256Hex(new byte[] {1}), "image/jpeg"))
-                    .isInstanceOf(ArchiveException.class).hasMessageContaining("s3://archive/" + KEY);
+                S3ArchiveStore missing =
+                        new S3ArchiveStore(client(s3.getUri()), settings("no-such-bucket", "", s3.getUri(), false))) {
+            assertThatThrownBy(() -> unreachable.write(
+                            KEY, new byte[] {1}, S3ArchiveStore.sha256Hex(new byte[] {1}), "image/jpeg"))
+                    .isInstanceOf(ArchiveException.class)
+                    .hasMessageContaining("s3://archive/" + KEY);
             assertThatThrownBy(unreachable::probe).isInstanceOf(ArchiveException.class);
-            assertThatThrownBy(missing::probe).isInstanceOf(ArchiveException.class).hasMessageContaining("no-such-bucket");
+            assertThatThrownBy(missing::probe)
+                    .isInstanceOf(ArchiveException.class)
+                    .hasMessageContaining("no-such-bucket");
         }
     }
 }

@@ -81,13 +81,22 @@ public final class SinkThroughputBench {
     /** Names of the emulator's threads start with this (its HTTPS server, scheduler, analysis). */
     private static final String EMULATOR_THREADS = "runflow-emulator-";
 
-    private SinkThroughputBench() {
-    }
+    private SinkThroughputBench() {}
 
     /** The options, with their defaults. */
-    private record Options(int jobs, int concurrency, int perEvent, int inFlight, int rounds, int minWarmups,
-                           int maxWarmups, boolean fsync, boolean directIo, String mode, LatencySpec imageLatency,
-                           boolean cpuDetail) {
+    private record Options(
+            int jobs,
+            int concurrency,
+            int perEvent,
+            int inFlight,
+            int rounds,
+            int minWarmups,
+            int maxWarmups,
+            boolean fsync,
+            boolean directIo,
+            String mode,
+            LatencySpec imageLatency,
+            boolean cpuDetail) {
 
         static Options parse(String[] args) {
             Map<String, String> options = new HashMap<>();
@@ -98,11 +107,13 @@ public final class SinkThroughputBench {
                 options.put(args[i].substring(2), args[i + 1]);
             }
             int minWarmups = Integer.parseInt(options.getOrDefault("warmup-rounds", "2"));
-            Options parsed = new Options(Integer.parseInt(options.getOrDefault("jobs", "50")),
+            Options parsed = new Options(
+                    Integer.parseInt(options.getOrDefault("jobs", "50")),
                     Integer.parseInt(options.getOrDefault("concurrency", "16")),
                     Integer.parseInt(options.getOrDefault("per-event", "8")),
                     Integer.parseInt(options.getOrDefault("in-flight", "8")),
-                    Integer.parseInt(options.getOrDefault("rounds", "3")), minWarmups,
+                    Integer.parseInt(options.getOrDefault("rounds", "3")),
+                    minWarmups,
                     Math.max(minWarmups, Integer.parseInt(options.getOrDefault("max-warmup-rounds", "6"))),
                     Boolean.parseBoolean(options.getOrDefault("fsync", "true")),
                     Boolean.parseBoolean(options.getOrDefault("direct-io", "true")),
@@ -134,15 +145,25 @@ public final class SinkThroughputBench {
         Path trustStore = runflow.writeTrustStore(work.resolve("tls"));
         Path archive = work.resolve("archive");
         try (PlainDownload plain = new PlainDownload(options.concurrency(), trustStore);
-             Target target = switch (options.mode()) {
-                 case "fetch" -> new FetchTarget(options, trustStore, runflow.imageHost());
-                 case "core" -> new CoreTarget(options, archive, trustStore, runflow.imageHost());
-                 default -> new ServiceTarget(options, broker, "mock://" + scope, archive, trustStore, runflow.imageHost());
-             }) {
-            System.out.printf(Locale.ROOT, "sink-throughput (%s): %d jobs x 60 images per round, concurrency %d (%d per "
+                Target target = switch (options.mode()) {
+                    case "fetch" -> new FetchTarget(options, trustStore, runflow.imageHost());
+                    case "core" -> new CoreTarget(options, archive, trustStore, runflow.imageHost());
+                    default ->
+                        new ServiceTarget(options, broker, "mock://" + scope, archive, trustStore, runflow.imageHost());
+                }) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "sink-throughput (%s): %d jobs x 60 images per round, concurrency %d (%d per "
                             + "event), %d events in flight, fsync %s, direct I/O %s, image latency %s ms, %d rounds%n",
-                    options.mode(), options.jobs(), options.concurrency(), options.perEvent(), options.inFlight(),
-                    options.fsync(), options.directIo(), options.imageLatency(), options.rounds());
+                    options.mode(),
+                    options.jobs(),
+                    options.concurrency(),
+                    options.perEvent(),
+                    options.inFlight(),
+                    options.fsync(),
+                    options.directIo(),
+                    options.imageLatency(),
+                    options.rounds());
             // Warm-up rounds (not counted): on two cores the JIT compilers otherwise take a large share of the CPU
             // while the sink's code paths (and the broker's) are still being compiled. At least --warmup-rounds, then
             // more (at most --max-warmup-rounds) while the JIT compiled for over a tenth of a round.
@@ -153,8 +174,8 @@ public final class SinkThroughputBench {
                 plain.download(urls(events));
                 target.round(events);
                 double jitShare = (jitMillis() - jitBefore) / 1e3 / seconds(started);
-                System.out.printf(Locale.ROOT, "warm-up %d: the JIT compiled for %.0f%% of the round%n", round,
-                        100 * jitShare);
+                System.out.printf(
+                        Locale.ROOT, "warm-up %d: the JIT compiled for %.0f%% of the round%n", round, 100 * jitShare);
                 if (round >= options.minWarmups() && jitShare <= 0.10) {
                     break;
                 }
@@ -172,26 +193,50 @@ public final class SinkThroughputBench {
                     System.out.println("  CPU s by thread, plain download: " + plainRound.cpuByThread());
                     System.out.println("  CPU s by thread, " + options.mode() + ": " + sinkRound.cpuByThread());
                 }
-                System.out.printf(Locale.ROOT, "round %d: plain download %d images %.1f MB in %.2f s (%.1f MB/s, %.1f CPU s, "
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d: plain download %d images %.1f MB in %.2f s (%.1f MB/s, %.1f CPU s, "
                                 + "%.1f s JIT); %s %d images %.1f MB in %.2f s (%.1f MB/s, %.0f images/s, %.1f downloads in "
                                 + "flight, %.1f CPU s, %.1f s JIT), efficiency %.2f; CPU-ms per image: plain download %.2f "
                                 + "(%.2f outside the emulator, %.2f without the JIT compilers), %s %.2f (%.2f outside the "
-                                + "emulator, %.2f without the JIT compilers)%n", round,
-                        p.images(), p.bytes() / 1e6, p.seconds(), p.bytes() / 1e6 / p.seconds(), plainRound.cpuSeconds(),
-                        plainRound.jitSeconds(), options.mode(), s.images(), s.bytes() / 1e6, s.seconds(),
-                        s.bytes() / 1e6 / s.seconds(), s.images() / s.seconds(), s.downloadsInFlight(),
-                        sinkRound.cpuSeconds(), sinkRound.jitSeconds(),
+                                + "emulator, %.2f without the JIT compilers)%n",
+                        round,
+                        p.images(),
+                        p.bytes() / 1e6,
+                        p.seconds(),
+                        p.bytes() / 1e6 / p.seconds(),
+                        plainRound.cpuSeconds(),
+                        plainRound.jitSeconds(),
+                        options.mode(),
+                        s.images(),
+                        s.bytes() / 1e6,
+                        s.seconds(),
+                        s.bytes() / 1e6 / s.seconds(),
+                        s.images() / s.seconds(),
+                        s.downloadsInFlight(),
+                        sinkRound.cpuSeconds(),
+                        sinkRound.jitSeconds(),
                         (s.bytes() / s.seconds()) / (p.bytes() / p.seconds()),
-                        plainRound.cpuMillisPerImage(), plainRound.clientCpuMillisPerImage(),
-                        plainRound.compiledCpuMillisPerImage(), options.mode(), sinkRound.cpuMillisPerImage(),
-                        sinkRound.clientCpuMillisPerImage(), sinkRound.compiledCpuMillisPerImage());
+                        plainRound.cpuMillisPerImage(),
+                        plainRound.clientCpuMillisPerImage(),
+                        plainRound.compiledCpuMillisPerImage(),
+                        options.mode(),
+                        sinkRound.cpuMillisPerImage(),
+                        sinkRound.clientCpuMillisPerImage(),
+                        sinkRound.compiledCpuMillisPerImage());
                 sink.add(s, sinkRound);
                 bound.add(p, plainRound);
             }
-            System.out.printf(Locale.ROOT, "images_per_s=%.0f mb_per_s=%.1f bound_mb_per_s=%.1f efficiency=%.2f "
+            System.out.printf(
+                    Locale.ROOT,
+                    "images_per_s=%.0f mb_per_s=%.1f bound_mb_per_s=%.1f efficiency=%.2f "
                             + "cpu_ms_per_image=%.2f bound_cpu_ms_per_image=%.2f%n",
-                    sink.images / sink.seconds, sink.mbPerSecond(), bound.mbPerSecond(),
-                    sink.mbPerSecond() / bound.mbPerSecond(), sink.cpuMillisPerImage(), bound.cpuMillisPerImage());
+                    sink.images / sink.seconds,
+                    sink.mbPerSecond(),
+                    bound.mbPerSecond(),
+                    sink.mbPerSecond() / bound.mbPerSecond(),
+                    sink.cpuMillisPerImage(),
+                    bound.cpuMillisPerImage());
         } finally {
             runflow.close();
             broker.close();
@@ -202,8 +247,7 @@ public final class SinkThroughputBench {
     }
 
     /** What one timed run moved and how long it took. */
-    private record Result(long images, long bytes, double seconds, double downloadsInFlight) {
-    }
+    private record Result(long images, long bytes, double seconds, double downloadsInFlight) {}
 
     /** Sums of rounds. */
     private static final class Totals {
@@ -234,8 +278,13 @@ public final class SinkThroughputBench {
      * number of images from the same emulator in the same JVM, so CPU per image is compared like for like; the
      * part outside the emulator is what the downloading side (client, hashing, archive, Kafka, GC, JIT) costs.
      */
-    private record Measured(Result result, double cpuSeconds, double jitSeconds, double emulatorCpuSeconds,
-                            double compilerCpuSeconds, String cpuByThread) {
+    private record Measured(
+            Result result,
+            double cpuSeconds,
+            double jitSeconds,
+            double emulatorCpuSeconds,
+            double compilerCpuSeconds,
+            String cpuByThread) {
 
         static Measured of(Callable<Result> run) throws Exception {
             long cpu = processCpuNanos();
@@ -245,10 +294,14 @@ public final class SinkThroughputBench {
             Result result = run.call();
             Map<String, Long> after = cpuByThreadGroup();
             Map<String, Long> kernelAfter = kernelCpuByThreadGroup();
-            return new Measured(result, (processCpuNanos() - cpu) / 1e9, (jitMillis() - jit) / 1e3,
-                    emulatorNanos(after, threads) / 1e9, compilerTicks(kernelAfter, kernelThreads) / 100.0,
-                    difference(threads, after)
-                    + "\n    by kernel thread name, user+system: " + kernelDifference(kernelThreads, kernelAfter));
+            return new Measured(
+                    result,
+                    (processCpuNanos() - cpu) / 1e9,
+                    (jitMillis() - jit) / 1e3,
+                    emulatorNanos(after, threads) / 1e9,
+                    compilerTicks(kernelAfter, kernelThreads) / 100.0,
+                    difference(threads, after) + "\n    by kernel thread name, user+system: "
+                            + kernelDifference(kernelThreads, kernelAfter));
         }
 
         /** CPU per image without the JIT compiler threads: what a long-running, fully compiled JVM would spend. */
@@ -303,8 +356,14 @@ public final class SinkThroughputBench {
         private final Admin admin;
         private long produced;
 
-        ServiceTarget(Options options, InProcessKafkaBroker broker, String registryUrl, Path archive, Path trustStore,
-                      String imageHost) throws Exception {
+        ServiceTarget(
+                Options options,
+                InProcessKafkaBroker broker,
+                String registryUrl,
+                Path archive,
+                Path trustStore,
+                String imageHost)
+                throws Exception {
             String suffix = UUID.randomUUID().toString().substring(0, 8);
             this.topic = "headshots.completed-" + suffix;
             this.group = "storage-sink-bench-" + suffix;
@@ -332,10 +391,14 @@ public final class SinkThroughputBench {
             Map<String, Object> producerConfig = new HashMap<>();
             producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
             producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-            this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), AvroSerdes.specific(
-                    HeadshotsCompleted.class, Map.of("schema.registry.url", registryUrl), false).serializer());
+            this.producer = new KafkaProducer<>(
+                    producerConfig,
+                    new StringSerializer(),
+                    AvroSerdes.specific(HeadshotsCompleted.class, Map.of("schema.registry.url", registryUrl), false)
+                            .serializer());
             Health health = new Health();
-            this.sink = StorageSink.start(ServiceConfig.load(SinkKeys.define(), Optional.empty(), env), health, metrics);
+            this.sink =
+                    StorageSink.start(ServiceConfig.load(SinkKeys.define(), Optional.empty(), env), health, metrics);
             Waits.await("the sink to join its group and get partitions", Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(5))
                     .until(() -> health.components().containsKey("kafka")
@@ -366,12 +429,21 @@ public final class SinkThroughputBench {
 
         private double committedBySink() {
             return Stream.of("sink.events.archived", "sink.events.repeated", "sink.dlq.events")
-                    .flatMap(name -> metrics.find(name).counters().stream()).mapToDouble(c -> c.count()).sum();
+                    .flatMap(name -> metrics.find(name).counters().stream())
+                    .mapToDouble(c -> c.count())
+                    .sum();
         }
 
         private long committed() throws Exception {
-            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
-                    .values().stream().filter(Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
+            return admin
+                    .listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS)
+                    .values()
+                    .stream()
+                    .filter(Objects::nonNull)
+                    .mapToLong(OffsetAndMetadata::offset)
+                    .sum();
         }
 
         private Snapshot snapshot() {
@@ -401,9 +473,13 @@ public final class SinkThroughputBench {
             this.inFlight = options.inFlight();
             UrlPolicy policy = new UrlPolicy(List.of(imageHost), new AddressPolicy(true));
             this.fetcher = fetcher(options.concurrency(), trustStore, policy);
-            this.archiver = new EventArchiver(new EventArchiver.Settings(options.concurrency(), options.perEvent(), 3,
-                    Duration.ofMillis(250), 120), policy, fetcher,
-                    new FilesystemArchiveStore(archive, options.fsync(), options.directIo()), new SinkMetrics(metrics),
+            this.archiver = new EventArchiver(
+                    new EventArchiver.Settings(
+                            options.concurrency(), options.perEvent(), 3, Duration.ofMillis(250), 120),
+                    policy,
+                    fetcher,
+                    new FilesystemArchiveStore(archive, options.fsync(), options.directIo()),
+                    new SinkMetrics(metrics),
                     Clock.systemUTC());
             this.workers = Executors.newFixedThreadPool(inFlight);
         }
@@ -498,7 +574,8 @@ public final class SinkThroughputBench {
             long started = System.nanoTime();
             drain(workers, concurrency, new ConcurrentLinkedQueue<>(urls), url -> {
                 try {
-                    ContentResponse response = client.newRequest(url).timeout(30, TimeUnit.SECONDS).send();
+                    ContentResponse response =
+                            client.newRequest(url).timeout(30, TimeUnit.SECONDS).send();
                     if (response.getStatus() != 200) {
                         throw new IllegalStateException("HTTP " + response.getStatus() + " for " + url);
                     }
@@ -523,22 +600,36 @@ public final class SinkThroughputBench {
         static Snapshot of(PrometheusMeterRegistry metrics) {
             Timer latency = metrics.find("sink.download.latency").timer();
             return new Snapshot(
-                    metrics.find("sink.images.archived").counters().stream().mapToDouble(c -> c.count()).sum(),
-                    metrics.find("sink.bytes.archived").counters().stream().mapToDouble(c -> c.count()).sum(),
-                    latency == null ? 0 : latency.count(), latency == null ? 0 : latency.totalTime(TimeUnit.SECONDS));
+                    metrics.find("sink.images.archived").counters().stream()
+                            .mapToDouble(c -> c.count())
+                            .sum(),
+                    metrics.find("sink.bytes.archived").counters().stream()
+                            .mapToDouble(c -> c.count())
+                            .sum(),
+                    latency == null ? 0 : latency.count(),
+                    latency == null ? 0 : latency.totalTime(TimeUnit.SECONDS));
         }
 
         /** Mean downloads in flight by Little's law: summed download time over elapsed time. */
         Result since(Snapshot before, double seconds) {
-            return new Result((long) (images - before.images), (long) (bytes - before.bytes), seconds,
+            return new Result(
+                    (long) (images - before.images),
+                    (long) (bytes - before.bytes),
+                    seconds,
                     (downloadSeconds - before.downloadSeconds) / seconds);
         }
     }
 
     private static ImageFetcher fetcher(int concurrency, Path trustStore, UrlPolicy policy) {
-        return new ImageFetcher(new ImageFetcher.Settings(Duration.ofSeconds(5), Duration.ofSeconds(30),
-                25L * 1024 * 1024, 0, concurrency,
-                Optional.of(new TlsTrust(trustStore, EmulatedRunflow.TRUST_PASSWORD.toCharArray()))), policy);
+        return new ImageFetcher(
+                new ImageFetcher.Settings(
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(30),
+                        25L * 1024 * 1024,
+                        0,
+                        concurrency,
+                        Optional.of(new TlsTrust(trustStore, EmulatedRunflow.TRUST_PASSWORD.toCharArray()))),
+                policy);
     }
 
     /** Runs {@code work} on every item of {@code queue} with {@code threads} of {@code pool}; rethrows the first failure. */
@@ -563,7 +654,8 @@ public final class SinkThroughputBench {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Time the JIT compilers spent compiling since the JVM started, summed over compiler threads. */
@@ -638,8 +730,12 @@ public final class SinkThroughputBench {
         groups.entrySet().stream()
                 .sorted((a, b) -> Long.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1]))
                 .filter(group -> group.getValue()[0] + group.getValue()[1] >= 5)
-                .forEach(group -> out.append(String.format(Locale.ROOT, "[%s]=%.2fu+%.2fs ", group.getKey(),
-                        group.getValue()[0] / 100.0, group.getValue()[1] / 100.0)));
+                .forEach(group -> out.append(String.format(
+                        Locale.ROOT,
+                        "[%s]=%.2fu+%.2fs ",
+                        group.getKey(),
+                        group.getValue()[0] / 100.0,
+                        group.getValue()[1] / 100.0)));
         return out.toString().strip();
     }
 

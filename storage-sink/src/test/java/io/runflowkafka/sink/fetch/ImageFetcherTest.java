@@ -63,8 +63,10 @@ class ImageFetcherTest {
                     }
                     TestHttpsServer.respond(exchange, 200, "image/jpeg", JPEG, false);
                 });
-        policy = new UrlPolicy(List.of("localhost", "images.test", "other.test", "169.254.169.254"),
-                new AddressPolicy(true), this::lookUp);
+        policy = new UrlPolicy(
+                List.of("localhost", "images.test", "other.test", "169.254.169.254"),
+                new AddressPolicy(true),
+                this::lookUp);
         fetcher = fetcher(policy, 0, Optional.of(TestHttpsServer.trust()));
     }
 
@@ -84,8 +86,10 @@ class ImageFetcherTest {
     }
 
     private static ImageFetcher fetcher(UrlPolicy policy, int maxRedirects, Optional<TlsTrust> trust) {
-        return new ImageFetcher(new ImageFetcher.Settings(Duration.ofSeconds(3), Duration.ofSeconds(3), MAX_BYTES,
-                maxRedirects, 8, trust), policy);
+        return new ImageFetcher(
+                new ImageFetcher.Settings(
+                        Duration.ofSeconds(3), Duration.ofSeconds(3), MAX_BYTES, maxRedirects, 8, trust),
+                policy);
     }
 
     private String url(String host, String path) {
@@ -109,7 +113,9 @@ class ImageFetcherTest {
 
         assertThat(image.content()).isEqualTo(JPEG);
         assertThat(image.type()).isEqualTo(ImageType.JPEG);
-        assertThat(image.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(JPEG)));
+        assertThat(image.sha256())
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(JPEG)));
         assertThat(server.hits("/ok.jpg")).isEqualTo(1);
     }
 
@@ -138,8 +144,10 @@ class ImageFetcherTest {
         try (ImageFetcher strict = fetcher(rebinding, 0, Optional.of(TestHttpsServer.trust()))) {
             assertThat(rebinding.resolve("images.test")).containsExactly(InetAddress.getByName("104.18.2.3"));
 
-            assertFails(() -> strict.fetch(rebinding.check(url("images.test", "/ok.jpg"))),
-                    FetchException.Kind.REFUSED, "loopback");
+            assertFails(
+                    () -> strict.fetch(rebinding.check(url("images.test", "/ok.jpg"))),
+                    FetchException.Kind.REFUSED,
+                    "loopback");
         }
         assertThat(server.hits("/ok.jpg")).isZero();
     }
@@ -148,23 +156,28 @@ class ImageFetcherTest {
     void shouldNeverContactLoopbackWhenPrivateAddressesAreRefused() throws Exception {
         UrlPolicy strictPolicy = new UrlPolicy(List.of("localhost"), new AddressPolicy(false), this::lookUp);
         try (ImageFetcher strict = fetcher(strictPolicy, 0, Optional.of(TestHttpsServer.trust()))) {
-            assertFails(() -> strict.fetch(strictPolicy.check(url("localhost", "/ok.jpg"))),
-                    FetchException.Kind.REFUSED, "loopback");
+            assertFails(
+                    () -> strict.fetch(strictPolicy.check(url("localhost", "/ok.jpg"))),
+                    FetchException.Kind.REFUSED,
+                    "loopback");
         }
         assertThat(server.hits("/ok.jpg")).isZero();
     }
 
     @Test
     void shouldStillVerifyTheCertificateHostName() throws Exception {
-        assertFails(() -> fetcher.fetch(policy.check(url("other.test", "/ok.jpg"))), FetchException.Kind.TRANSIENT, "TLS");
+        assertFails(
+                () -> fetcher.fetch(policy.check(url("other.test", "/ok.jpg"))), FetchException.Kind.TRANSIENT, "TLS");
         assertThat(server.hits("/ok.jpg")).isZero();
     }
 
     @Test
     void shouldNotTrustASelfSignedCertificateWithoutAnExplicitTruststore() throws Exception {
         try (ImageFetcher defaultTrust = fetcher(policy, 0, Optional.empty())) {
-            assertFails(() -> defaultTrust.fetch(policy.check(url("localhost", "/ok.jpg"))),
-                    FetchException.Kind.TRANSIENT, "certificate trusted");
+            assertFails(
+                    () -> defaultTrust.fetch(policy.check(url("localhost", "/ok.jpg"))),
+                    FetchException.Kind.TRANSIENT,
+                    "certificate trusted");
         }
         assertThat(server.hits("/ok.jpg")).isZero();
     }
@@ -216,13 +229,20 @@ class ImageFetcherTest {
     @Test
     void shouldFollowAnAllowedRedirectOnlyWhenEnabledAndOnlyUnderThePolicy() throws Exception {
         try (ImageFetcher following = fetcher(policy, 2, Optional.of(TestHttpsServer.trust()))) {
-            assertThat(following.fetch(policy.check(url("localhost", "/to-ok"))).content()).isEqualTo(JPEG);
-            assertFails(() -> following.fetch(policy.check(url("localhost", "/to-evil"))),
-                    FetchException.Kind.REFUSED, "allowlist");
-            assertFails(() -> following.fetch(policy.check(url("localhost", "/to-http"))),
-                    FetchException.Kind.REFUSED, "only https");
-            assertFails(() -> following.fetch(policy.check(url("localhost", "/to-metadata"))),
-                    FetchException.Kind.REFUSED, "metadata");
+            assertThat(following.fetch(policy.check(url("localhost", "/to-ok"))).content())
+                    .isEqualTo(JPEG);
+            assertFails(
+                    () -> following.fetch(policy.check(url("localhost", "/to-evil"))),
+                    FetchException.Kind.REFUSED,
+                    "allowlist");
+            assertFails(
+                    () -> following.fetch(policy.check(url("localhost", "/to-http"))),
+                    FetchException.Kind.REFUSED,
+                    "only https");
+            assertFails(
+                    () -> following.fetch(policy.check(url("localhost", "/to-metadata"))),
+                    FetchException.Kind.REFUSED,
+                    "metadata");
         }
     }
 

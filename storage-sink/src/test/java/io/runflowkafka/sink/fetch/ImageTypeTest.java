@@ -20,9 +20,12 @@ class ImageTypeTest {
 
     @Test
     void shouldRecogniseNothingElse() {
-        assertThat(ImageType.sniff("<html><body>".getBytes(StandardCharsets.US_ASCII))).isEmpty();
-        assertThat(ImageType.sniff("GIF89a......".getBytes(StandardCharsets.US_ASCII))).isEmpty();
-        assertThat(ImageType.sniff("RIFF....WAVEfmt ".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+        assertThat(ImageType.sniff("<html><body>".getBytes(StandardCharsets.US_ASCII)))
+                .isEmpty();
+        assertThat(ImageType.sniff("GIF89a......".getBytes(StandardCharsets.US_ASCII)))
+                .isEmpty();
+        assertThat(ImageType.sniff("RIFF....WAVEfmt ".getBytes(StandardCharsets.US_ASCII)))
+                .isEmpty();
         assertThat(ImageType.sniff(new byte[] {(byte) 0xff, (byte) 0xd8})).isEmpty();
         assertThat(ImageType.sniff(new byte[0])).isEmpty();
     }

@@ -48,7 +48,8 @@ final class TestHttpsServer implements AutoCloseable {
 
     /** The truststore holding the test certificate. */
     static TlsTrust trust() throws Exception {
-        return new TlsTrust(Path.of(TestHttpsServer.class.getResource("/tls/trust.p12").toURI()), PASSWORD);
+        return new TlsTrust(
+                Path.of(TestHttpsServer.class.getResource("/tls/trust.p12").toURI()), PASSWORD);
     }
 
     int port() {

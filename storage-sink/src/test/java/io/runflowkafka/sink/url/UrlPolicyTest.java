@@ -48,7 +48,9 @@ class UrlPolicyTest {
         assertThat(url.host()).isEqualTo("cdn.runflow.io");
         assertThat(url.port()).isEqualTo(443);
         assertThat(url.uri().toString()).isEqualTo("https://cdn.runflow.io/headshots/out_001.jpg?sig=abc");
-        assertThat(url.redacted()).isEqualTo("https://cdn.runflow.io/headshots/out_001.jpg?…").doesNotContain("sig=abc");
+        assertThat(url.redacted())
+                .isEqualTo("https://cdn.runflow.io/headshots/out_001.jpg?…")
+                .doesNotContain("sig=abc");
     }
 
     @Test
@@ -57,30 +59,34 @@ class UrlPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "http://cdn.runflow.io/out_001.jpg",
-            "file:///etc/passwd",
-            "file://cdn.runflow.io/etc/passwd",
-            "ftp://cdn.runflow.io/out_001.jpg",
-            "gopher://cdn.runflow.io:70/_GET",
-            "jar:https://cdn.runflow.io/a.jar!/x",
-            "data:image/jpeg;base64,AAAA",
-            "//cdn.runflow.io/out_001.jpg",
-            "/headshots/out_001.jpg"})
+    @ValueSource(
+            strings = {
+                "http://cdn.runflow.io/out_001.jpg",
+                "file:///etc/passwd",
+                "file://cdn.runflow.io/etc/passwd",
+                "ftp://cdn.runflow.io/out_001.jpg",
+                "gopher://cdn.runflow.io:70/_GET",
+                "jar:https://cdn.runflow.io/a.jar!/x",
+                "data:image/jpeg;base64,AAAA",
+                "//cdn.runflow.io/out_001.jpg",
+                "/headshots/out_001.jpg"
+            })
     void shouldRefuseEverySchemeButHttps(String url) {
         assertThatThrownBy(() -> production.check(url)).isInstanceOf(UrlRefusedException.class);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "https://user@cdn.runflow.io/out_001.jpg",
-            "https://user:secret@cdn.runflow.io/out_001.jpg",
-            "https://cdn.runflow.io@evil.example/out_001.jpg",
-            "https://cdn.runflow.io:443@evil.example/out_001.jpg",
-            "https://cdn.runflow.io%40evil.example/out_001.jpg",
-            "https://cdn.runflow.io\\@evil.example/out_001.jpg",
-            "https://evil.example#@cdn.runflow.io/out_001.jpg",
-            "https://evil.example?@cdn.runflow.io/out_001.jpg"})
+    @ValueSource(
+            strings = {
+                "https://user@cdn.runflow.io/out_001.jpg",
+                "https://user:secret@cdn.runflow.io/out_001.jpg",
+                "https://cdn.runflow.io@evil.example/out_001.jpg",
+                "https://cdn.runflow.io:443@evil.example/out_001.jpg",
+                "https://cdn.runflow.io%40evil.example/out_001.jpg",
+                "https://cdn.runflow.io\\@evil.example/out_001.jpg",
+                "https://evil.example#@cdn.runflow.io/out_001.jpg",
+                "https://evil.example?@cdn.runflow.io/out_001.jpg"
+            })
     void shouldRefuseUserInfoAndAuthorityTricks(String url) {
         assertThatThrownBy(() -> production.check(url)).isInstanceOf(UrlRefusedException.class);
     }
@@ -93,24 +99,38 @@ class UrlPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "https://evil.example/out_001.jpg",
-            "https://cdn.runflow.io.evil.example/out_001.jpg",
-            "https://evilcdn.runflow.io/out_001.jpg",
-            "https://runflow.io/out_001.jpg",
-            "https://cdn.runflow.io./out_001.jpg",
-            "https://cdn.rúnflow.io/out_001.jpg",
-            "https://xn--cdn-runflow-io/out_001.jpg",
-            "https://cdn.runflow.io /out_001.jpg",
-            "https://cdn.runflow.io/out 001.jpg",
-            "https://cdn.runflow.io/out_001.jpg\r\nHost: evil"})
+    @ValueSource(
+            strings = {
+                "https://evil.example/out_001.jpg",
+                "https://cdn.runflow.io.evil.example/out_001.jpg",
+                "https://evilcdn.runflow.io/out_001.jpg",
+                "https://runflow.io/out_001.jpg",
+                "https://cdn.runflow.io./out_001.jpg",
+                "https://cdn.rúnflow.io/out_001.jpg",
+                "https://xn--cdn-runflow-io/out_001.jpg",
+                "https://cdn.runflow.io /out_001.jpg",
+                "https://cdn.runflow.io/out 001.jpg",
+                "https://cdn.runflow.io/out_001.jpg\r\nHost: evil"
+            })
     void shouldRefuseHostsOffTheAllowlistAndMalformedUrls(String url) {
         assertThatThrownBy(() -> production.check(url)).isInstanceOf(UrlRefusedException.class);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0177.0.0.1", "0x7f.0.0.1", "0x7f000001", "2130706433", "127.1", "017700000001",
-            "127.0.0.01", "127.000.000.001", "256.0.0.1", "1.2.3", "1.2.3.4.5"})
+    @ValueSource(
+            strings = {
+                "0177.0.0.1",
+                "0x7f.0.0.1",
+                "0x7f000001",
+                "2130706433",
+                "127.1",
+                "017700000001",
+                "127.0.0.01",
+                "127.000.000.001",
+                "256.0.0.1",
+                "1.2.3",
+                "1.2.3.4.5"
+            })
     void shouldRefuseNonCanonicalNumericHostsEvenWhenAllowlisted(String host) {
         UrlPolicy permissive = policy(true, host);
 
@@ -121,14 +141,15 @@ class UrlPolicyTest {
 
     @ParameterizedTest
     @CsvSource({
-            "127.0.0.1, loopback",
-            "10.0.0.7, private",
-            "172.16.5.4, private",
-            "192.168.0.1, private",
-            "169.254.1.1, link-local",
-            "169.254.169.254, metadata",
-            "0.0.0.0, unspecified",
-            "100.64.0.1, shared"})
+        "127.0.0.1, loopback",
+        "10.0.0.7, private",
+        "172.16.5.4, private",
+        "192.168.0.1, private",
+        "169.254.1.1, link-local",
+        "169.254.169.254, metadata",
+        "0.0.0.0, unspecified",
+        "100.64.0.1, shared"
+    })
     void shouldRefuseAllowlistedIpv4LiteralsThatAreNotPublic(String address, String reason) {
         UrlPolicy literal = policy(false, address);
 
@@ -138,10 +159,27 @@ class UrlPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"[::1]", "[0:0:0:0:0:0:0:1]", "[::]", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]",
-            "[::ffff:169.254.169.254]", "[::127.0.0.1]", "[fe80::1]", "[fc00::1]", "[fd12:3456::1]",
-            "[fd00:ec2::254]", "[64:ff9b::7f00:1]", "[64:ff9b::a9fe:a9fe]", "[2002:7f00:1::1]", "[2002:c0a8:101::1]",
-            "[2001::1]", "[ff02::1]", "[fec0::1]"})
+    @ValueSource(
+            strings = {
+                "[::1]",
+                "[0:0:0:0:0:0:0:1]",
+                "[::]",
+                "[::ffff:127.0.0.1]",
+                "[::ffff:7f00:1]",
+                "[::ffff:169.254.169.254]",
+                "[::127.0.0.1]",
+                "[fe80::1]",
+                "[fc00::1]",
+                "[fd12:3456::1]",
+                "[fd00:ec2::254]",
+                "[64:ff9b::7f00:1]",
+                "[64:ff9b::a9fe:a9fe]",
+                "[2002:7f00:1::1]",
+                "[2002:c0a8:101::1]",
+                "[2001::1]",
+                "[ff02::1]",
+                "[fec0::1]"
+            })
     void shouldRefuseAllowlistedIpv6LiteralsThatAreNotPublic(String host) {
         UrlPolicy literal = policy(false, host);
 
@@ -153,42 +191,55 @@ class UrlPolicyTest {
     void shouldRefuseIpv6ZoneIds(String host) {
         UrlPolicy permissive = policy(true, host.replaceAll("%.*]", "]"));
 
-        assertThatThrownBy(() -> permissive.check("https://" + host + "/a.jpg")).isInstanceOf(UrlRefusedException.class);
+        assertThatThrownBy(() -> permissive.check("https://" + host + "/a.jpg"))
+                .isInstanceOf(UrlRefusedException.class);
     }
 
     @Test
     void shouldAcceptPublicIpLiteralsWhenAllowlisted() throws Exception {
-        assertThat(policy(false, "104.18.2.3").check("https://104.18.2.3/a.jpg").host()).isEqualTo("104.18.2.3");
-        assertThat(policy(false, "[2606:4700::1111]").check("https://[2606:4700::1111]:8443/a.jpg").port())
+        assertThat(policy(false, "104.18.2.3").check("https://104.18.2.3/a.jpg").host())
+                .isEqualTo("104.18.2.3");
+        assertThat(policy(false, "[2606:4700::1111]")
+                        .check("https://[2606:4700::1111]:8443/a.jpg")
+                        .port())
                 .isEqualTo(8443);
     }
 
     @Test
     void shouldAcceptLoopbackOnlyWhenPrivateAddressesAreAllowed() throws Exception {
-        assertThat(policy(true, "127.0.0.1").check("https://127.0.0.1:9443/a.jpg").port()).isEqualTo(9443);
+        assertThat(policy(true, "127.0.0.1")
+                        .check("https://127.0.0.1:9443/a.jpg")
+                        .port())
+                .isEqualTo(9443);
         assertThat(policy(true, "localhost").resolve("localhost")).containsExactly(InetAddress.getByName("127.0.0.1"));
         assertThatThrownBy(() -> policy(false, "localhost").resolve("localhost"))
-                .isInstanceOf(UrlRefusedException.class).hasMessageContaining("loopback");
+                .isInstanceOf(UrlRefusedException.class)
+                .hasMessageContaining("loopback");
     }
 
     @Test
     void shouldRefuseTheMetadataAddressEvenWhenPrivateAddressesAreAllowed() {
         assertThatThrownBy(() -> policy(true, "169.254.169.254").check("https://169.254.169.254/latest/meta-data"))
-                .isInstanceOf(UrlRefusedException.class).hasMessageContaining("metadata");
+                .isInstanceOf(UrlRefusedException.class)
+                .hasMessageContaining("metadata");
         assertThatThrownBy(() -> policy(true, "metadata.runflow.io").resolve("metadata.runflow.io"))
-                .isInstanceOf(UrlRefusedException.class).hasMessageContaining("metadata");
+                .isInstanceOf(UrlRefusedException.class)
+                .hasMessageContaining("metadata");
     }
 
     @ParameterizedTest
     @CsvSource({
-            "internal.runflow.io, private",
-            "metadata.runflow.io, metadata",
-            "mixed.runflow.io, private",
-            "v6local.runflow.io, unique local"})
+        "internal.runflow.io, private",
+        "metadata.runflow.io, metadata",
+        "mixed.runflow.io, private",
+        "v6local.runflow.io, unique local"
+    })
     void shouldRefuseNamesThatResolveToRefusedAddresses(String host, String reason) {
         UrlPolicy named = policy(false, host);
 
-        assertThatThrownBy(() -> named.resolve(host)).isInstanceOf(UrlRefusedException.class).hasMessageContaining(reason);
+        assertThatThrownBy(() -> named.resolve(host))
+                .isInstanceOf(UrlRefusedException.class)
+                .hasMessageContaining(reason);
     }
 
     @Test
@@ -201,7 +252,8 @@ class UrlPolicyTest {
     @Test
     void shouldRefuseToResolveHostsOffTheAllowlist() {
         assertThatThrownBy(() -> production.resolve("internal.runflow.io"))
-                .isInstanceOf(UrlRefusedException.class).hasMessageContaining("allowlist");
+                .isInstanceOf(UrlRefusedException.class)
+                .hasMessageContaining("allowlist");
     }
 
     @Test
@@ -218,7 +270,8 @@ class UrlPolicyTest {
         assertThat(wildcard.check("https://cdn-eu.runflow.io/a.jpg").host()).isEqualTo("cdn-eu.runflow.io");
         assertThat(wildcard.check("https://a.b.runflow.io/a.jpg").host()).isEqualTo("a.b.runflow.io");
         assertThatThrownBy(() -> wildcard.check("https://runflow.io/a.jpg")).isInstanceOf(UrlRefusedException.class);
-        assertThatThrownBy(() -> wildcard.check("https://evilrunflow.io/a.jpg")).isInstanceOf(UrlRefusedException.class);
+        assertThatThrownBy(() -> wildcard.check("https://evilrunflow.io/a.jpg"))
+                .isInstanceOf(UrlRefusedException.class);
     }
 
     @Test

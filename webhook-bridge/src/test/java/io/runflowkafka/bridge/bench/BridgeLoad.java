@@ -54,11 +54,10 @@ public final class BridgeLoad {
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
     private static final Pattern TOTAL = Pattern.compile("(\\d+) requests in ");
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
-    private static final Pattern SOCKET_ERRORS = Pattern.compile(
-            "Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+    private static final Pattern SOCKET_ERRORS =
+            Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
 
-    private BridgeLoad() {
-    }
+    private BridgeLoad() {}
 
     /** Runs the benchmark; see the class comment for options. */
     public static void main(String[] args) throws Exception {
@@ -69,10 +68,11 @@ public final class BridgeLoad {
         int jobs = Integer.parseInt(options.getOrDefault("jobs", "200"));
         String warmup = options.getOrDefault("warmup", "20s");
 
-        Path work = Files.createDirectories(Path.of("webhook-bridge", "target", "bench").toAbsolutePath());
+        Path work = Files.createDirectories(
+                Path.of("webhook-bridge", "target", "bench").toAbsolutePath());
         String topic = "headshots.completed";
-        try (InProcessKafkaBroker broker = InProcessKafkaBroker.start(Files.createDirectories(
-                work.resolve(Unique.name("kafka"))))) {
+        try (InProcessKafkaBroker broker =
+                InProcessKafkaBroker.start(Files.createDirectories(work.resolve(Unique.name("kafka"))))) {
             Map<String, String> env = new HashMap<>(tuning());
             env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
             env.put("SCHEMA_REGISTRY_URL", "mock://" + Unique.name("bridge-load"));
@@ -83,7 +83,8 @@ public final class BridgeLoad {
             env.put("BRIDGE_TOPIC_HEADSHOTS_COMPLETED", topic);
             env.put("BRIDGE_CALLBACK_SECRETS", CALLBACK_SECRET);
             env.put("BRIDGE_REQUEST_LOG", "false");
-            WebhookBridge bridge = WebhookBridge.start(ServiceConfig.load(BridgeConfig.definition(), Optional.empty(), env));
+            WebhookBridge bridge =
+                    WebhookBridge.start(ServiceConfig.load(BridgeConfig.definition(), Optional.empty(), env));
             String wrkOutput;
             long cpuBefore;
             long finishedBefore;
@@ -100,16 +101,37 @@ public final class BridgeLoad {
                 String url = "http://127.0.0.1:" + bridge.port() + "/";
                 if (!warmup.equals("0s")) {
                     // JIT compilation and first-use costs belong to no steady state: a short run first, not reported.
-                    run(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + warmup, "--timeout", "10s",
-                            "-s", script.toString(), url, "--", "1"));
+                    run(List.of(
+                            "wrk",
+                            "-t" + threads,
+                            "-c" + connections,
+                            "-d" + warmup,
+                            "--timeout",
+                            "10s",
+                            "-s",
+                            script.toString(),
+                            url,
+                            "--",
+                            "1"));
                 }
                 finishedBefore = finished(bridge);
                 threadsBefore = cpuByThreadGroup();
                 cpuBefore = processCpuNanos();
                 loadBefore = loadAverage();
                 machineBefore = machineCpuTicks();
-                wrkOutput = run(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + duration, "--timeout", "10s",
-                        "--latency", "-s", script.toString(), url, "--", "2"));
+                wrkOutput = run(List.of(
+                        "wrk",
+                        "-t" + threads,
+                        "-c" + connections,
+                        "-d" + duration,
+                        "--timeout",
+                        "10s",
+                        "--latency",
+                        "-s",
+                        script.toString(),
+                        url,
+                        "--",
+                        "2"));
                 System.out.println(wrkOutput);
                 // wrk stops mid-request; let the bridge finish (and count) what it already handed to Kafka.
                 Waits.await("the bridge to answer every callback in flight", Duration.ofSeconds(30))
@@ -129,31 +151,51 @@ public final class BridgeLoad {
             double rps = number(RPS, wrkOutput);
             Matcher errors = SOCKET_ERRORS.matcher(wrkOutput);
             String socketErrors = errors.find()
-                    ? String.format("connect=%s,read=%s,write=%s,timeout=%s", errors.group(1), errors.group(2),
-                            errors.group(3), errors.group(4))
+                    ? String.format(
+                            "connect=%s,read=%s,write=%s,timeout=%s",
+                            errors.group(1), errors.group(2), errors.group(3), errors.group(4))
                     : "none";
             long finished = finished(bridge) - finishedBefore;
-            System.out.printf(Locale.ROOT, "wrk_requests=%d records=%d distinct_keys=%d unavailable=%d socket_errors=%s"
+            System.out.printf(
+                    Locale.ROOT,
+                    "wrk_requests=%d records=%d distinct_keys=%d unavailable=%d socket_errors=%s"
                             + " jvm_cpu_us_per_request=%.0f (bridge and broker together, wrk excluded)%n",
-                    (long) number(TOTAL, wrkOutput), records, keys.size(),
-                    bridge.metrics().count("headshots", Outcome.UNAVAILABLE), socketErrors,
+                    (long) number(TOTAL, wrkOutput),
+                    records,
+                    keys.size(),
+                    bridge.metrics().count("headshots", Outcome.UNAVAILABLE),
+                    socketErrors,
                     finished == 0 ? Double.NaN : (cpuAfter - cpuBefore) / 1_000.0 / finished);
             StringBuilder split = new StringBuilder("cpu_us_per_request_by_thread_group:");
             for (Map.Entry<String, Long> group : new TreeMap<>(threadsAfter).entrySet()) {
                 long spent = group.getValue() - threadsBefore.getOrDefault(group.getKey(), 0L);
-                split.append(String.format(Locale.ROOT, " %s=%.0f", group.getKey(), finished == 0 ? Double.NaN
-                        : spent / 1_000.0 / finished));
+                split.append(String.format(
+                        Locale.ROOT,
+                        " %s=%.0f",
+                        group.getKey(),
+                        finished == 0 ? Double.NaN : spent / 1_000.0 / finished));
             }
             System.out.println(split + " (JIT and GC threads are not visible here)");
             long machineTotal = machineAfter[0] - machineBefore[0];
-            System.out.printf(Locale.ROOT, "load_average_before=%s load_average_after=%s machine_busy=%.0f%%"
+            System.out.printf(
+                    Locale.ROOT,
+                    "load_average_before=%s load_average_after=%s machine_busy=%.0f%%"
                             + " (all processes, other users' included) tuning=%s%n",
-                    loadBefore, loadAfter, machineTotal <= 0 ? Double.NaN
+                    loadBefore,
+                    loadAfter,
+                    machineTotal <= 0
+                            ? Double.NaN
                             : 100.0 * (machineTotal - (machineAfter[1] - machineBefore[1])) / machineTotal,
                     new TreeMap<>(tuning()).keySet());
-            System.out.printf(Locale.ROOT, "rps=%.0f p50_ms=%.2f p99_ms=%.2f non2xx=%d stored=%d acked=%d%n",
-                    rps, percentileMillis(wrkOutput, "50%"), percentileMillis(wrkOutput, "99%"),
-                    (long) number(NON_2XX, wrkOutput), keys.size(), acked);
+            System.out.printf(
+                    Locale.ROOT,
+                    "rps=%.0f p50_ms=%.2f p99_ms=%.2f non2xx=%d stored=%d acked=%d%n",
+                    rps,
+                    percentileMillis(wrkOutput, "50%"),
+                    percentileMillis(wrkOutput, "99%"),
+                    (long) number(NON_2XX, wrkOutput),
+                    keys.size(),
+                    acked);
         }
     }
 
@@ -167,12 +209,20 @@ public final class BridgeLoad {
     private static long readKeys(KafkaClients clients, String topic, Set<String> keys) {
         Deserializer<Void> skipValue = (ignoredTopic, data) -> null;
         long records = 0;
-        try (KafkaConsumer<String, Void> consumer = clients.consumer(null, new StringDeserializer(), skipValue,
-                Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000))) {
+        try (KafkaConsumer<String, Void> consumer = clients.consumer(
+                null,
+                new StringDeserializer(),
+                skipValue,
+                Map.of(
+                        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                        false,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        5_000))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
@@ -203,10 +253,13 @@ public final class BridgeLoad {
                 continue;
             }
             String name = info.getThreadName();
-            String group = name.startsWith("bridge-http") ? "jetty_and_bridge"
-                    : name.startsWith("kafka-producer-network-thread") ? "producer_io"
-                    : name.startsWith("kafka-admin") || name.startsWith("bridge-kafka-readiness") ? "admin"
-                    : name.startsWith("main") ? "main" : "broker_and_other";
+            String group = name.startsWith("bridge-http")
+                    ? "jetty_and_bridge"
+                    : name.startsWith("kafka-producer-network-thread")
+                            ? "producer_io"
+                            : name.startsWith("kafka-admin") || name.startsWith("bridge-kafka-readiness")
+                                    ? "admin"
+                                    : name.startsWith("main") ? "main" : "broker_and_other";
             groups.merge(group, cpu, Long::sum);
         }
         return groups;
@@ -239,7 +292,8 @@ public final class BridgeLoad {
     /** All CPU ticks and the idle ones (idle + iowait) of the machine from {@code /proc/stat}; zeros elsewhere. */
     private static long[] machineCpuTicks() {
         try {
-            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            String[] fields =
+                    Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long total = 0;
             for (int i = 1; i < fields.length && i <= 8; i++) {
                 total += Long.parseLong(fields[i]);
@@ -251,13 +305,16 @@ public final class BridgeLoad {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** True once two scrapes a moment apart show the same number of finished requests. */
     private static boolean settled(WebhookBridge bridge) {
         long before = finished(bridge);
-        Waits.await("a quiet moment", Duration.ofSeconds(2)).pollDelay(Duration.ofMillis(500)).until(() -> true);
+        Waits.await("a quiet moment", Duration.ofSeconds(2))
+                .pollDelay(Duration.ofMillis(500))
+                .until(() -> true);
         return finished(bridge) == before;
     }
 
@@ -281,8 +338,9 @@ public final class BridgeLoad {
         for (int i = 1; i <= 60; i++) {
             urls.add(String.format(Locale.ROOT, "\\\"https://cdn.runflow.io/headshots/%%s/out_%03d.jpg\\\"", i));
         }
-        String template = "{\\\"event\\\":\\\"headshots.completed\\\",\\\"headshots_id\\\":\\\"%s\\\",\\\"image_urls\\\":["
-                + String.join(",", urls) + "]}";
+        String template =
+                "{\\\"event\\\":\\\"headshots.completed\\\",\\\"headshots_id\\\":\\\"%s\\\",\\\"image_urls\\\":["
+                        + String.join(",", urls) + "]}";
         return """
                 -- Generated by io.runflowkafka.bridge.bench.BridgeLoad: valid, distinct headshots callbacks.
                 local paths = {
@@ -328,7 +386,8 @@ public final class BridgeLoad {
 
     /** A percentile of wrk's latency distribution ({@code 99%   12.34ms}) in milliseconds. */
     static double percentileMillis(String wrkOutput, String percentile) {
-        Matcher matcher = Pattern.compile("\\s" + Pattern.quote(percentile) + "\\s+([\\d.]+)(us|ms|s)").matcher(wrkOutput);
+        Matcher matcher = Pattern.compile("\\s" + Pattern.quote(percentile) + "\\s+([\\d.]+)(us|ms|s)")
+                .matcher(wrkOutput);
         if (!matcher.find()) {
             return Double.NaN;
         }
