@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -16,7 +14,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -45,13 +42,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private static final String ACCEPT =
             "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_ERROR_TEXT = 300;
 
     private final List<Endpoint> endpoints;
     private final HttpClient http;
     private final Duration connectTimeout;
     private final Duration readTimeout;
-    private final String credentialsSource;
+    private final RegistryErrors errors;
     private final AtomicInteger preferred = new AtomicInteger();
 
     /** Creates a client for the configured URLs, time-outs and credentials; the configuration must not be a {@code mock://} one. */
@@ -59,14 +55,13 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         if (config.mockScope().isPresent()) {
             throw new IllegalArgumentException("mock:// URLs are served by MockSchemaRegistry, not over REST");
         }
-        String sharedAuth =
-                config.userInfo().map(RestSchemaRegistryClient::basicAuthHeader).orElse(null);
+        String sharedAuth = config.userInfo().map(Endpoint::basicAuthHeader).orElse(null);
         this.endpoints = config.urls().stream()
                 .map(url -> Endpoint.of(url, sharedAuth))
                 .collect(Collectors.toUnmodifiableList());
         this.connectTimeout = config.connectTimeout();
         this.readTimeout = config.readTimeout();
-        this.credentialsSource = config.credentialsSource();
+        this.errors = new RegistryErrors(config.credentialsSource());
         // HTTP/1.1 on purpose: the JDK client's h2c upgrade attempt on http:// confuses some proxies in front of
         // registries.
         this.http = HttpClient.newBuilder()
@@ -132,7 +127,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             }
             int status = response.statusCode();
             if (status >= 500 || status == 408 || status == 429) {
-                failures.add(endpoint.display + " (HTTP " + status + errorText(response.body()) + ")");
+                failures.add(endpoint.display + " (HTTP " + status + RegistryErrors.errorText(response.body()) + ")");
                 lastFailure = null;
                 continue;
             }
@@ -143,10 +138,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             if (status >= 200 && status < 300) {
                 return parseJson(response.body(), endpoint, call);
             }
-            throw error(endpoint, call, status, response.body());
+            throw errors.of(endpoint, call, status, response.body());
         }
         throw new SchemaRegistryUnavailableException(
-                "Schema Registry unavailable: could not " + call.what + "; tried "
+                "Schema Registry unavailable: could not " + call.what() + "; tried "
                         + String.join(", ", failures) + ". Check " + SchemaRegistryConfig.SCHEMA_REGISTRY_URL
                         + " and that the registry is running and reachable.",
                 lastFailure);
@@ -198,104 +193,13 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
-    /** Maps an HTTP error answer to the exception that names its cause. */
-    private SchemaRegistryException error(Endpoint endpoint, Call call, int status, String body) {
-        int code = 0;
-        String message = null;
-        try {
-            JsonNode json = JSON.readTree(body);
-            if (json != null) {
-                code = json.path("error_code").asInt(0);
-                message =
-                        json.path("message").isTextual() ? json.path("message").asText() : null;
-            }
-        } catch (JsonProcessingException e) {
-            // Not the registry's JSON error body (a proxy's HTML page, say): the raw text below says what there is.
-        }
-        String said = message != null ? " (registry said: " + truncate(message) + ")" : errorText(body);
-        String at = " at " + endpoint.display;
-        switch (status) {
-            case 401:
-                return new SchemaRegistryAuthException(
-                        "Schema Registry" + at + " refused the credentials (HTTP 401) to " + call.what
-                                + said + ": "
-                                + (endpoint.authorization == null
-                                        ? "no credentials were sent; set "
-                                                + SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE + "=USER_INFO and "
-                                                + SchemaRegistryConfig.BASIC_AUTH_USER_INFO
-                                                + ", or put user:password in the URL"
-                                        : "check the credentials (" + SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE
-                                                + "=" + credentialsSource + ")"),
-                        status,
-                        code);
-            case 403:
-                return new SchemaRegistryAuthException(
-                        "Schema Registry" + at + " denied permission (HTTP 403) to " + call.what + said
-                                + ": grant the principal access to "
-                                + (call.subject != null ? "subject '" + call.subject + "'" : "the schema")
-                                + (call.what.startsWith("register")
-                                        ? ", or register the schema beforehand and set "
-                                                + SchemaRegistryConfig.AUTO_REGISTER_SCHEMAS + "=false"
-                                        : ""),
-                        status,
-                        code);
-            case 409:
-                return new IncompatibleSchemaException(
-                        "Schema Registry" + at + " refused to " + call.what
-                                + " as incompatible with the subject's earlier versions (HTTP 409"
-                                + (code != 0 ? ", error " + code : "") + ")"
-                                + said
-                                + ". Make the change compatible with the subject's compatibility level (BACKWARD by default: add new"
-                                + " fields with defaults, remove none without one), or change that level deliberately.",
-                        code == 0 ? 409 : code);
-            case 422:
-                return new InvalidSchemaException(
-                        "Schema Registry" + at + " rejected the request to " + call.what + " as invalid (HTTP 422"
-                                + (code != 0 ? ", error " + code : "") + ")" + said,
-                        code == 0 ? 422 : code);
-            default:
-                break;
-        }
-        if (code == SubjectNotFoundException.ERROR_CODE) {
-            return new SubjectNotFoundException(
-                    "Subject '" + call.subject + "' not found in Schema Registry" + at
-                            + " (error 40401): nothing is registered for it yet; register the schema ("
-                            + SchemaRegistryConfig.AUTO_REGISTER_SCHEMAS
-                            + "=true) or check the topic name",
-                    status);
-        }
-        if (code == SchemaNotFoundException.ERROR_CODE) {
-            return new SchemaNotFoundException(
-                    call.id != null
-                            ? "Schema id " + call.id + " not found in Schema Registry" + at
-                                    + " (error 40403): the data was written against"
-                                    + " another registry, or the schema was deleted"
-                            : "Schema " + call.schemaName() + " is not registered under subject '" + call.subject
-                                    + "' in Schema Registry" + at + " (error 40403): register it first, or set "
-                                    + SchemaRegistryConfig.AUTO_REGISTER_SCHEMAS + "=true",
-                    status);
-        }
-        if (status == 404 && code == 0) {
-            return new SchemaRegistryException(
-                    "Schema Registry" + at + " answered HTTP 404 without a registry error code to " + call.what + said
-                            + ": does the URL (including its path) point at a Schema Registry API?",
-                    status,
-                    code);
-        }
-        return new SchemaRegistryException(
-                "Schema Registry" + at + " failed to " + call.what + " (HTTP " + status
-                        + (code != 0 ? ", error " + code : "") + ")" + said,
-                status,
-                code);
-    }
-
     private static JsonNode parseJson(String body, Endpoint endpoint, Call call) {
         try {
             return JSON.readTree(body);
         } catch (JsonProcessingException e) {
             throw new SchemaRegistryException(
-                    "Schema Registry at " + endpoint.display + " answered a request to " + call.what
-                            + " with a body that is not JSON" + errorText(body),
+                    "Schema Registry at " + endpoint.display + " answered a request to " + call.what()
+                            + " with a body that is not JSON" + RegistryErrors.errorText(body),
                     e);
         }
     }
@@ -304,7 +208,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         JsonNode value = body == null ? null : body.get(field);
         if (value == null || !value.canConvertToInt()) {
             throw new SchemaRegistryException(
-                    "Schema Registry answered a request to " + call.what + " without a numeric '" + field + "' field",
+                    "Schema Registry answered a request to " + call.what() + " without a numeric '" + field + "' field",
                     null);
         }
         return value.intValue();
@@ -314,18 +218,18 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         String type = body.path("schemaType").asText("AVRO");
         if (!"AVRO".equals(type)) {
             throw new SchemaRegistryException(
-                    "Could not " + call.what + ": it is a " + type + " schema, not Avro", null);
+                    "Could not " + call.what() + ": it is a " + type + " schema, not Avro", null);
         }
         JsonNode text = body.get("schema");
         if (text == null || !text.isTextual()) {
             throw new SchemaRegistryException(
-                    "Schema Registry answered a request to " + call.what + " without a 'schema' field", null);
+                    "Schema Registry answered a request to " + call.what() + " without a 'schema' field", null);
         }
         try {
             return new Schema.Parser().parse(text.asText());
         } catch (SchemaParseException e) {
             throw new SchemaRegistryException(
-                    "Could not " + call.what + ": the registry returned a schema Avro cannot parse (" + e.getMessage()
+                    "Could not " + call.what() + ": the registry returned a schema Avro cannot parse (" + e.getMessage()
                             + ")",
                     e);
         }
@@ -339,71 +243,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
     }
 
-    private static String errorText(String body) {
-        if (body == null || body.isBlank()) {
-            return "";
-        }
-        return ": " + truncate(body.strip());
-    }
-
-    private static String truncate(String text) {
-        String oneLine = text.replaceAll("\\s+", " ");
-        return oneLine.length() <= MAX_ERROR_TEXT ? oneLine : oneLine.substring(0, MAX_ERROR_TEXT) + "...";
-    }
-
     private static String pathSegment(String value) {
         // URLEncoder encodes for forms; in a path a space must be %20, not '+'.
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String basicAuthHeader(String userInfo) {
-        return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** What a call was for, so errors can say it in words. */
-    private record Call(String what, String subject, Schema schema, Integer id) {
-        String schemaName() {
-            return schema == null ? "?" : schema.getFullName();
-        }
-    }
-
-    /** One registry URL: where requests go (no user info), how it is shown, and its Authorization header (a secret). */
-    private static final class Endpoint {
-        private final String base;
-        private final String display;
-        private final String authorization;
-
-        private Endpoint(String base, String display, String authorization) {
-            this.base = base;
-            this.display = display;
-            this.authorization = authorization;
-        }
-
-        static Endpoint of(String url, String sharedAuthorization) {
-            URI uri;
-            try {
-                uri = new URI(url);
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("invalid registry URL " + SchemaRegistryConfig.redact(url));
-            }
-            String display = SchemaRegistryConfig.redact(url);
-            String authorization = sharedAuthorization;
-            if (authorization == null
-                    && uri.getUserInfo() != null
-                    && !uri.getUserInfo().isEmpty()) {
-                authorization = basicAuthHeader(uri.getUserInfo());
-            }
-            String base = display.endsWith("/") ? display.substring(0, display.length() - 1) : display;
-            return new Endpoint(base, display, authorization);
-        }
-
-        URI resolve(String path) {
-            return URI.create(base + path);
-        }
-
-        @Override
-        public String toString() {
-            return display;
-        }
     }
 }
