@@ -209,7 +209,7 @@ public final class ChaosRun implements AutoCloseable {
             env.put("BRIDGE_CALLBACK_SECRETS", callbackSecret);
             env.put("BRIDGE_SIGNING_SECRET", signingSecret);
             env.put("BRIDGE_REQUEST_LOG", "false");
-            env.put("BRIDGE_RETRY_AFTER", "1s");
+            env.put("BRIDGE_RETRY_AFTER_MS", "1000");
             bridges.add(new ChildJvm(
                     "bridge-" + i,
                     WebhookBridgeMain.class.getName(),

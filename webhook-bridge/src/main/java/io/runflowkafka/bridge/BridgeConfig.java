@@ -22,12 +22,12 @@ public final class BridgeConfig {
     public static final String RUNS_TOPIC = "bridge.topic.runs-completed";
     public static final String CALLBACK_SECRETS = "bridge.callback-secrets";
     public static final String SIGNING_SECRET = "bridge.signing-secret";
-    public static final String KAFKA_TIMEOUT = "bridge.kafka-timeout";
-    public static final String RETRY_AFTER = "bridge.retry-after";
+    public static final String KAFKA_TIMEOUT = "bridge.kafka-timeout-ms";
+    public static final String RETRY_AFTER = "bridge.retry-after-ms";
     public static final String MAX_BODY_BYTES = "bridge.max-body-bytes";
-    public static final String URL_LIFETIME = "bridge.url-lifetime";
-    public static final String READINESS_INTERVAL = "bridge.readiness-interval";
-    public static final String SHUTDOWN_TIMEOUT = "bridge.shutdown-timeout";
+    public static final String URL_LIFETIME = "bridge.url-lifetime-ms";
+    public static final String READINESS_INTERVAL = "bridge.readiness-interval-ms";
+    public static final String SHUTDOWN_TIMEOUT = "bridge.shutdown-timeout-ms";
     public static final String HTTP_THREADS = "bridge.http-threads";
     public static final String REQUEST_LOG = "bridge.request-log";
 
@@ -35,7 +35,12 @@ public final class BridgeConfig {
 
     /** The common keys (HTTP port {@value #DEFAULT_HTTP_PORT}) plus the bridge's own. */
     public static ConfigDef definition() {
-        return CommonKeys.define(DEFAULT_HTTP_PORT)
+        ConfigDef definition = CommonKeys.define(DEFAULT_HTTP_PORT);
+        // Durations were written "5s" here and "…-ms" in every other service; the old names are refused by name.
+        for (String key : List.of(KAFKA_TIMEOUT, RETRY_AFTER, URL_LIFETIME, READINESS_INTERVAL, SHUTDOWN_TIMEOUT)) {
+            CommonKeys.renamed(definition, key.substring(0, key.length() - "-ms".length()), key, "milliseconds");
+        }
+        return definition
                 .define(
                         HEADSHOTS_TOPIC,
                         Type.STRING,
@@ -67,19 +72,19 @@ public final class BridgeConfig {
                                 + "When set, every callback must also carry a valid webhook-signature. Optional.")
                 .define(
                         KAFKA_TIMEOUT,
-                        Type.STRING,
-                        "5s",
-                        Durations.between(Duration.ofMillis(100), Duration.ofMinutes(5)),
+                        Type.LONG,
+                        5_000L,
+                        Range.between(100, 300_000),
                         Importance.MEDIUM,
-                        "How long a callback waits for Kafka's acknowledgement before the "
+                        "How long a callback waits for Kafka's acknowledgement, in milliseconds, before the "
                                 + "bridge answers 503 (also the producer's max.block.ms unless set under kafka.).")
                 .define(
                         RETRY_AFTER,
-                        Type.STRING,
-                        "5s",
-                        Durations.between(Duration.ofSeconds(1), Duration.ofHours(1)),
+                        Type.LONG,
+                        5_000L,
+                        Range.between(1_000, 3_600_000),
                         Importance.LOW,
-                        "The Retry-After a 503 tells the sender (whole seconds, rounded up).")
+                        "The Retry-After a 503 tells the sender, in milliseconds (sent as whole seconds, rounded up).")
                 .define(
                         MAX_BODY_BYTES,
                         Type.INT,
@@ -89,26 +94,26 @@ public final class BridgeConfig {
                         "Largest callback body accepted; larger ones get 413.")
                 .define(
                         URL_LIFETIME,
-                        Type.STRING,
-                        "24h",
-                        Durations.between(Duration.ofMinutes(1), Duration.ofDays(30)),
+                        Type.LONG,
+                        86_400_000L,
+                        Range.between(60_000, 30L * 86_400_000),
                         Importance.LOW,
-                        "How long Runflow's image URLs stay valid; expires_at = received_at + this.")
+                        "How long Runflow's image URLs stay valid, in milliseconds; expires_at = received_at + this.")
                 .define(
                         READINESS_INTERVAL,
-                        Type.STRING,
-                        "5s",
-                        Durations.between(Duration.ofMillis(200), Duration.ofMinutes(5)),
+                        Type.LONG,
+                        5_000L,
+                        Range.between(200, 300_000),
                         Importance.LOW,
-                        "How often Kafka is probed for /health/ready (describeCluster, with this "
+                        "How often Kafka is probed for /health/ready, in milliseconds (describeCluster, with this "
                                 + "as its time-out).")
                 .define(
                         SHUTDOWN_TIMEOUT,
-                        Type.STRING,
-                        "15s",
-                        Durations.between(Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                        Type.LONG,
+                        15_000L,
+                        Range.between(1_000, 600_000),
                         Importance.LOW,
-                        "How long a stop waits for requests in flight and buffered events.")
+                        "How long a stop waits for requests in flight and buffered events, in milliseconds.")
                 .define(
                         HTTP_THREADS,
                         Type.INT,
@@ -168,7 +173,7 @@ public final class BridgeConfig {
     }
 
     private static Duration duration(ServiceConfig config, String key) {
-        return Durations.parse(config.getString(key));
+        return Duration.ofMillis(config.getLong(key));
     }
 
     private static List<String> split(String secrets) {

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the webhook bridge: {@code WebhookBridgeMain [bridge.properties]}, environment variables overriding the
- * file ({@code bridge.kafka-timeout} ← {@code BRIDGE_KAFKA_TIMEOUT}); stops gracefully on SIGTERM.
+ * file ({@code bridge.kafka-timeout-ms} ← {@code BRIDGE_KAFKA_TIMEOUT_MS}); stops gracefully on SIGTERM.
  */
 public final class WebhookBridgeMain {
 

@@ -44,12 +44,12 @@ class BridgeConfigTest {
         Path file = dir.resolve("bridge.properties");
         Files.writeString(
                 file,
-                "bridge.kafka-timeout=9s\nbridge.topic.headshots-completed=from-file\n" + "bridge.callback-secrets="
-                        + SECRET + "\n",
+                "bridge.kafka-timeout-ms=9000\nbridge.topic.headshots-completed=from-file\n"
+                        + "bridge.callback-secrets=" + SECRET + "\n",
                 StandardCharsets.UTF_8);
         Map<String, String> env = Map.of(
-                "BRIDGE_KAFKA_TIMEOUT",
-                "750ms",
+                "BRIDGE_KAFKA_TIMEOUT_MS",
+                "750",
                 "HTTP_PORT",
                 "0",
                 "BRIDGE_SIGNING_SECRET",
@@ -112,20 +112,33 @@ class BridgeConfigTest {
     }
 
     @Test
-    void shouldReadDurationsAsPeopleWriteThem() {
-        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(Durations.parse(" 5s ")).isEqualTo(Duration.ofSeconds(5));
-        assertThat(Durations.parse("2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(Durations.parse("24h")).isEqualTo(Duration.ofHours(24));
-        assertThat(Durations.parse("1d")).isEqualTo(Duration.ofDays(1));
-        assertThat(Durations.parse("PT1.5S")).isEqualTo(Duration.ofMillis(1_500));
+    void shouldReadDurationsInMillisecondsAndRefuseValuesOutOfRange() {
+        assertThat(BridgeConfig.settings(
+                                load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_URL_LIFETIME_MS", "3600000")))
+                        .urlLifetime())
+                .isEqualTo(Duration.ofHours(1));
         assertThatThrownBy(() -> BridgeConfig.settings(
-                        load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_KAFKA_TIMEOUT", "soon"))))
+                        load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_KAFKA_TIMEOUT_MS", "soon"))))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("bridge.kafka-timeout");
+                .hasMessageContaining("bridge.kafka-timeout-ms");
         assertThatThrownBy(() -> BridgeConfig.settings(
-                        load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_KAFKA_TIMEOUT", "10m"))))
-                .isInstanceOf(ConfigException.class);
+                        load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_KAFKA_TIMEOUT_MS", "600000"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bridge.kafka-timeout-ms");
+    }
+
+    @Test
+    void shouldRefuseADurationKeyByItsOldNameAndNameTheNewOne() throws Exception {
+        assertThatThrownBy(() -> load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_KAFKA_TIMEOUT", "5s")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bridge.kafka-timeout")
+                .hasMessageContaining("was renamed bridge.kafka-timeout-ms (milliseconds)");
+        Path file = Files.createDirectories(Path.of("target", "config-test")).resolve("old-names.properties");
+        Files.writeString(file, "bridge.shutdown-timeout=15s\n", StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ServiceConfig.load(
+                        BridgeConfig.definition(), Optional.of(file), Map.of("BRIDGE_CALLBACK_SECRETS", SECRET)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("was renamed bridge.shutdown-timeout-ms");
     }
 
     @Test

@@ -64,9 +64,9 @@ class WebhookBridgeIT {
         env.put("BRIDGE_TOPIC_RUNS_COMPLETED", Unique.topic("runs-completed"));
         env.put("BRIDGE_CALLBACK_SECRETS", CALLBACK_SECRET);
         env.put("BRIDGE_SIGNING_SECRET", BridgeHarness.SIGNING_SECRET);
-        env.put("BRIDGE_KAFKA_TIMEOUT", "5s");
-        env.put("BRIDGE_READINESS_INTERVAL", "500ms");
-        env.put("BRIDGE_SHUTDOWN_TIMEOUT", "5s");
+        env.put("BRIDGE_KAFKA_TIMEOUT_MS", "5000");
+        env.put("BRIDGE_READINESS_INTERVAL_MS", "500");
+        env.put("BRIDGE_SHUTDOWN_TIMEOUT_MS", "5000");
         bridge = WebhookBridge.start(ServiceConfig.load(BridgeConfig.definition(), Optional.empty(), env));
     }
 

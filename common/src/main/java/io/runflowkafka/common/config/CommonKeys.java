@@ -4,6 +4,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
 /** The configuration keys every service has: Kafka, Schema Registry and the operations HTTP port. */
 public final class CommonKeys {
@@ -21,6 +22,25 @@ public final class CommonKeys {
     public static final String TOPIC_REPLICATION = "topics.replication-factor";
 
     private CommonKeys() {}
+
+    /**
+     * Keeps a renamed key in {@code definition} only to refuse it by name: set in a file or through its
+     * environment variable, loading fails with the key's new name instead of the value being ignored silently.
+     */
+    public static ConfigDef renamed(ConfigDef definition, String oldKey, String newKey, String unit) {
+        String message = "was renamed " + newKey + " (" + unit + ")";
+        return definition.define(
+                oldKey,
+                Type.STRING,
+                null,
+                (name, value) -> {
+                    if (value != null) {
+                        throw new ConfigException(name, value, message);
+                    }
+                },
+                Importance.LOW,
+                "Renamed " + newKey + ": no longer read, refused when set.");
+    }
 
     /** A definition holding the common keys, to which a service adds its own. */
     public static ConfigDef define(int defaultHttpPort) {
