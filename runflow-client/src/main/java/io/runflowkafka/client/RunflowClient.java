@@ -1,41 +1,26 @@
 package io.runflowkafka.client;
 
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.MultiPartRequestContent;
-import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.StringRequestContent;
-import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.MultiPart;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +60,7 @@ public final class RunflowClient implements AutoCloseable {
     private final String base;
     private final HttpClient http;
     private final ResponseParser parser = new ResponseParser();
+    private final Failures failures;
 
     /**
      * Creates and starts a client.
@@ -86,45 +72,8 @@ public final class RunflowClient implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         String url = config.baseUrl().toString();
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.http = startHttpClient(config);
-    }
-
-    private static HttpClient startHttpClient(RunflowClientConfig config) {
-        ClientConnector connector = new ClientConnector();
-        connector.setConnectTimeout(config.connectTimeout());
-        SslContextFactory.Client tls = new SslContextFactory.Client();
-        if (config.trustStore() != null) {
-            tls.setTrustStore(config.trustStore());
-        }
-        connector.setSslContextFactory(tls);
-        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
-        threads.setName("runflow-client");
-        threads.setDaemon(true);
-        connector.setExecutor(threads);
-        // Daemon threads: a client someone forgot to close must not keep the JVM alive.
-        ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler("runflow-client-scheduler", true);
-        connector.setScheduler(scheduler);
-
-        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
-        client.setExecutor(threads);
-        client.setScheduler(scheduler);
-        client.setMaxConnectionsPerDestination(config.maxConnectionsPerDestination());
-        client.setMaxRequestsQueuedPerDestination(config.maxRequestsQueuedPerDestination());
-        // The API never redirects; following one could send the key to another host.
-        client.setFollowRedirects(false);
-        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
-        // Pooled connections idle longer than this are closed.
-        client.setIdleTimeout(Math.max(config.requestTimeout().toMillis(), 30_000L));
-        try {
-            client.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start the Runflow HTTP client", e);
-        }
-        // Jetty (on start) adds handlers that treat a 401 without WWW-Authenticate as a protocol
-        // violation; Runflow's 401s carry none, and this client never answers challenges anyway.
-        client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
-        client.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
-        return client;
+        this.http = JettyHttpClients.start(config, USER_AGENT);
+        this.failures = new Failures(config, parser);
     }
 
     /** The configuration this client was built from (its {@code toString} masks the key). */
@@ -282,38 +231,7 @@ public final class RunflowClient implements AutoCloseable {
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("pollInterval must be positive");
         }
-        CompletableFuture<ModelRun> result = new CompletableFuture<>();
-        poll(id, pollInterval, maxWait, System.nanoTime() + maxWait.toNanos(), result);
-        return result;
-    }
-
-    private void poll(
-            String id, Duration interval, Duration maxWait, long deadline, CompletableFuture<ModelRun> result) {
-        if (result.isDone()) {
-            return;
-        }
-        getRun(id).whenComplete((run, error) -> {
-            if (error != null) {
-                result.completeExceptionally(unwrap(error));
-            } else if (run.isTerminal()) {
-                result.complete(run);
-            } else if (System.nanoTime() + interval.toNanos() > deadline) {
-                result.completeExceptionally(new RunflowTimeoutException(
-                        "run " + id + " still " + run.statusCode() + " after " + maxWait,
-                        RunflowTimeoutException.Kind.TOTAL,
-                        null));
-            } else {
-                try {
-                    http.getScheduler()
-                            .schedule(
-                                    () -> poll(id, interval, maxWait, deadline, result),
-                                    interval.toNanos(),
-                                    TimeUnit.NANOSECONDS);
-                } catch (RejectedExecutionException e) {
-                    result.completeExceptionally(new ConnectionFailedException("client is closed", e));
-                }
-            }
-        });
+        return new RunPoller(this::getRun, http.getScheduler()).await(id, pollInterval, maxWait);
     }
 
     /**
@@ -376,7 +294,7 @@ public final class RunflowClient implements AutoCloseable {
             public void onComplete(Result result) {
                 try {
                     if (result.isFailed()) {
-                        future.completeExceptionally(failure(operation, result));
+                        future.completeExceptionally(failures.transport(operation, result));
                         return;
                     }
                     Response response = result.getResponse();
@@ -391,7 +309,7 @@ public final class RunflowClient implements AutoCloseable {
                     if (status >= 200 && status < 300) {
                         future.complete(read(operation, status, reader, getContent()));
                     } else {
-                        future.completeExceptionally(statusFailure(operation, response, getContent()));
+                        future.completeExceptionally(failures.status(operation, response, getContent()));
                     }
                 } catch (RuntimeException e) {
                     future.completeExceptionally(e);
@@ -415,101 +333,11 @@ public final class RunflowClient implements AutoCloseable {
         }
     }
 
-    private RunflowException statusFailure(String operation, Response response, byte[] body) {
-        int status = response.getStatus();
-        String serverMessage = parser.serverMessage(body);
-        String message = operation + ": " + status + (serverMessage.isEmpty() ? "" : " " + serverMessage);
-        if (status == 401) {
-            return new UnauthorizedException(message);
-        }
-        if (status == 403) {
-            return new ForbiddenException(message);
-        }
-        if (status == 408) {
-            return new RunflowTimeoutException(message, RunflowTimeoutException.Kind.SERVER, null);
-        }
-        if (status == 429) {
-            Duration retryAfter = retryAfter(response.getHeaders().get(HttpHeader.RETRY_AFTER));
-            return new RateLimitedException(
-                    message + (retryAfter == null ? "" : " (retry after " + retryAfter + ")"), retryAfter);
-        }
-        if (status >= 500 && status < 600) {
-            return new ServerErrorException(
-                    message, status, retryAfter(response.getHeaders().get(HttpHeader.RETRY_AFTER)));
-        }
-        if (status >= 400 && status < 500) {
-            return new InvalidRequestException(message, status, serverMessage);
-        }
-        return new UnexpectedResponseException(message, status, null);
-    }
-
-    private RunflowException failure(String operation, Result result) {
-        Throwable cause = result.getFailure();
-        if (cause instanceof SocketTimeoutException) {
-            return new RunflowTimeoutException(
-                    operation + ": connect time-out after " + config.connectTimeout(),
-                    RunflowTimeoutException.Kind.CONNECT,
-                    cause);
-        }
-        if (cause instanceof TimeoutException) {
-            String text = String.valueOf(cause.getMessage());
-            if (text.startsWith("Total timeout")) {
-                return new RunflowTimeoutException(
-                        operation + ": no answer within the total time-out of " + config.totalTimeout(),
-                        RunflowTimeoutException.Kind.TOTAL,
-                        cause);
-            }
-            return new RunflowTimeoutException(
-                    operation + ": connection idle longer than the request time-out of " + config.requestTimeout(),
-                    RunflowTimeoutException.Kind.IDLE,
-                    cause);
-        }
-        if (cause instanceof RejectedExecutionException) {
-            return new ConnectionFailedException(
-                    operation + ": request refused locally (client closed or more than "
-                            + config.maxRequestsQueuedPerDestination() + " calls queued)",
-                    cause);
-        }
-        Response response = result.getResponse();
-        if (cause instanceof IllegalArgumentException && response != null && response.getStatus() > 0) {
-            return new UnexpectedResponseException(
-                    operation + ": response body larger than " + config.maxResponseBytes() + " bytes",
-                    response.getStatus(),
-                    cause);
-        }
-        return new ConnectionFailedException(operation + ": " + cause, cause);
-    }
-
-    /** Reads {@code Retry-After} as delta-seconds or an HTTP-date; {@code null} when absent or malformed. */
-    static Duration retryAfter(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        String value = header.trim();
-        try {
-            return Duration.ofSeconds(Math.max(0L, Long.parseLong(value)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Duration until = Duration.between(
-                        java.time.Instant.now(),
-                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
-                                .toInstant());
-                return until.isNegative() ? Duration.ZERO : until;
-            } catch (DateTimeParseException notDate) {
-                return null;
-            }
-        }
-    }
-
     private static void requireHttpUrl(String name, String url) {
         Objects.requireNonNull(url, name);
         String lower = url.toLowerCase(java.util.Locale.ROOT);
         if (!(lower.startsWith("https://") || lower.startsWith("http://")) || url.length() > 8192) {
             throw new IllegalArgumentException(name + " must be an absolute http(s) URL");
         }
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 }

@@ -78,10 +78,10 @@ class RunflowClientConfigTest {
 
     @Test
     void shouldReadRetryAfterAsSecondsOrAnHttpDate() {
-        assertThat(RunflowClient.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
-        assertThat(RunflowClient.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
-        assertThat(RunflowClient.retryAfter("soon")).isNull();
-        assertThat(RunflowClient.retryAfter(null)).isNull();
+        assertThat(Failures.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
+        assertThat(Failures.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
+        assertThat(Failures.retryAfter("soon")).isNull();
+        assertThat(Failures.retryAfter(null)).isNull();
     }
 
     @Test
