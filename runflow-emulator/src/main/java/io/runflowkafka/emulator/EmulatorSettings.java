@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 
-/** Every setting of one emulator instance, as gathered by {@link RunflowEmulator.Builder}. */
+/** Every setting of one emulator instance, as gathered by {@link RunflowEmulatorBuilder}. */
 record EmulatorSettings(
         String host,
         int port,

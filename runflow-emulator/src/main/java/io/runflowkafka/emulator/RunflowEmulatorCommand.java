@@ -249,8 +249,8 @@ public final class RunflowEmulatorCommand implements Callable<Integer> {
         return 0;
     }
 
-    RunflowEmulator.Builder toBuilder() {
-        RunflowEmulator.Builder builder = RunflowEmulator.builder()
+    RunflowEmulatorBuilder toBuilder() {
+        RunflowEmulatorBuilder builder = RunflowEmulator.builder()
                 .host(host)
                 .port(port)
                 .httpsPort(httpsPort)
