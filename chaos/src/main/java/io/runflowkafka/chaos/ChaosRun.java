@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -195,21 +194,11 @@ public final class ChaosRun implements AutoCloseable {
                 BRIDGES, i -> "http://127.0.0.1:" + bridgePorts.get(i), settings.duplicateRate(), settings.seed());
         closing.add(proxy);
 
-        Map<String, String> common = new HashMap<>();
-        common.put("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers());
-        common.put("SCHEMA_REGISTRY_URL", registryUrl());
-        common.put("HTTP_HOST", "127.0.0.1");
-        common.put("TOPICS_CREATE", "false");
-        common.put("TOPICS_PARTITIONS", Integer.toString(PARTITIONS));
-        common.put("TOPICS_REPLICATION_FACTOR", "3");
+        Map<String, String> common = ServiceEnvironments.common(cluster.bootstrapServers(), registryUrl(), PARTITIONS);
 
         for (int i = 1; i <= BRIDGES; i++) {
-            Map<String, String> env = new HashMap<>(common);
-            env.put("HTTP_PORT", Integer.toString(bridgePorts.get(i - 1)));
-            env.put("BRIDGE_CALLBACK_SECRETS", callbackSecret);
-            env.put("BRIDGE_SIGNING_SECRET", signingSecret);
-            env.put("BRIDGE_REQUEST_LOG", "false");
-            env.put("BRIDGE_RETRY_AFTER_MS", "1000");
+            Map<String, String> env =
+                    ServiceEnvironments.bridge(common, bridgePorts.get(i - 1), callbackSecret, signingSecret);
             bridges.add(new ChildJvm(
                     "bridge-" + i,
                     WebhookBridgeMain.class.getName(),
@@ -219,20 +208,8 @@ public final class ChaosRun implements AutoCloseable {
                     "256m"));
         }
         for (int i = 1; i <= PROCESSORS + 1; i++) {
-            Map<String, String> env = new HashMap<>(common);
-            env.put("HTTP_PORT", "0");
-            env.put("KAFKA_SESSION_TIMEOUT_MS", "6000");
-            env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
-            env.put(
-                    "PROCESSOR_STATE_DIR",
-                    dir.resolve("processor-" + i + "-state").toString());
-            env.put("PROCESSOR_BRIDGE_PUBLIC_URL", proxy.url());
-            env.put("PROCESSOR_CALLBACK_SECRET", callbackSecret);
-            env.put("PROCESSOR_ORDERS_IDLE_TIMEOUT_MS", "5000");
-            env.put("PROCESSOR_MAX_IN_FLIGHT", "16");
-            env.put("PROCESSOR_SHUTDOWN_TIMEOUT_MS", "10000");
-            env.put("RUNFLOW_BASE_URL", emulator.baseUrl());
-            env.put("RUNFLOW_API_KEY", RunflowEmulator.DEFAULT_API_KEY);
+            Map<String, String> env = ServiceEnvironments.processor(
+                    common, dir.resolve("processor-" + i + "-state"), proxy.url(), callbackSecret, emulator.baseUrl());
             ChildJvm processor = new ChildJvm(
                     "processor-" + i,
                     ProcessorMain.class.getName(),
@@ -247,17 +224,7 @@ public final class ChaosRun implements AutoCloseable {
             }
         }
         for (int i = 1; i <= SINKS; i++) {
-            Map<String, String> env = new HashMap<>(common);
-            env.put("HTTP_PORT", "0");
-            env.put("KAFKA_SESSION_TIMEOUT_MS", "6000");
-            env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
-            env.put("SINK_TRANSACTIONAL_ID", "chaos-sink-" + i);
-            env.put("SINK_ARCHIVE_DIR", archive.toString());
-            env.put("SINK_URL_ALLOWED_HOSTS", "127.0.0.1,localhost");
-            env.put("SINK_URL_ALLOW_PRIVATE_ADDRESSES", "true");
-            env.put("SINK_TLS_TRUSTSTORE", trustStore.toString());
-            env.put("SINK_TLS_TRUSTSTORE_PASSWORD", PASSWORD);
-            env.put("SINK_RETRY_MAX_BACKOFF_MS", "5000");
+            Map<String, String> env = ServiceEnvironments.sink(common, i, archive, trustStore, PASSWORD);
             sinks.add(new ChildJvm(
                     "sink-" + i,
                     StorageSinkMain.class.getName(),
@@ -313,7 +280,7 @@ public final class ChaosRun implements AutoCloseable {
                 "faults over; feeder sent %d (failed %d); waiting up to %ss for the pipeline to drain",
                 feeder.sent(), feeder.failed(), settings.settle().toSeconds());
 
-        Checker.Snapshot[] last = new Checker.Snapshot[1];
+        Snapshot[] last = new Snapshot[1];
         long lastProgress = System.nanoTime();
         try {
             long[] progressAt = {lastProgress};
@@ -333,7 +300,7 @@ public final class ChaosRun implements AutoCloseable {
                     "the pipeline did not drain within %ss: reporting what is there",
                     settings.settle().toSeconds());
         }
-        Checker.Snapshot s = checker.snapshot();
+        Snapshot s = checker.snapshot();
         return report(s, checker.checkArchive(s));
     }
 
@@ -492,7 +459,7 @@ public final class ChaosRun implements AutoCloseable {
         cluster.nodes().forEach(ChildJvm::start);
     }
 
-    private Result report(Checker.Snapshot s, List<String> archiveProblems) throws IOException {
+    private Result report(Snapshot s, List<String> archiveProblems) throws IOException {
         int ackedLost = (int) proxy.acknowledged().stream()
                 .filter(id -> !s.completed.containsKey(id))
                 .count();
@@ -625,7 +592,7 @@ public final class ChaosRun implements AutoCloseable {
                 line);
     }
 
-    private void progress(Checker.Snapshot s) {
+    private void progress(Snapshot s) {
         note(
                 "progress: uploads=%d routed=%d dup=%d jobs=%d completed=%d archived=%d (orders without job %d, "
                         + "jobs not completed %d, completions not archived %d)",

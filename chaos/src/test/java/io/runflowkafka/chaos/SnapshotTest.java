@@ -7,10 +7,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The checker's counting, on hand-made snapshots: a checker that cannot see a failure proves nothing. */
-class CheckerSnapshotTest {
+class SnapshotTest {
 
-    private static Checker.Snapshot fed(String order, String... ids) {
-        Checker.Snapshot s = new Checker.Snapshot();
+    private static Snapshot fed(String order, String... ids) {
+        Snapshot s = new Snapshot();
         for (String id : ids) {
             s.inputs.add(id);
             s.inputOrder.computeIfAbsent(order, k -> new ArrayList<>()).add(id);
@@ -19,7 +19,7 @@ class CheckerSnapshotTest {
         return s;
     }
 
-    private static void out(Checker.Snapshot s, String topic, String order, String... ids) {
+    private static void out(Snapshot s, String topic, String order, String... ids) {
         for (String id : ids) {
             s.routed.merge(id, 1, Integer::sum);
             s.outputOrder
@@ -30,7 +30,7 @@ class CheckerSnapshotTest {
 
     @Test
     void shouldCountNothingWhenEveryUploadIsRoutedOnceInOrder() {
-        Checker.Snapshot s = fed("o1", "a", "b", "c", "d");
+        Snapshot s = fed("o1", "a", "b", "c", "d");
         out(s, "photos.accepted", "o1", "a", "c");
         out(s, "photos.retake", "o1", "b", "d");
         assertThat(List.of(s.lost(), s.duplicated(), s.outOfOrder())).containsOnly(0);
@@ -39,7 +39,7 @@ class CheckerSnapshotTest {
 
     @Test
     void shouldCountLostDuplicatedAndReorderedUploads() {
-        Checker.Snapshot s = fed("o1", "a", "b", "c", "d");
+        Snapshot s = fed("o1", "a", "b", "c", "d");
         out(s, "photos.accepted", "o1", "c", "a", "a");
         out(s, "photos.retake", "o1", "d");
         assertThat(s.lost()).isEqualTo(1);
@@ -50,7 +50,7 @@ class CheckerSnapshotTest {
 
     @Test
     void shouldCountExtraJobsAndArchivesAndReissuedRunflowJobs() {
-        Checker.Snapshot s = fed("o1", "a");
+        Snapshot s = fed("o1", "a");
         s.jobsPerOrder.put("o1", 2);
         s.jobsPerOrder.put("o2", 1);
         s.jobHeadshotsIds.add("h1");
