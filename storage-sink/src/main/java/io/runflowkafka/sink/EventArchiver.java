@@ -2,22 +2,15 @@ package io.runflowkafka.sink;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.runflowkafka.schema.ArchivedObject;
-import io.runflowkafka.schema.HeadshotsArchived;
 import io.runflowkafka.schema.HeadshotsCompleted;
 import io.runflowkafka.sink.archive.ArchiveException;
 import io.runflowkafka.sink.archive.ArchiveKeys;
 import io.runflowkafka.sink.archive.ArchiveStore;
 import io.runflowkafka.sink.archive.Manifest;
-import io.runflowkafka.sink.archive.StoredObject;
-import io.runflowkafka.sink.fetch.FetchException;
 import io.runflowkafka.sink.fetch.FetchedImage;
 import io.runflowkafka.sink.fetch.ImageSource;
 import io.runflowkafka.sink.url.CheckedUrl;
 import io.runflowkafka.sink.url.UrlPolicy;
-import io.runflowkafka.sink.url.UrlRefusedException;
-import java.io.IOException;
-import java.net.UnknownHostException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -26,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,10 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,11 +43,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Images archived by an attempt that failed transiently are remembered (bounded, in memory), so a retry
  * fetches only what is missing and a partly failing source still makes progress.
+ *
+ * <p>The stages live in their own classes, in the order they run: {@link EventValidation}, {@link ManifestCheck},
+ * {@link UrlScreening}, {@link ImageDownloader}, {@link ImageWriter}, {@link FailureOutcomes} and
+ * {@link ArchivedEvents}; this class runs them and writes the manifest.
  */
 public final class EventArchiver implements Archiver, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventArchiver.class);
-    private static final int REASON_EXAMPLES = 3;
 
     /**
      * How events are archived.
@@ -73,13 +65,16 @@ public final class EventArchiver implements Archiver, AutoCloseable {
             int globalConcurrency, int perEventConcurrency, int attempts, Duration attemptBackoff, int maxImages) {}
 
     private final Settings settings;
-    private final UrlPolicy policy;
-    private final ImageSource images;
     private final ArchiveStore store;
     private final SinkMetrics metrics;
     private final Clock clock;
+    private final EventValidation validation;
+    private final ManifestCheck manifests;
+    private final UrlScreening screening;
+    private final ImageDownloader downloader;
+    private final ImageWriter writer;
+    private final FailureOutcomes failures;
     private final ExecutorService downloads;
-    private final Semaphore fetchPermits;
     private final Cache<String, ConcurrentMap<Integer, Manifest.Image>> progress;
 
     /** Creates the archiver and its download pool of {@code settings.globalConcurrency()} threads. */
@@ -90,14 +85,36 @@ public final class EventArchiver implements Archiver, AutoCloseable {
             ArchiveStore store,
             SinkMetrics metrics,
             Clock clock) {
+        this(settings, policy, images, store, metrics, clock, TimeSource.SYSTEM);
+    }
+
+    /** An archiver whose pauses between tries go through {@code time}. */
+    EventArchiver(
+            Settings settings,
+            UrlPolicy policy,
+            ImageSource images,
+            ArchiveStore store,
+            SinkMetrics metrics,
+            Clock clock,
+            TimeSource time) {
         this.settings = settings;
-        this.policy = policy;
-        this.images = images;
         this.store = store;
         this.metrics = metrics;
         this.clock = clock;
+        this.validation = new EventValidation(settings.maxImages());
+        this.manifests = new ManifestCheck(store);
+        this.screening = new UrlScreening(policy);
+        this.downloader = new ImageDownloader(
+                images,
+                settings.globalConcurrency(),
+                settings.attempts(),
+                settings.attemptBackoff(),
+                metrics,
+                clock,
+                time);
+        this.writer = new ImageWriter(store, metrics, clock);
+        this.failures = new FailureOutcomes(metrics);
         AtomicInteger threadNumber = new AtomicInteger();
-        this.fetchPermits = new Semaphore(settings.globalConcurrency());
         // Twice as many threads as downloads: a thread writing an image to the archive holds no download slot,
         // so writes (and their fsync) overlap with the next downloads instead of delaying them.
         this.downloads = Executors.newFixedThreadPool(2 * settings.globalConcurrency(), task -> {
@@ -118,25 +135,16 @@ public final class EventArchiver implements Archiver, AutoCloseable {
      */
     @Override
     public Outcome archive(HeadshotsCompleted event, Manifest.Source source) throws InterruptedException {
+        Optional<Outcome> invalid = validation.check(event);
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
         String id = event.getHeadshotsId();
-        if (!ArchiveKeys.isValidHeadshotsId(id)) {
-            return new Outcome.DeadLetter(Stage.VALIDATE, "headshots_id is not a canonical UUID");
-        }
         List<String> urls = event.getImageUrls();
-        if (urls.isEmpty()) {
-            return new Outcome.DeadLetter(Stage.VALIDATE, "job " + id + " has no image URLs");
-        }
-        if (urls.size() > Math.min(settings.maxImages(), ArchiveKeys.MAX_IMAGES)) {
-            return new Outcome.DeadLetter(
-                    Stage.VALIDATE,
-                    "job " + id + " has " + urls.size() + " image URLs, more than the "
-                            + Math.min(settings.maxImages(), ArchiveKeys.MAX_IMAGES) + " allowed");
-        }
-        String manifestKey = ArchiveKeys.manifest(id);
         try {
-            Optional<byte[]> existing = store.read(manifestKey);
+            Optional<Outcome> existing = manifests.existing(id, source);
             if (existing.isPresent()) {
-                return fromExistingManifest(id, existing.get(), source);
+                return existing.get();
             }
         } catch (ArchiveException e) {
             return new Outcome.Retry(Stage.ARCHIVE, e.getMessage());
@@ -145,32 +153,16 @@ public final class EventArchiver implements Archiver, AutoCloseable {
         Instant expiresAt = event.getExpiresAt();
         if (!clock.instant().isBefore(expiresAt)) {
             progress.invalidate(id);
-            return lost(
+            return failures.lost(
                     id,
                     urls.size(),
                     urls.size(),
                     "its image URLs expired at " + expiresAt + " before archiving started");
         }
 
-        List<CheckedUrl> checked = new ArrayList<>(urls.size());
-        for (int i = 0; i < urls.size(); i++) {
-            try {
-                checked.add(policy.check(urls.get(i)));
-            } catch (UrlRefusedException e) {
-                return new Outcome.DeadLetter(
-                        Stage.URL_POLICY, "job " + id + " image " + (i + 1) + " refused: " + e.getMessage());
-            }
-        }
-        Set<String> hosts = checked.stream().map(CheckedUrl::host).collect(Collectors.toCollection(LinkedHashSet::new));
-        for (String host : hosts) {
-            try {
-                // Resolving up front refuses a private or metadata address before any image is fetched.
-                policy.resolve(host);
-            } catch (UrlRefusedException e) {
-                return new Outcome.DeadLetter(Stage.URL_POLICY, "job " + id + " refused: " + e.getMessage());
-            } catch (UnknownHostException e) {
-                return new Outcome.Retry(Stage.DOWNLOAD, "cannot resolve " + host);
-            }
+        UrlScreening.Screened screened = screening.screen(id, urls);
+        if (screened.stop() != null) {
+            return screened.stop();
         }
 
         ConcurrentMap<Integer, Manifest.Image> done = progress.get(id, key -> new ConcurrentHashMap<>());
@@ -181,15 +173,28 @@ public final class EventArchiver implements Archiver, AutoCloseable {
         } catch (ArchiveException e) {
             return new Outcome.Retry(Stage.ARCHIVE, e.getMessage());
         }
-        Map<Integer, ImageFailure> failures = downloadAll(id, checked, expiresAt, done, present);
-        if (!failures.isEmpty()) {
-            return failed(id, urls.size(), failures);
+        Map<Integer, ImageFailure> failed = downloadAll(id, screened.urls(), expiresAt, done, present);
+        if (!failed.isEmpty()) {
+            Outcome outcome = failures.failed(id, urls.size(), failed);
+            if (!(outcome instanceof Outcome.Retry)) {
+                // Nothing left to retry: what this attempt archived need not be remembered.
+                progress.invalidate(id);
+            }
+            return outcome;
         }
 
         List<Manifest.Image> archived = new ArrayList<>(urls.size());
         for (int index = 1; index <= urls.size(); index++) {
             archived.add(done.get(index));
         }
+        return writeManifest(event, source, archived);
+    }
+
+    /** Writes the manifest of a job whose images are all archived, create-only; the last step of an event. */
+    private Outcome writeManifest(HeadshotsCompleted event, Manifest.Source source, List<Manifest.Image> archived) {
+        String id = event.getHeadshotsId();
+        String manifestKey = ArchiveKeys.manifest(id);
+        Instant expiresAt = event.getExpiresAt();
         Instant archivedAt = clock.instant();
         Manifest manifest = new Manifest(
                 Manifest.VERSION,
@@ -211,7 +216,7 @@ public final class EventArchiver implements Archiver, AutoCloseable {
                 Optional<byte[]> winner = store.read(manifestKey);
                 if (winner.isPresent()) {
                     progress.invalidate(id);
-                    return fromExistingManifest(id, winner.get(), source);
+                    return manifests.fromManifest(id, winner.get(), source);
                 }
                 return new Outcome.Retry(Stage.ARCHIVE, "manifest of job " + id + " vanished while being written");
             }
@@ -227,7 +232,7 @@ public final class EventArchiver implements Archiver, AutoCloseable {
                 archived.size(),
                 manifest.totalBytes(),
                 margin.withNanos(0));
-        return new Outcome.Archived(toEvent(manifest, manifestKey), true);
+        return new Outcome.Archived(ArchivedEvents.of(manifest, manifestKey), true);
     }
 
     private Map<Integer, ImageFailure> downloadAll(
@@ -243,7 +248,7 @@ public final class EventArchiver implements Archiver, AutoCloseable {
             for (int i = 0; i < urls.size(); i++) {
                 int index = i + 1;
                 CheckedUrl url = urls.get(i);
-                if (stillArchived(done.get(index), url)) {
+                if (writer.stillArchived(done.get(index), url)) {
                     continue;
                 }
                 done.remove(index);
@@ -257,12 +262,12 @@ public final class EventArchiver implements Archiver, AutoCloseable {
                     throw e;
                 }
             }
-            Map<Integer, ImageFailure> failures = new LinkedHashMap<>();
+            Map<Integer, ImageFailure> failed = new LinkedHashMap<>();
             for (Map.Entry<Integer, Future<Optional<ImageFailure>>> entry : running.entrySet()) {
                 try {
-                    entry.getValue().get().ifPresent(failure -> failures.put(entry.getKey(), failure));
+                    entry.getValue().get().ifPresent(failure -> failed.put(entry.getKey(), failure));
                 } catch (ExecutionException e) {
-                    failures.put(
+                    failed.put(
                             entry.getKey(),
                             new ImageFailure(
                                     Stage.DOWNLOAD,
@@ -272,7 +277,7 @@ public final class EventArchiver implements Archiver, AutoCloseable {
                     LOG.error("unexpected failure archiving image {} of job {}", entry.getKey(), id, e.getCause());
                 }
             }
-            return failures;
+            return failed;
         } catch (InterruptedException e) {
             running.values().forEach(future -> future.cancel(true));
             throw e;
@@ -294,205 +299,18 @@ public final class EventArchiver implements Archiver, AutoCloseable {
             throws InterruptedException {
         FetchedImage image;
         try {
-            image = fetchWithRetries(index, url, expiresAt);
-        } catch (ImageFailed e) {
-            return Optional.of(e.failure);
+            image = downloader.fetch(index, url, expiresAt);
+        } catch (ImageFailure.Failed e) {
+            return Optional.of(e.failure());
         } finally {
             window.release();
         }
-        return storeImage(id, index, url, image, done, present);
-    }
-
-    /** Downloads the image, retrying transient failures; throws the failure that ended the tries. */
-    private FetchedImage fetchWithRetries(int index, CheckedUrl url, Instant expiresAt)
-            throws ImageFailed, InterruptedException {
-        FetchedImage image = null;
-        for (int attempt = 1; image == null; attempt++) {
-            if (!clock.instant().isBefore(expiresAt)) {
-                throw new ImageFailed(new ImageFailure(
-                        Stage.EXPIRED,
-                        false,
-                        "image " + index + " (" + url.redacted() + ") expired at " + expiresAt
-                                + " before it could be fetched"));
-            }
-            FetchException failure = null;
-            fetchPermits.acquire();
-            try {
-                image = images.fetch(url);
-            } catch (FetchException e) {
-                failure = e;
-            } finally {
-                fetchPermits.release();
-            }
-            if (failure != null) {
-                if (!failure.kind().retryable()) {
-                    throw new ImageFailed(new ImageFailure(
-                            stageOf(failure.kind()), false, "image " + index + ": " + failure.getMessage()));
-                }
-                if (attempt >= settings.attempts()) {
-                    throw new ImageFailed(
-                            new ImageFailure(Stage.DOWNLOAD, true, "image " + index + ": " + failure.getMessage()));
-                }
-                long base = settings.attemptBackoff().toMillis() << (attempt - 1);
-                // Jitter spreads the retries of 60 images that failed together (an outage) over time.
-                TimeUnit.MILLISECONDS.sleep(base + ThreadLocalRandom.current().nextLong(base / 2 + 1));
-            }
-        }
-        metrics.downloaded(image.elapsed());
-        return image;
-    }
-
-    /** Stores a downloaded image unless the archive already holds the same bytes; empty when it is archived. */
-    private Optional<ImageFailure> storeImage(
-            String id,
-            int index,
-            CheckedUrl url,
-            FetchedImage image,
-            ConcurrentMap<Integer, Manifest.Image> done,
-            Set<String> present) {
-        String key = ArchiveKeys.image(id, index, image.type().extension());
         try {
-            Optional<StoredObject> existing = present.contains(key) ? store.find(key) : Optional.empty();
-            Instant archivedAt;
-            boolean written;
-            if (existing.isPresent() && existing.get().matches(image.size(), image.sha256())) {
-                archivedAt = existing.get().lastModified();
-                written = false;
-            } else {
-                store.write(key, image.content(), image.sha256(), image.type().mediaType());
-                archivedAt = clock.instant();
-                written = true;
-            }
-            metrics.imageArchived(image.size(), written);
-            done.put(
-                    index,
-                    new Manifest.Image(
-                            index,
-                            url.uri().toString(),
-                            key,
-                            image.size(),
-                            image.sha256(),
-                            image.type().mediaType(),
-                            archivedAt.toString()));
+            done.put(index, writer.store(id, index, url, image, present));
             return Optional.empty();
         } catch (ArchiveException e) {
             return Optional.of(new ImageFailure(Stage.ARCHIVE, true, e.getMessage()));
         }
-    }
-
-    /** Whether an image remembered from an earlier attempt is still in the archive, unchanged. */
-    private boolean stillArchived(Manifest.Image image, CheckedUrl url) {
-        if (image == null || !image.sourceUrl().equals(url.uri().toString())) {
-            return false;
-        }
-        try {
-            return store.find(image.key())
-                    .map(stored -> stored.matches(image.sizeBytes(), image.sha256()))
-                    .orElse(false);
-        } catch (ArchiveException e) {
-            return false;
-        }
-    }
-
-    private Outcome failed(String id, int total, Map<Integer, ImageFailure> failures) {
-        List<ImageFailure> permanent =
-                failures.values().stream().filter(f -> !f.retryable()).toList();
-        if (permanent.isEmpty()) {
-            ImageFailure first = failures.values().iterator().next();
-            boolean archive = failures.values().stream().anyMatch(f -> f.stage() == Stage.ARCHIVE);
-            return new Outcome.Retry(
-                    archive ? Stage.ARCHIVE : Stage.DOWNLOAD,
-                    "job " + id + ": " + failures.size() + " of " + total + " images not archived yet; "
-                            + (archive ? "archive: " : "") + first.reason());
-        }
-        progress.invalidate(id);
-        long expired =
-                permanent.stream().filter(f -> f.stage() == Stage.EXPIRED).count();
-        String examples = permanent.stream()
-                .limit(REASON_EXAMPLES)
-                .map(ImageFailure::reason)
-                .collect(Collectors.joining("; "));
-        if (expired > 0) {
-            return lost(
-                    id,
-                    total,
-                    failures.size(),
-                    permanent.size() + " of " + total + " images could not be fetched (URLs expired or gone): "
-                            + examples);
-        }
-        Stage stage = permanent.get(0).stage();
-        return new Outcome.DeadLetter(
-                stage,
-                "job " + id + ": " + permanent.size() + " of " + total + " images refused or invalid: " + examples);
-    }
-
-    private Outcome lost(String id, int total, int lost, String why) {
-        metrics.imagesLost(lost);
-        // The line to alert on: these images cannot be archived any more.
-        LOG.error("job {} lost {} images: URLs expired ({} of {} not archived; {})", id, lost, lost, total, why);
-        return new Outcome.DeadLetter(
-                Stage.EXPIRED, "job " + id + " lost " + lost + " of " + total + " images: " + why);
-    }
-
-    private Outcome fromExistingManifest(String id, byte[] json, Manifest.Source source) {
-        Manifest manifest;
-        try {
-            manifest = Manifest.fromJson(json);
-        } catch (IOException e) {
-            // A manifest this sink did not write: never overwrite it, let a human look.
-            return new Outcome.DeadLetter(
-                    Stage.ARCHIVE,
-                    "job " + id + " has an unreadable manifest in the archive ("
-                            + e.getClass().getSimpleName() + ")");
-        }
-        boolean sameRecord = manifest.source() == null || manifest.source().equals(source);
-        if (sameRecord) {
-            LOG.info("job {} was already archived from this record; re-sending its archived event", id);
-        } else {
-            LOG.info(
-                    "job {} was already archived from {}-{}@{}; repeated completion at {}-{}@{} changes nothing",
-                    id,
-                    manifest.source().topic(),
-                    manifest.source().partition(),
-                    manifest.source().offset(),
-                    source.topic(),
-                    source.partition(),
-                    source.offset());
-        }
-        return new Outcome.Archived(toEvent(manifest, ArchiveKeys.manifest(id)), sameRecord);
-    }
-
-    private static HeadshotsArchived toEvent(Manifest manifest, String manifestKey) {
-        List<ArchivedObject> objects = manifest.images().stream()
-                .map(image -> ArchivedObject.newBuilder()
-                        .setIndex(image.index())
-                        .setSourceUrl(image.sourceUrl())
-                        .setKey(image.key())
-                        .setSizeBytes(image.sizeBytes())
-                        .setSha256(image.sha256())
-                        .setContentType(image.contentType())
-                        .build())
-                .toList();
-        return HeadshotsArchived.newBuilder()
-                .setHeadshotsId(manifest.headshotsId())
-                .setJobRef(manifest.jobRef())
-                .setArchiveUri(manifest.archiveUri())
-                .setManifestKey(manifestKey)
-                .setObjects(objects)
-                .setTotalBytes(manifest.totalBytes())
-                .setArchivedAt(Instant.parse(manifest.archivedAt()))
-                .setExpiresAt(Instant.parse(manifest.expiresAt()))
-                .setAttributes(manifest.attributes() == null ? Map.of() : manifest.attributes())
-                .build();
-    }
-
-    private static Stage stageOf(FetchException.Kind kind) {
-        return switch (kind) {
-            case GONE -> Stage.EXPIRED;
-            case REFUSED -> Stage.URL_POLICY;
-            case INVALID -> Stage.CONTENT;
-            case TRANSIENT -> Stage.DOWNLOAD;
-        };
     }
 
     private static String sha256Hex(byte[] content) {
@@ -506,18 +324,5 @@ public final class EventArchiver implements Archiver, AutoCloseable {
     @Override
     public void close() {
         downloads.shutdownNow();
-    }
-
-    /** Why one image was not archived. */
-    private record ImageFailure(Stage stage, boolean retryable, String reason) {}
-
-    /** Ends the tries of one image with its failure. */
-    private static final class ImageFailed extends Exception {
-        private final transient ImageFailure failure;
-
-        ImageFailed(ImageFailure failure) {
-            super(failure.reason(), null, false, false);
-            this.failure = failure;
-        }
     }
 }

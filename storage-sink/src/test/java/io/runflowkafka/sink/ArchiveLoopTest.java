@@ -37,7 +37,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The consumer loop's ordering, transactions and retries, stepped by hand against Kafka's mock clients. */
+/**
+ * The consumer loop's ordering, transactions and retries, stepped by hand against Kafka's mock clients; backoffs
+ * pass on a {@link ManualTime}, never in real time.
+ */
 class ArchiveLoopTest {
 
     private static final String INPUT = "headshots.completed";
@@ -45,11 +48,14 @@ class ArchiveLoopTest {
     private static final String DLQ = "headshots.completed.dlq";
     private static final TopicPartition P0 = new TopicPartition(INPUT, 0);
     private static final TopicPartition P1 = new TopicPartition(INPUT, 1);
+    /** The first retry backoff configured below (300 ms) plus the most jitter it gets (a quarter). */
+    private static final Duration FIRST_BACKOFF_WITH_JITTER = Duration.ofMillis(375);
 
     private final String scope = "archive-loop-test-" + UUID.randomUUID();
     private final Map<String, Deque<Outcome>> scripted = new ConcurrentHashMap<>();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Health health = new Health();
+    private final ManualTime time = new ManualTime();
     private ReplayingConsumer consumer;
     private MockProducer<byte[], byte[]> producer;
     private Serde<HeadshotsCompleted> completed;
@@ -86,7 +92,8 @@ class ArchiveLoopTest {
                 "file:///archive",
                 new SinkMetrics(registry),
                 health,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                time);
         loop.open();
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
         consumer.rebalance(List.of(P0, P1));
@@ -126,6 +133,13 @@ class ArchiveLoopTest {
                     loop.pollOnce();
                     return condition.getAsBoolean();
                 });
+    }
+
+    /** Turns the loop a few times without moving time: what is backing off stays where it is. */
+    private void stepWithoutTime() {
+        for (int i = 0; i < 20; i++) {
+            loop.pollOnce();
+        }
     }
 
     private long committed(TopicPartition partition) {
@@ -177,7 +191,13 @@ class ArchiveLoopTest {
                 "job-a committed and job-b held",
                 () -> committed(P0) == 1 && registry.find("sink.retries").counter() != null);
         assertThat(sentTo(ARCHIVED)).containsExactly("job-a");
+        time.advance(Duration.ofMillis(299));
+        stepWithoutTime();
+        assertThat(committed(P0))
+                .as("held for the whole first backoff (300 ms)")
+                .isEqualTo(1);
 
+        time.advance(FIRST_BACKOFF_WITH_JITTER.minusMillis(299));
         stepUntil("the partition retried after its backoff", () -> committed(P0) == 3);
 
         assertThat(sentTo(ARCHIVED)).containsExactly("job-a", "job-b", "job-c");
@@ -209,6 +229,9 @@ class ArchiveLoopTest {
 
         stepUntil("the failed transaction aborted", producer::transactionAborted);
         producer.commitTransactionException = null;
+        stepWithoutTime();
+        assertThat(committed(P0)).as("rewound and backing off").isZero();
+        time.advance(FIRST_BACKOFF_WITH_JITTER);
         stepUntil("job-a committed after the retry", () -> committed(P0) == 1);
 
         assertThat(sentTo(ARCHIVED)).containsExactly("job-a");
@@ -220,9 +243,12 @@ class ArchiveLoopTest {
         add(P0, 0, "job-a");
         add(P1, 0, "job-b");
 
-        stepUntil("P1 committed while P0 waits", () -> committed(P1) == 1);
+        stepUntil(
+                "P1 committed while P0 waits",
+                () -> committed(P1) == 1 && registry.find("sink.retries").counter() != null);
 
         assertThat(sentTo(ARCHIVED)).as("P1 is not held up by P0's retry").containsExactly("job-b");
+        time.advance(FIRST_BACKOFF_WITH_JITTER);
         stepUntil("P0 committed after its retry", () -> committed(P0) == 1);
         assertThat(sentTo(ARCHIVED)).containsExactlyInAnyOrder("job-a", "job-b");
     }

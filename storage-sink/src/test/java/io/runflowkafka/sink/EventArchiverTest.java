@@ -44,11 +44,15 @@ class EventArchiverTest {
 
     private static final int IMAGES = 12;
     private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
+    /** The service's default pause before an image's second try; the tests' pauses pass on {@link ManualTime}. */
+    private static final Duration ATTEMPT_BACKOFF = Duration.ofMillis(250);
+
     private static final Manifest.Source SOURCE = new Manifest.Source("headshots.completed", 3, 42);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final FakeImages images = new FakeImages();
     private final MutableClock clock = new MutableClock(NOW);
+    private final ManualTime time = new ManualTime();
     private Path root;
     private FilesystemArchiveStore store;
     private EventArchiver archiver;
@@ -71,12 +75,13 @@ class EventArchiverTest {
         UrlPolicy policy = new UrlPolicy(List.of("cdn.runflow.io"), new AddressPolicy(false), host ->
                 new InetAddress[] {InetAddress.getByName("104.18.2.3")});
         return new EventArchiver(
-                new EventArchiver.Settings(global, perEvent, 3, Duration.ofMillis(1), 120),
+                new EventArchiver.Settings(global, perEvent, 3, ATTEMPT_BACKOFF, 120),
                 policy,
                 images,
                 store,
                 new SinkMetrics(registry),
-                clock);
+                clock,
+                time);
     }
 
     private HeadshotsCompleted event(int count) {
@@ -279,6 +284,17 @@ class EventArchiverTest {
             assertThat(retry.reason()).contains("1 of " + IMAGES);
         });
         assertThat(images.callsFor(flaky)).as("three tries within the attempt").isEqualTo(3);
+        assertThat(time.sleeps())
+                .as("a pause before each further try, doubled, with up to half of it as jitter")
+                .hasSize(2)
+                .satisfies(pauses -> {
+                    assertThat(pauses.get(0))
+                            .isBetween(
+                                    ATTEMPT_BACKOFF,
+                                    ATTEMPT_BACKOFF.multipliedBy(3).dividedBy(2));
+                    assertThat(pauses.get(1))
+                            .isBetween(ATTEMPT_BACKOFF.multipliedBy(2), ATTEMPT_BACKOFF.multipliedBy(3));
+                });
         assertThat(root.resolve(ArchiveKeys.manifest(id))).doesNotExist();
 
         images.heal(flaky);

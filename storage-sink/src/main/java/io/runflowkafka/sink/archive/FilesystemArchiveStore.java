@@ -1,10 +1,7 @@
 package io.runflowkafka.sink.archive;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -12,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
@@ -32,24 +28,16 @@ import org.slf4j.LoggerFactory;
  * <p>With direct I/O the temporary file is written with {@code O_DIRECT} from a block-aligned buffer: archived
  * objects are written once and rarely read back, so copying them through the page cache only costs CPU (and,
  * on virtual machines, fresh guest pages) and evicts pages other programs use. Only the last partial block,
- * if any, goes through the page cache.
+ * if any, goes through the page cache. {@link DurableFileWriter} does the writing and forcing.
  */
 public final class FilesystemArchiveStore implements ArchiveStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(FilesystemArchiveStore.class);
     private static final Pattern SAFE_KEY = Pattern.compile("[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*");
-    private static final String TEMP_SUFFIX = ".tmp";
-    /** Largest single write with direct I/O; bigger objects are written in chunks of this size. */
-    private static final int DIRECT_CHUNK = 1024 * 1024;
-    /** Largest block size used for direct I/O; filesystems with larger blocks are written through the cache. */
-    private static final int MAX_DIRECT_BLOCK = 64 * 1024;
+    static final String TEMP_SUFFIX = ".tmp";
 
     private final Path root;
-    private final boolean fsync;
-    /** Block size that direct writes are aligned to; 0 when writing through the page cache. */
-    private final int directBlock;
-
-    private final ThreadLocal<ByteBuffer> directBuffers;
+    private final DurableFileWriter files;
 
     /**
      * An archive under {@code root}, created if missing.
@@ -61,23 +49,17 @@ public final class FilesystemArchiveStore implements ArchiveStore {
      */
     public FilesystemArchiveStore(Path root, boolean fsync, boolean directIo) throws ArchiveException {
         this.root = root.toAbsolutePath().normalize();
-        this.fsync = fsync;
         try {
             Files.createDirectories(this.root);
         } catch (IOException e) {
             throw new ArchiveException("cannot create archive directory " + this.root, e);
         }
-        this.directBlock = directIo ? directBlockSize(this.root) : 0;
-        int block = Math.max(directBlock, 1);
-        this.directBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(DIRECT_CHUNK + block)
-                .alignedSlice(block)
-                .limit(DIRECT_CHUNK)
-                .slice());
+        this.files = new DurableFileWriter(this.root, fsync, directIo);
     }
 
     /** Whether objects are written with direct I/O (asked for, and the filesystem accepted it). */
     public boolean directIo() {
-        return directBlock > 0;
+        return files.directIo();
     }
 
     /** The archive directory. */
@@ -144,9 +126,9 @@ public final class FilesystemArchiveStore implements ArchiveStore {
         Path temp = writeTemp(target, content);
         try {
             // Renames of the objects written before must be durable before the manifest says they exist.
-            forceDirectory(target.getParent());
+            files.forceDirectory(target.getParent());
             Files.createLink(target, temp);
-            forceDirectory(target.getParent());
+            files.forceDirectory(target.getParent());
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;
@@ -223,11 +205,11 @@ public final class FilesystemArchiveStore implements ArchiveStore {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
         try {
             try {
-                writeFile(temp, content);
+                files.write(temp, content);
             } catch (NoSuchFileException e) {
                 // The job's first image: its folder is created then, rather than looked up before every image.
                 Files.createDirectories(directory);
-                writeFile(temp, content);
+                files.write(temp, content);
             }
             return temp;
         } catch (IOException e) {
@@ -236,111 +218,7 @@ public final class FilesystemArchiveStore implements ArchiveStore {
         }
     }
 
-    /**
-     * Creates {@code file} with {@code content}: the whole blocks with direct I/O (when on), the rest through the
-     * page cache, then forces it once. Cutting a padded last block off with ftruncate instead would make the
-     * filesystem read that block back to zero its end.
-     */
-    private void writeFile(Path file, byte[] content) throws IOException {
-        int whole = directBlock > 0 ? content.length / directBlock * directBlock : 0;
-        if (whole > 0) {
-            try (FileChannel channel = FileChannel.open(
-                    file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
-                writeBlocks(channel, content, whole);
-                if (whole == content.length) {
-                    force(channel);
-                    return;
-                }
-            }
-        }
-        try (FileChannel channel = whole > 0
-                ? FileChannel.open(file, StandardOpenOption.WRITE)
-                : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            writeAt(channel, content, whole);
-            force(channel);
-        }
-    }
-
-    private void force(FileChannel channel) throws IOException {
-        if (fsync) {
-            // Data (and the size needed to read it back) only: the rename that follows is journaled, and the
-            // directory is forced before a manifest names the file.
-            channel.force(false);
-        }
-    }
-
-    private static void writeAt(FileChannel channel, byte[] content, int offset) throws IOException {
-        ByteBuffer rest = ByteBuffer.wrap(content, offset, content.length - offset);
-        while (rest.hasRemaining()) {
-            channel.write(rest, rest.position());
-        }
-    }
-
-    /** Writes the first {@code length} bytes (whole blocks) of {@code content} through this thread's aligned buffer. */
-    private void writeBlocks(FileChannel channel, byte[] content, int length) throws IOException {
-        ByteBuffer buffer = directBuffers.get();
-        for (int offset = 0; offset < length; ) {
-            int chunk = Math.min(DIRECT_CHUNK, length - offset);
-            buffer.clear();
-            buffer.put(content, offset, chunk);
-            buffer.flip();
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            offset += chunk;
-        }
-    }
-
-    /**
-     * The block size direct writes under {@code directory} must be aligned to, found by writing a probe file with
-     * {@code O_DIRECT}; 0 when the filesystem (tmpfs on older kernels, some network and FUSE filesystems) refuses.
-     */
-    private static int directBlockSize(Path directory) {
-        Path probe = directory.resolve(".direct-io-probe-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
-        try {
-            long size = Files.getFileStore(directory).getBlockSize();
-            if (size <= 0 || size > MAX_DIRECT_BLOCK || Long.bitCount(size) != 1) {
-                LOG.info(
-                        "archive {}: block size {} does not suit direct I/O; writing through the page cache",
-                        directory,
-                        size);
-                return 0;
-            }
-            int block = (int) size;
-            try (FileChannel channel = FileChannel.open(
-                    probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
-                ByteBuffer buffer = ByteBuffer.allocateDirect(2 * block)
-                        .alignedSlice(block)
-                        .limit(block)
-                        .slice();
-                channel.write(buffer);
-            }
-            return block;
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.info(
-                    "archive {}: the filesystem refuses direct I/O ({}); writing through the page cache",
-                    directory,
-                    e.toString());
-            return 0;
-        } finally {
-            deleteQuietly(probe);
-        }
-    }
-
-    private void forceDirectory(Path directory) {
-        if (!fsync) {
-            return;
-        }
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Some platforms cannot open a directory for syncing; the file data itself is already forced.
-            LOG.debug("cannot force directory {}: {}", directory, e.toString());
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
+    static void deleteQuietly(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
@@ -358,6 +236,6 @@ public final class FilesystemArchiveStore implements ArchiveStore {
 
     @Override
     public String toString() {
-        return "FilesystemArchiveStore[" + root + (directBlock > 0 ? ", direct I/O" : "") + "]";
+        return "FilesystemArchiveStore[" + root + (files.directIo() ? ", direct I/O" : "") + "]";
     }
 }

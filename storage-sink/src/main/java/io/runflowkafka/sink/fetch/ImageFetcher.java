@@ -8,25 +8,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -117,7 +109,7 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
         long started = System.nanoTime();
         CheckedUrl current = url;
         for (int hop = 0; ; hop++) {
-            Body body = get(current);
+            BodyCollector.Body body = get(current);
             if (body.redirect() == null) {
                 return verify(current, body, Duration.ofNanos(System.nanoTime() - started));
             }
@@ -153,8 +145,8 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
         }
     }
 
-    private Body get(CheckedUrl url) throws FetchException, InterruptedException {
-        Collector collector = new Collector(settings.maxBytes());
+    private BodyCollector.Body get(CheckedUrl url) throws FetchException, InterruptedException {
+        BodyCollector collector = new BodyCollector(settings.maxBytes());
         Request request = client.newRequest(url.uri())
                 .method(HttpMethod.GET)
                 .timeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -162,7 +154,7 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
         request.send(collector);
         try {
             // The request's own timeout fires first; this bound only guards against a lost completion.
-            return collector.result.get(settings.requestTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            return collector.result().get(settings.requestTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             request.abort(e);
             throw e;
@@ -174,7 +166,8 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
         }
     }
 
-    private static FetchedImage verify(CheckedUrl url, Body body, Duration elapsed) throws FetchException {
+    private static FetchedImage verify(CheckedUrl url, BodyCollector.Body body, Duration elapsed)
+            throws FetchException {
         byte[] content = body.content();
         Optional<ImageType> sniffed = ImageType.sniff(content);
         if (sniffed.isEmpty()) {
@@ -228,18 +221,6 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
                 failure);
     }
 
-    static FetchException statusFailure(String redactedUrl, int status) {
-        FetchException.Kind kind;
-        if (status == 403 || status == 404 || status == 410) {
-            kind = FetchException.Kind.GONE;
-        } else if (status == 408 || status == 425 || status == 429 || status >= 500) {
-            kind = FetchException.Kind.TRANSIENT;
-        } else {
-            kind = FetchException.Kind.INVALID;
-        }
-        return new FetchException(kind, status, "HTTP " + status + " from " + redactedUrl, null);
-    }
-
     @Override
     public void close() {
         try {
@@ -248,9 +229,6 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
             LOG.warn("HTTP client did not stop cleanly: {}", e.toString());
         }
     }
-
-    /** What one GET produced: an image body, or a redirect to follow. */
-    private record Body(int status, String contentType, byte[] content, String sha256, String redirect) {}
 
     /** Resolves a host through the policy and hands Jetty only the checked addresses. */
     private final class CheckingResolver implements SocketAddressResolver {
@@ -271,149 +249,6 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
                     promise.failed(e);
                 }
             });
-        }
-    }
-
-    /** Collects a 200 body up to the cap while hashing it; aborts on anything else as soon as the headers say so. */
-    private static final class Collector implements Response.Listener {
-        private final long maxBytes;
-        private final MessageDigest digest;
-        private final CompletableFuture<Body> result = new CompletableFuture<>();
-        /** The body, when {@code Content-Length} gave its size up front: filled in place, never copied again. */
-        private byte[] buffer;
-        /** The body's pieces, when its size is not known (chunked): joined once at the end, no growing copies. */
-        private List<byte[]> chunks;
-
-        private int length;
-        private int status;
-        private String contentType;
-        private String redirect;
-
-        Collector(long maxBytes) {
-            this.maxBytes = maxBytes;
-            try {
-                this.digest = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every JDK has SHA-256", e);
-            }
-        }
-
-        @Override
-        public void onHeaders(Response response) {
-            status = response.getStatus();
-            String url = CheckedUrl.redact(response.getRequest().getURI());
-            if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
-                redirect = response.getHeaders().get(HttpHeader.LOCATION);
-                if (redirect == null) {
-                    response.abort(new FetchException(
-                            FetchException.Kind.INVALID,
-                            status,
-                            "HTTP " + status + " without Location from " + url,
-                            null));
-                }
-                return;
-            }
-            if (status != 200) {
-                response.abort(statusFailure(url, status));
-                return;
-            }
-            long declaredLength = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-            if (declaredLength > maxBytes) {
-                response.abort(new FetchException(
-                        FetchException.Kind.INVALID,
-                        status,
-                        url + " is " + declaredLength + " bytes, over the " + maxBytes + "-byte limit",
-                        null));
-                return;
-            }
-            contentType = response.getHeaders().get(HttpHeader.CONTENT_TYPE);
-            if (ImageType.fromContentType(contentType).isEmpty()) {
-                response.abort(new FetchException(
-                        FetchException.Kind.INVALID,
-                        status,
-                        url + " has Content-Type " + (contentType == null ? "(none)" : contentType)
-                                + ", not image/jpeg, image/png or image/webp",
-                        null));
-                return;
-            }
-            if (declaredLength >= 0) {
-                buffer = new byte[(int) declaredLength];
-            }
-        }
-
-        @Override
-        public void onContent(Response response, ByteBuffer content) {
-            if (redirect != null) {
-                return;
-            }
-            int chunk = content.remaining();
-            if ((long) length + chunk > maxBytes) {
-                response.abort(new FetchException(
-                        FetchException.Kind.INVALID,
-                        status,
-                        CheckedUrl.redact(response.getRequest().getURI()) + " is over the " + maxBytes + "-byte limit",
-                        null));
-                return;
-            }
-            // Each byte is copied once out of the network buffer (often a direct one), then hashed from the heap
-            // copy, which MessageDigest reads in place (a direct buffer it would copy again, piece by piece).
-            byte[] target;
-            int offset;
-            if (buffer != null) {
-                if (length + chunk > buffer.length) {
-                    response.abort(new FetchException(
-                            FetchException.Kind.INVALID,
-                            status,
-                            CheckedUrl.redact(response.getRequest().getURI()) + " sent more than its Content-Length",
-                            null));
-                    return;
-                }
-                target = buffer;
-                offset = length;
-            } else {
-                if (chunks == null) {
-                    chunks = new ArrayList<>();
-                }
-                target = new byte[chunk];
-                offset = 0;
-                chunks.add(target);
-            }
-            content.get(target, offset, chunk);
-            digest.update(target, offset, chunk);
-            length += chunk;
-        }
-
-        @Override
-        public void onComplete(Result outcome) {
-            if (outcome.isFailed()) {
-                result.completeExceptionally(outcome.getFailure());
-                return;
-            }
-            if (redirect != null) {
-                result.complete(new Body(status, null, null, null, redirect));
-                return;
-            }
-            byte[] content = buffer != null ? body(buffer) : join(chunks == null ? List.of() : chunks, length);
-            result.complete(
-                    new Body(status, contentType, content, HexFormat.of().formatHex(digest.digest()), null));
-        }
-
-        /** The presized body; shorter than declared only if the server closed early, which Jetty reports as a failure. */
-        private byte[] body(byte[] presized) {
-            return length == presized.length ? presized : Arrays.copyOf(presized, length);
-        }
-
-        private static byte[] join(List<byte[]> pieces, int length) {
-            if (pieces.size() == 1 && pieces.get(0).length == length) {
-                return pieces.get(0);
-            }
-            byte[] joined = new byte[length];
-            int offset = 0;
-            for (byte[] piece : pieces) {
-                System.arraycopy(piece, 0, joined, offset, piece.length);
-                offset += piece.length;
-            }
-            return joined;
         }
     }
 }
