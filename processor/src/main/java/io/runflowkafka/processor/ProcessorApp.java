@@ -24,13 +24,11 @@ import io.runflowkafka.processor.gate.QualityGateTopology;
 import io.runflowkafka.processor.gate.RunflowScorer;
 import io.runflowkafka.processor.gate.Scorer;
 import io.runflowkafka.processor.kafka.ProcessorClientSupplier;
-import io.runflowkafka.processor.orders.HeadshotOrdersTopology;
 import io.runflowkafka.processor.orders.InFlightSubmissions;
 import io.runflowkafka.processor.orders.OrderMetrics;
 import io.runflowkafka.processor.orders.OrderTopics;
 import io.runflowkafka.processor.orders.PipelineBacklog;
 import io.runflowkafka.processor.status.JobStatusRoutes;
-import io.runflowkafka.processor.status.JobStatusTopology;
 import io.runflowkafka.processor.status.KafkaStreamsJobStatusLookup;
 import io.runflowkafka.processor.status.StatusTopics;
 import io.runflowkafka.schema.HeadshotJob;
@@ -63,7 +61,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
@@ -125,9 +122,16 @@ public final class ProcessorApp implements AutoCloseable {
                 createTopics(raw, config.orderTopics(), statusTopics);
             }
         }
-        StreamsBuilder builder = new StreamsBuilder();
         var scoredSerde = AvroSerdes.specific(ScoredUpload.class, registryConfig, false);
-        var jobSerde = AvroSerdes.specific(HeadshotJob.class, registryConfig, false);
+        var gate = new ProcessorTopology.Gate(
+                topics,
+                config.gateSettings(),
+                scorer,
+                limiter,
+                new GateMetrics(registry, limiter),
+                AvroSerdes.specific(UploadEvent.class, registryConfig, false),
+                scoredSerde);
+        Topology topology;
         if (orders) {
             backlog = new PipelineBacklog(
                     raw.kafkaProperties(),
@@ -136,39 +140,26 @@ public final class ProcessorApp implements AutoCloseable {
                     topics.accepted(),
                     QualityGateTopology.STORE,
                     config.orderSettings().idleCheckInterval());
-            HeadshotOrdersTopology.addTo(
-                    builder,
-                    config.orderTopics(),
-                    config.orderSettings(),
-                    client::generateHeadshots,
-                    config.callbackTokens(),
-                    limiter,
-                    new OrderMetrics(registry, submissions),
-                    submissions,
-                    scoredSerde,
-                    jobSerde,
-                    backlog,
-                    topics.deadLetter());
-            JobStatusTopology.addTo(
-                    builder,
-                    statusTopics,
-                    jobSerde,
-                    AvroSerdes.specific(HeadshotsCompleted.class, registryConfig, false),
-                    AvroSerdes.specific(HeadshotsArchived.class, registryConfig, false));
+            topology = ProcessorTopology.build(
+                    gate,
+                    new ProcessorTopology.Orders(
+                            config.orderTopics(),
+                            config.orderSettings(),
+                            statusTopics,
+                            client::generateHeadshots,
+                            config.callbackTokens(),
+                            new OrderMetrics(registry, submissions),
+                            submissions,
+                            backlog,
+                            AvroSerdes.specific(HeadshotJob.class, registryConfig, false),
+                            AvroSerdes.specific(HeadshotsCompleted.class, registryConfig, false),
+                            AvroSerdes.specific(HeadshotsArchived.class, registryConfig, false)));
         } else {
             LOG.warn(
                     "headshot orders are off ({}=false): accepted photos are not submitted and /jobs is not served",
                     ProcessorConfig.ORDERS_ENABLED);
+            topology = ProcessorTopology.build(gate);
         }
-        Topology topology = QualityGateTopology.addTo(
-                builder.build(),
-                topics,
-                config.gateSettings(),
-                scorer,
-                limiter,
-                new GateMetrics(registry, limiter),
-                AvroSerdes.specific(UploadEvent.class, registryConfig, false),
-                scoredSerde);
         LOG.info("topology:\n{}", topology.describe());
         Properties streamsProperties = streamsProperties(config, topics);
         Optional<Duration> drainInterval = Optional.of(config.gateSettings().drainInterval());
