@@ -83,15 +83,7 @@ public final class ProcessorTopology {
 
     /** The quality gate alone ({@code processor.orders.enabled=false}). */
     public static Topology build(Gate gate) {
-        return QualityGateTopology.addTo(
-                new StreamsBuilder().build(),
-                gate.topics(),
-                gate.settings(),
-                gate.scorer(),
-                gate.limiter(),
-                gate.metrics(),
-                gate.uploadSerde(),
-                gate.scoredSerde());
+        return addGate(new StreamsBuilder(), gate).build();
     }
 
     /** The quality gate, the headshot orders and the job-status view. */
@@ -112,8 +104,12 @@ public final class ProcessorTopology {
                 gate.topics().deadLetter());
         JobStatusTopology.addTo(
                 builder, orders.statusTopics(), orders.jobSerde(), orders.completedSerde(), orders.archivedSerde());
+        return addGate(builder, gate).build();
+    }
+
+    private static StreamsBuilder addGate(StreamsBuilder builder, Gate gate) {
         return QualityGateTopology.addTo(
-                builder.build(),
+                builder,
                 gate.topics(),
                 gate.settings(),
                 gate.scorer(),
