@@ -250,7 +250,7 @@ class OutputRegistryOutageTest {
 
     /** The application's own streams properties: its exception handlers included. */
     private Properties streamsProperties() {
-        return ProcessorApp.streamsProperties(config, gateTopics);
+        return StreamsProperties.of(config);
     }
 
     /** Lets the punctuator run, a second of wall-clock time at a time, until every pending call is answered. */

@@ -123,7 +123,7 @@ class UndecodableInputTransactionIT {
         env.put("RUNFLOW_BASE_URL", "https://runflow.invalid");
         env.put("RUNFLOW_API_KEY", "unused");
         ProcessorConfig config = ProcessorConfig.load(Optional.empty(), env);
-        Properties props = ProcessorApp.streamsProperties(config, topics);
+        Properties props = StreamsProperties.of(config);
         // A commit after every loop of the stream thread: every moment at which Kafka Streams commits is checked.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 0);
 
