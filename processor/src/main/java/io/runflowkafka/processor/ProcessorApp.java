@@ -1,9 +1,5 @@
 package io.runflowkafka.processor;
 
-import static io.runflowkafka.processor.ProcessorConfig.GUARANTEE;
-import static io.runflowkafka.processor.ProcessorConfig.STATE_DIR;
-import static io.runflowkafka.processor.ProcessorConfig.STREAM_THREADS;
-
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -24,13 +20,11 @@ import io.runflowkafka.processor.gate.QualityGateTopology;
 import io.runflowkafka.processor.gate.RunflowScorer;
 import io.runflowkafka.processor.gate.Scorer;
 import io.runflowkafka.processor.kafka.ProcessorClientSupplier;
-import io.runflowkafka.processor.orders.HeadshotOrdersTopology;
 import io.runflowkafka.processor.orders.InFlightSubmissions;
 import io.runflowkafka.processor.orders.OrderMetrics;
 import io.runflowkafka.processor.orders.OrderTopics;
 import io.runflowkafka.processor.orders.PipelineBacklog;
 import io.runflowkafka.processor.status.JobStatusRoutes;
-import io.runflowkafka.processor.status.JobStatusTopology;
 import io.runflowkafka.processor.status.KafkaStreamsJobStatusLookup;
 import io.runflowkafka.processor.status.StatusTopics;
 import io.runflowkafka.schema.HeadshotJob;
@@ -40,7 +34,6 @@ import io.runflowkafka.schema.ScoredUpload;
 import io.runflowkafka.schema.UploadEvent;
 import io.runflowkafka.serde.AvroSerdes;
 import io.runflowkafka.serde.SchemaRegistryAuthException;
-import io.runflowkafka.serde.SchemaRegistryConfig;
 import io.runflowkafka.serde.SchemaRegistryUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,14 +52,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -85,11 +73,6 @@ public final class ProcessorApp implements AutoCloseable {
     private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(5);
     private static final int MAX_THREAD_FAILURES = 5;
     private static final Duration THREAD_FAILURE_WINDOW = Duration.ofMinutes(10);
-    /** Kafka Streams' per-partition buffer and the main consumer's poll size: what a paused task still gets. */
-    private static final int INPUT_BUFFER_RECORDS = 100;
-
-    private static final int REGISTRY_TIMEOUT_MS = 2_000;
-
     private final ProcessorConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Health health = new Health();
@@ -115,7 +98,7 @@ public final class ProcessorApp implements AutoCloseable {
         Scorer scorer = scorerOverride != null
                 ? scorerOverride
                 : new RunflowScorer(client, this::s3, config.fileUrisEnabled(), fileReads);
-        Map<String, Object> registryConfig = registryProperties(raw);
+        Map<String, Object> registryConfig = StreamsProperties.registryProperties(raw);
         GateTopics topics = config.gateTopics();
         StatusTopics statusTopics = config.statusTopics();
         boolean orders = config.ordersEnabled();
@@ -125,9 +108,16 @@ public final class ProcessorApp implements AutoCloseable {
                 createTopics(raw, config.orderTopics(), statusTopics);
             }
         }
-        StreamsBuilder builder = new StreamsBuilder();
         var scoredSerde = AvroSerdes.specific(ScoredUpload.class, registryConfig, false);
-        var jobSerde = AvroSerdes.specific(HeadshotJob.class, registryConfig, false);
+        var gate = new ProcessorTopology.Gate(
+                topics,
+                config.gateSettings(),
+                scorer,
+                limiter,
+                new GateMetrics(registry, limiter),
+                AvroSerdes.specific(UploadEvent.class, registryConfig, false),
+                scoredSerde);
+        Topology topology;
         if (orders) {
             backlog = new PipelineBacklog(
                     raw.kafkaProperties(),
@@ -136,47 +126,35 @@ public final class ProcessorApp implements AutoCloseable {
                     topics.accepted(),
                     QualityGateTopology.STORE,
                     config.orderSettings().idleCheckInterval());
-            HeadshotOrdersTopology.addTo(
-                    builder,
-                    config.orderTopics(),
-                    config.orderSettings(),
-                    client::generateHeadshots,
-                    config.callbackTokens(),
-                    limiter,
-                    new OrderMetrics(registry, submissions),
-                    submissions,
-                    scoredSerde,
-                    jobSerde,
-                    backlog,
-                    topics.deadLetter());
-            JobStatusTopology.addTo(
-                    builder,
-                    statusTopics,
-                    jobSerde,
-                    AvroSerdes.specific(HeadshotsCompleted.class, registryConfig, false),
-                    AvroSerdes.specific(HeadshotsArchived.class, registryConfig, false));
+            topology = ProcessorTopology.build(
+                    gate,
+                    new ProcessorTopology.Orders(
+                            config.orderTopics(),
+                            config.orderSettings(),
+                            statusTopics,
+                            client::generateHeadshots,
+                            config.callbackTokens(),
+                            new OrderMetrics(registry, submissions),
+                            submissions,
+                            backlog,
+                            AvroSerdes.specific(HeadshotJob.class, registryConfig, false),
+                            AvroSerdes.specific(HeadshotsCompleted.class, registryConfig, false),
+                            AvroSerdes.specific(HeadshotsArchived.class, registryConfig, false)));
         } else {
             LOG.warn(
                     "headshot orders are off ({}=false): accepted photos are not submitted and /jobs is not served",
                     ProcessorConfig.ORDERS_ENABLED);
+            topology = ProcessorTopology.build(gate);
         }
-        Topology topology = QualityGateTopology.addTo(
-                builder.build(),
-                topics,
-                config.gateSettings(),
-                scorer,
-                limiter,
-                new GateMetrics(registry, limiter),
-                AvroSerdes.specific(UploadEvent.class, registryConfig, false),
-                scoredSerde);
         LOG.info("topology:\n{}", topology.describe());
-        Properties streamsProperties = streamsProperties(config, topics);
+        Properties streamsProperties = StreamsProperties.of(config);
         Optional<Duration> drainInterval = Optional.of(config.gateSettings().drainInterval());
         this.streams = new KafkaStreams(
                 topology,
                 streamsProperties,
                 new ProcessorClientSupplier(() -> limiter.pendingCalls() > 0 ? drainInterval : Optional.empty()));
-        int perTaskBound = GateSettings.maxPendingPerTask(config.maxInFlight()) + inputBuffer(streamsProperties);
+        int perTaskBound =
+                GateSettings.maxPendingPerTask(config.maxInFlight()) + StreamsProperties.inputBuffer(streamsProperties);
         Gauge.builder("processor.pending.calls", limiter, CallLimiter::pendingCalls)
                 .description("Runflow calls accepted by this instance and not answered yet")
                 .register(registry);
@@ -410,120 +388,6 @@ public final class ProcessorApp implements AutoCloseable {
                             Topics.topic(status.archived(), partitions, replication),
                             Topics.topic(status.completedDeadLetter(), partitions, replication)));
         }
-    }
-
-    static Properties streamsProperties(ProcessorConfig config, GateTopics topics) {
-        ServiceConfig raw = config.raw();
-        Properties props = new Properties();
-        props.putAll(raw.kafkaProperties());
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, raw.getString(ProcessorConfig.APPLICATION_ID));
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, raw.getString(GUARANTEE));
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, raw.getInt(STREAM_THREADS));
-        props.put(StreamsConfig.STATE_DIR_CONFIG, raw.getString(STATE_DIR));
-        // Every public topic is read as bytes and decoded by the topology (QualityGateProcessor, DecodedSource), so
-        // that a dead letter of bad bytes commits with its input offset; Kafka Streams' deserialization handler
-        // sends it before the record is processed, and a commit in between repeated it after a crash. What Kafka
-        // Streams still decodes are its internal topics: a record there that does not decode fails the thread.
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
-        // Processing errors are not data: Kafka Streams' default fails the thread (its transaction aborts), and
-        // nothing is dead-lettered for them. A refused call is dead-lettered by the processors themselves.
-        config.applicationServer()
-                .ifPresent(server ->
-                        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server.host() + ":" + server.port()));
-        if (raw.getShort(CommonKeys.TOPIC_REPLICATION) > 0) {
-            props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) raw.getShort(CommonKeys.TOPIC_REPLICATION));
-        }
-        props.putIfAbsent(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, INPUT_BUFFER_RECORDS);
-        props.putIfAbsent(
-                StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), INPUT_BUFFER_RECORDS);
-        checkTransactionTime(props, raw);
-        checkGroupProtocol(props);
-        return props;
-    }
-
-    /**
-     * Records a task can still receive after its input is paused: what Kafka Streams had buffered for the
-     * partition, and one poll more.
-     */
-    static int inputBuffer(Properties props) {
-        Object buffered = props.get(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG);
-        Object maxPoll = props.getOrDefault(
-                StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
-                props.getOrDefault(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, INPUT_BUFFER_RECORDS));
-        return Integer.parseInt(String.valueOf(buffered)) + Integer.parseInt(String.valueOf(maxPoll));
-    }
-
-    /**
-     * Refuses Kafka Streams' {@code streams} group protocol: under it Kafka Streams builds its main consumer itself,
-     * never asking {@link ProcessorClientSupplier}, so the input could not be paused and a zombie not fenced.
-     */
-    private static void checkGroupProtocol(Properties props) {
-        Object protocol = props.get(StreamsConfig.GROUP_PROTOCOL_CONFIG);
-        if (protocol != null
-                && !"classic".equalsIgnoreCase(String.valueOf(protocol).trim())) {
-            throw new ConfigException(
-                    "kafka." + StreamsConfig.GROUP_PROTOCOL_CONFIG + "=" + protocol + " is not supported:"
-                            + " the processor's back-pressure and zombie fencing live in the main consumer Kafka Streams builds"
-                            + " under the classic protocol; remove the setting or set it to classic");
-        }
-    }
-
-    /**
-     * Refuses a configuration under which a stream thread could hold a transaction open near its time-out (the
-     * broker would abort it and fence the instance): process() never waits for room, so what remains is the commit
-     * interval and one schema-registry call made on the stream thread while outputs are held.
-     */
-    private static void checkTransactionTime(Properties props, ServiceConfig raw) {
-        if (!String.valueOf(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
-                .startsWith("exactly_once")) {
-            return;
-        }
-        long transactionTimeout = longOf(
-                props,
-                StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
-                longOf(props, ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000L));
-        long commitInterval = longOf(props, StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L);
-        if (commitInterval * 2 > transactionTimeout) {
-            throw new ConfigException("kafka." + StreamsConfig.COMMIT_INTERVAL_MS_CONFIG + " (" + commitInterval
-                    + " ms) must be at most half of kafka." + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG + " ("
-                    + transactionTimeout + " ms): a transaction is held open for a commit interval, and the broker "
-                    + "aborts it at its time-out");
-        }
-        var registry = new SchemaRegistryConfig(registryProperties(raw));
-        // The client tries each registry URL in turn before it reports an outage.
-        int urls = String.valueOf(registryProperties(raw).get(SchemaRegistryConfig.SCHEMA_REGISTRY_URL))
-                .split(",")
-                .length;
-        long registryCall =
-                urls * registry.connectTimeout().plus(registry.readTimeout()).toMillis();
-        if (registryCall * 2 > transactionTimeout) {
-            throw new ConfigException("the schema registry's time-outs (" + urls + " URL(s) x ("
-                    + SchemaRegistryConfig.HTTP_CONNECT_TIMEOUT_MS + " + " + SchemaRegistryConfig.HTTP_READ_TIMEOUT_MS
-                    + ") = " + registryCall + " ms) are too long "
-                    + "for kafka." + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG + " (" + transactionTimeout + " ms): "
-                    + "a registry call made while a transaction is open must end well before the broker aborts it");
-        }
-    }
-
-    /**
-     * The registry client's settings, with time-outs short enough for a call made on the stream thread inside an
-     * open transaction (the client's own defaults, 5 s + 10 s, are longer than Kafka Streams' 10 s transactions).
-     */
-    static Map<String, Object> registryProperties(ServiceConfig raw) {
-        Map<String, Object> properties = new java.util.HashMap<>(raw.schemaRegistryProperties());
-        // The client tries each URL in turn: the whole try stays within 2 s + 2 s whatever their number.
-        int urls = String.valueOf(properties.get(SchemaRegistryConfig.SCHEMA_REGISTRY_URL))
-                .split(",")
-                .length;
-        int perUrl = Math.max(250, REGISTRY_TIMEOUT_MS / urls);
-        properties.putIfAbsent(SchemaRegistryConfig.HTTP_CONNECT_TIMEOUT_MS, perUrl);
-        properties.putIfAbsent(SchemaRegistryConfig.HTTP_READ_TIMEOUT_MS, perUrl);
-        return properties;
-    }
-
-    private static long longOf(Properties props, String key, long fallback) {
-        Object value = props.get(key);
-        return value == null ? fallback : Long.parseLong(String.valueOf(value).strip());
     }
 
     private static RunflowClientConfig runflowClientConfig(ProcessorConfig config) {

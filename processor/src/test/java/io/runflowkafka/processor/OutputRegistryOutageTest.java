@@ -206,15 +206,14 @@ class OutputRegistryOutageTest {
 
     private void startGate(Function<UploadEvent, CompletableFuture<ScoreResult>> scorer, GateSettings settings) {
         limiter = new CallLimiter(64, 0);
-        Topology topology = QualityGateTopology.addTo(
-                new Topology(),
+        Topology topology = ProcessorTopology.build(new ProcessorTopology.Gate(
                 gateTopics,
                 settings,
                 scorer::apply,
                 limiter,
                 new GateMetrics(new SimpleMeterRegistry(), limiter),
                 uploadSerde,
-                scoredSerde);
+                scoredSerde));
         driver = new TopologyTestDriver(topology, streamsProperties(), START);
     }
 
@@ -251,7 +250,7 @@ class OutputRegistryOutageTest {
 
     /** The application's own streams properties: its exception handlers included. */
     private Properties streamsProperties() {
-        return ProcessorApp.streamsProperties(config, gateTopics);
+        return StreamsProperties.of(config);
     }
 
     /** Lets the punctuator run, a second of wall-clock time at a time, until every pending call is answered. */

@@ -23,7 +23,7 @@ class StreamsPropertiesTest {
     void shouldRefuseTheStreamsGroupProtocolWhichBypassesTheProcessorsOwnMainConsumer() {
         ProcessorConfig config = config(Map.of("KAFKA_GROUP_PROTOCOL", "streams"));
 
-        assertThatThrownBy(() -> ProcessorApp.streamsProperties(config, config.gateTopics()))
+        assertThatThrownBy(() -> StreamsProperties.of(config))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("group.protocol");
     }
@@ -32,14 +32,14 @@ class StreamsPropertiesTest {
     void shouldAcceptTheClassicGroupProtocol() {
         ProcessorConfig config = config(Map.of("KAFKA_GROUP_PROTOCOL", "classic"));
 
-        assertThat(ProcessorApp.streamsProperties(config, config.gateTopics())).isNotNull();
+        assertThat(StreamsProperties.of(config)).isNotNull();
     }
 
     @Test
     void shouldRefuseACommitIntervalOverHalfTheTransactionTimeout() {
         ProcessorConfig config = config(Map.of("KAFKA_COMMIT_INTERVAL_MS", "6000"));
 
-        assertThatThrownBy(() -> ProcessorApp.streamsProperties(config, config.gateTopics()))
+        assertThatThrownBy(() -> StreamsProperties.of(config))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("commit.interval.ms");
     }

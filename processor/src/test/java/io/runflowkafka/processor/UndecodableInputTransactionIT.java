@@ -7,7 +7,6 @@ import io.runflowkafka.client.ScoreResult;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.gate.GateMetrics;
 import io.runflowkafka.processor.gate.GateTopics;
-import io.runflowkafka.processor.gate.QualityGateTopology;
 import io.runflowkafka.processor.kafka.ProcessorClientSupplier;
 import io.runflowkafka.registry.LocalSchemaRegistryServer;
 import io.runflowkafka.schema.ScoredUpload;
@@ -124,21 +123,20 @@ class UndecodableInputTransactionIT {
         env.put("RUNFLOW_BASE_URL", "https://runflow.invalid");
         env.put("RUNFLOW_API_KEY", "unused");
         ProcessorConfig config = ProcessorConfig.load(Optional.empty(), env);
-        Properties props = ProcessorApp.streamsProperties(config, topics);
+        Properties props = StreamsProperties.of(config);
         // A commit after every loop of the stream thread: every moment at which Kafka Streams commits is checked.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 0);
 
         CallLimiter limiter = new CallLimiter(64, 0);
         var scoredSerde = AvroSerdes.specific(ScoredUpload.class, registryConfig, false);
-        Topology topology = QualityGateTopology.addTo(
-                new Topology(),
+        Topology topology = ProcessorTopology.build(new ProcessorTopology.Gate(
                 topics,
                 config.gateSettings(),
                 upload -> CompletableFuture.completedFuture(new ScoreResult(0.9, 70, 80, List.of())),
                 limiter,
                 new GateMetrics(new SimpleMeterRegistry(), limiter),
                 AvroSerdes.specific(UploadEvent.class, registryConfig, false),
-                scoredSerde);
+                scoredSerde));
         TransactionWatch watch = new TransactionWatch(topics.deadLetter());
         try (KafkaStreams streams = new KafkaStreams(
                 topology, props, watch.wrap(new ProcessorClientSupplier(() -> Optional.of(Duration.ofMillis(5)))))) {

@@ -25,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores each upload with Runflow, many at once, and forwards exactly one record per upload to the
- * accepted, retake or dead-letter sink. The concurrency and exactly-once mechanism is
- * {@link AsyncCallEngine}'s; this class says what a call is and where its answer goes.
+ * Scores each upload with Runflow, many at once, and forwards exactly one {@link GateOutcome} per upload:
+ * accepted, retake or dead letter, which the topology's branches send to their topics. The concurrency and
+ * exactly-once mechanism is {@link AsyncCallEngine}'s; this class says what a call is and what its answer means.
  *
  * <p>It decodes the input itself: an undecodable upload is dead-lettered while its own record is processed, so
  * its dead letter and its input offset commit in one transaction. Kafka Streams' deserialization handler sends
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * ({@code UndecodableInputTransactionIT}).
  */
 final class QualityGateProcessor
-        implements Processor<String, byte[], String, byte[]>, AsyncCallEngine.Handler<UploadEvent, ScoreResult> {
+        implements Processor<String, byte[], String, GateOutcome>, AsyncCallEngine.Handler<UploadEvent, ScoreResult> {
 
     private static final Logger LOG = LoggerFactory.getLogger(QualityGateProcessor.class);
 
@@ -49,7 +49,7 @@ final class QualityGateProcessor
     private final OutputEncoder<ScoredUpload> retakeEncoder;
     private final String storeName;
 
-    private ProcessorContext<String, byte[]> context;
+    private ProcessorContext<String, GateOutcome> context;
     private AsyncCallEngine<UploadEvent, ScoreResult> engine;
 
     QualityGateProcessor(
@@ -72,7 +72,7 @@ final class QualityGateProcessor
     }
 
     @Override
-    public void init(ProcessorContext<String, byte[]> context) {
+    public void init(ProcessorContext<String, GateOutcome> context) {
         this.context = context;
         KeyValueStore<String, PendingCall> store = context.getStateStore(storeName);
         engine = new AsyncCallEngine<>(
@@ -103,14 +103,11 @@ final class QualityGateProcessor
                     source.partition(),
                     source.offset(),
                     e.getMessage());
-            context.forward(
-                    new Record<>(
-                            record.key(),
-                            record.value(),
-                            record.timestamp(),
-                            DeadLetters.headers(
-                                    e, "deserialize", 0, source.topic(), source.partition(), source.offset())),
-                    QualityGateTopology.DEAD_LETTER_SINK);
+            context.forward(new Record<>(
+                    record.key(),
+                    new GateOutcome.DeadLetter(record.value()),
+                    record.timestamp(),
+                    DeadLetters.headers(e, "deserialize", 0, source.topic(), source.partition(), source.offset())));
             metrics.deadLettered();
             return;
         }
@@ -161,9 +158,8 @@ final class QualityGateProcessor
                 .build();
         // Encoded here, before anything is forwarded: a registry that fails holds this answer (see OutputEncoder).
         byte[] value = (accepted ? acceptedEncoder : retakeEncoder).encode(scored);
-        context.forward(
-                new Record<>(key(call), value, call.getTimestamp()),
-                accepted ? QualityGateTopology.ACCEPTED_SINK : QualityGateTopology.RETAKE_SINK);
+        GateOutcome outcome = accepted ? new GateOutcome.Accepted(value) : new GateOutcome.Retake(value);
+        context.forward(new Record<>(key(call), outcome, call.getTimestamp()));
         if (accepted) {
             metrics.accepted();
         } else {
@@ -173,14 +169,12 @@ final class QualityGateProcessor
 
     @Override
     public void failed(PendingCall call, UploadEvent upload, Throwable failure, int attempts) {
-        context.forward(
-                new Record<>(
-                        key(call),
-                        bytes(call.getValue()),
-                        call.getTimestamp(),
-                        DeadLetters.headers(
-                                failure, "score", attempts, call.getTopic(), call.getPartition(), call.getOffset())),
-                QualityGateTopology.DEAD_LETTER_SINK);
+        context.forward(new Record<>(
+                key(call),
+                new GateOutcome.DeadLetter(bytes(call.getValue())),
+                call.getTimestamp(),
+                DeadLetters.headers(
+                        failure, "score", attempts, call.getTopic(), call.getPartition(), call.getOffset())));
         metrics.deadLettered();
     }
 

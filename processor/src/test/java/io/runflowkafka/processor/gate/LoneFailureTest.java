@@ -8,6 +8,7 @@ import io.runflowkafka.client.RetryPolicy;
 import io.runflowkafka.client.ScoreResult;
 import io.runflowkafka.client.ServerErrorException;
 import io.runflowkafka.processor.DeadLetters;
+import io.runflowkafka.processor.ProcessorTopology;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.schema.ScoredUpload;
 import io.runflowkafka.schema.UploadEvent;
@@ -127,15 +128,14 @@ class LoneFailureTest {
     private void start(Function<UploadEvent, CompletableFuture<ScoreResult>> scorer) {
         limiter = new CallLimiter(64, 0, DEADLINE);
         GateSettings settings = new GateSettings(0.6, true, 128, Duration.ofMillis(10), FAST);
-        Topology topology = QualityGateTopology.addTo(
-                new Topology(),
+        Topology topology = ProcessorTopology.build(new ProcessorTopology.Gate(
                 TOPICS,
                 settings,
                 scorer::apply,
                 limiter,
                 new GateMetrics(new SimpleMeterRegistry(), limiter),
                 uploadSerde,
-                scoredSerde);
+                scoredSerde));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lone-failure-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

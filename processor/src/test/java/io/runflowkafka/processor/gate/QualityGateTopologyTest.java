@@ -10,6 +10,7 @@ import io.runflowkafka.client.ScoreResult;
 import io.runflowkafka.client.ServerErrorException;
 import io.runflowkafka.client.UnauthorizedException;
 import io.runflowkafka.processor.DeadLetters;
+import io.runflowkafka.processor.ProcessorTopology;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.schema.Decision;
 import io.runflowkafka.schema.ScoredUpload;
@@ -27,6 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -80,15 +84,14 @@ class QualityGateTopologyTest {
             scoredUris.add(upload.getImageUri());
             return scoring.apply(upload);
         };
-        Topology topology = QualityGateTopology.addTo(
-                new Topology(),
+        Topology topology = ProcessorTopology.build(new ProcessorTopology.Gate(
                 TOPICS,
                 settings,
                 scorer,
                 limiter,
                 new GateMetrics(new SimpleMeterRegistry(), limiter),
                 uploadSerde,
-                scoredSerde);
+                scoredSerde));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "gate-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -185,6 +188,62 @@ class QualityGateTopologyTest {
                 .isEqualTo(InvalidRequestException.class.getName());
         assertThat(accepted.isEmpty()).isTrue();
         assertThat(retake.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldWriteEveryOutcomeWithItsUploadsKeyAndTimestampAndOnlyItsOwnHeaders() {
+        start(u -> u.getImageUri().endsWith("refused.gif")
+                ? CompletableFuture.failedFuture(new InvalidRequestException(
+                        "POST /api/v1/images/score answered 422", 422, "unsupported image format"))
+                : score(u.getImageUri().endsWith("sharp.jpg") ? 0.9 : 0.1));
+        Instant at = Instant.parse("2026-11-21T10:00:05Z");
+        byte[] refused = uploadSerde
+                .serializer()
+                .serialize(TOPICS.uploaded(), upload("u3", "order-3", "https://img.example/refused.gif"));
+        byte[] junk = "not avro".getBytes(StandardCharsets.UTF_8);
+
+        pipeWithHeader("order-1", upload("u1", "order-1", "https://img.example/sharp.jpg"), at);
+        pipeWithHeader("order-2", upload("u2", "order-2", "https://img.example/blurry.jpg"), at.plusSeconds(1));
+        rawUploads.pipeInput(new TestRecord<>("order-3", refused, incomingHeaders(), at.plusSeconds(2)));
+        rawUploads.pipeInput(new TestRecord<>("order-4", junk, incomingHeaders(), at.plusSeconds(3)));
+
+        TestRecord<String, ScoredUpload> good = accepted.readRecord();
+        assertThat(good.key()).isEqualTo("order-1");
+        assertThat(good.getRecordTime()).isEqualTo(at);
+        assertThat(good.headers().toArray()).as("headers of an accepted upload").isEmpty();
+        TestRecord<String, ScoredUpload> low = retake.readRecord();
+        assertThat(low.key()).isEqualTo("order-2");
+        assertThat(low.getRecordTime()).isEqualTo(at.plusSeconds(1));
+        assertThat(low.headers().toArray()).as("headers of a retake").isEmpty();
+        List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).extracting(TestRecord::key).containsExactly("order-3", "order-4");
+        assertThat(dead.get(0).value()).isEqualTo(refused);
+        assertThat(dead.get(1).value()).isEqualTo(junk);
+        assertThat(dead).extracting(TestRecord::getRecordTime).containsExactly(at.plusSeconds(2), at.plusSeconds(3));
+        for (TestRecord<String, byte[]> letter : dead) {
+            assertThat(letter.headers().toArray())
+                    .as("headers of the dead letter of %s", letter.key())
+                    .extracting(Header::key)
+                    .containsExactly(
+                            DeadLetters.EXCEPTION,
+                            DeadLetters.MESSAGE,
+                            DeadLetters.TOPIC,
+                            DeadLetters.PARTITION,
+                            DeadLetters.OFFSET,
+                            DeadLetters.STAGE,
+                            DeadLetters.ATTEMPTS);
+        }
+        assertThat(accepted.isEmpty()).isTrue();
+        assertThat(retake.isEmpty()).isTrue();
+    }
+
+    private void pipeWithHeader(String key, UploadEvent upload, Instant at) {
+        uploads.pipeInput(new TestRecord<>(key, upload, incomingHeaders(), at));
+    }
+
+    /** A header the producer set: no output carries it on (a dead letter carries its own). */
+    private static Headers incomingHeaders() {
+        return new RecordHeaders().add("trace-id", "t-1".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
