@@ -1,5 +1,6 @@
 package io.runflowkafka.cli;
 
+import io.runflowkafka.common.kafka.DeadLetterHeaders;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code runflow-kafka dlq replay}: sends dead-lettered records back to the topic they came from (named by
- * their {@code __streams.errors.topic} header) after the cause was fixed. Records are copied byte for byte;
+ * their {@code __streams.errors.topic} header, which the processor and the sink both write; see
+ * {@link DeadLetterHeaders}) after the cause was fixed. Records are copied byte for byte;
  * the replay's progress is committed in the same transaction as the copies, so an interrupted replay
  * resumes without sending a record twice.
  */
@@ -38,7 +40,6 @@ import picocli.CommandLine.Spec;
         description = "Re-send dead-lettered uploads or completions to their source topic (--dry-run lists them).")
 public final class DlqReplayCommand implements Callable<Integer> {
 
-    static final String SOURCE_TOPIC_HEADER = "__streams.errors.topic";
     static final String REPLAYED_FROM_HEADER = "runflow.replayed-from";
 
     @Spec
@@ -127,11 +128,13 @@ public final class DlqReplayCommand implements Callable<Integer> {
                     offsets.put(
                             new TopicPartition(record.topic(), record.partition()),
                             new OffsetAndMetadata(record.offset() + 1));
-                    String target = to != null ? to : header(record.headers(), SOURCE_TOPIC_HEADER);
+                    String target = to != null
+                            ? to
+                            : DeadLetterHeaders.sourceTopic(record.headers()).orElse(null);
                     if (target == null) {
                         out.printf(
                                 "skip  %s-%d@%d: no %s header and no --to%n",
-                                record.topic(), record.partition(), record.offset(), SOURCE_TOPIC_HEADER);
+                                record.topic(), record.partition(), record.offset(), DeadLetterHeaders.TOPIC);
                         skipped++;
                         continue;
                     }
@@ -143,9 +146,9 @@ public final class DlqReplayCommand implements Callable<Integer> {
                             record.offset(),
                             target,
                             text(record.key()),
-                            header(record.headers(), "runflow.errors.stage"),
-                            header(record.headers(), "__streams.errors.exception"),
-                            header(record.headers(), "__streams.errors.message"));
+                            header(record.headers(), DeadLetterHeaders.STAGE),
+                            header(record.headers(), DeadLetterHeaders.EXCEPTION),
+                            header(record.headers(), DeadLetterHeaders.MESSAGE));
                     ProducerRecord<byte[], byte[]> copy =
                             new ProducerRecord<>(target, null, record.key(), record.value());
                     copy.headers()

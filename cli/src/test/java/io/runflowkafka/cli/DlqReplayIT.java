@@ -2,15 +2,21 @@ package io.runflowkafka.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runflowkafka.processor.DeadLetters;
+import io.runflowkafka.sink.DeadLetterRecords;
+import io.runflowkafka.sink.Outcome;
+import io.runflowkafka.sink.Stage;
 import io.runflowkafka.testkit.KafkaBrokerExtension;
 import io.runflowkafka.testkit.Unique;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -85,6 +91,68 @@ class DlqReplayIT {
                                 .value(),
                         StandardCharsets.UTF_8))
                 .startsWith(dlq + "-0@");
+    }
+
+    @Test
+    void shouldReplayTheProcessorsAndTheSinksDeadLettersToTheirSourceTopicsWithoutTo() {
+        String uploads = Unique.topic("photos.uploaded");
+        String completed = Unique.topic("headshots.completed");
+        String dlq = Unique.topic("mixed.dlq");
+        KAFKA.topics().create(uploads, 1);
+        KAFKA.topics().create(completed, 1);
+        KAFKA.topics().create(dlq, 1);
+        try (KafkaProducer<byte[], byte[]> producer =
+                KAFKA.clients().producer(new ByteArraySerializer(), new ByteArraySerializer())) {
+            // The processor's dead letter, with the headers its quality gate writes.
+            producer.send(new ProducerRecord<>(
+                    dlq,
+                    null,
+                    bytes("order-1"),
+                    bytes("undecodable upload"),
+                    DeadLetters.headers(new SerializationException("not Avro"), "deserialize", 0, uploads, 0, 41)));
+            // The sink's dead letter, built by the sink's own code from the record it read.
+            ConsumerRecord<byte[], byte[]> read =
+                    new ConsumerRecord<>(completed, 0, 7, bytes("headshots-1"), bytes("completion"));
+            producer.send(DeadLetterRecords.of(
+                    dlq,
+                    read,
+                    new Outcome.DeadLetter(Stage.EXPIRED, "UrlsExpired", "job headshots-1 lost 60 of 60 images"),
+                    Instant.parse("2026-12-07T10:00:00Z")));
+            // A sink dead letter written before the shared convention names its source in dlq.source.topic.
+            ProducerRecord<byte[], byte[]> legacy =
+                    new ProducerRecord<>(dlq, bytes("headshots-2"), bytes("older completion"));
+            legacy.headers().add("dlq.source.topic", bytes(completed));
+            legacy.headers().add("dlq.error.stage", bytes("expired"));
+            producer.send(legacy);
+            producer.flush();
+        }
+
+        String output = run(
+                "dlq",
+                "replay",
+                "--bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "--topic",
+                dlq,
+                "--group",
+                Unique.name("replay"),
+                "--idle-timeout",
+                "PT3S");
+
+        assertThat(output)
+                .contains(
+                        "replay " + dlq + "-0@0 -> " + uploads + " key=order-1 stage=deserialize",
+                        "replay " + dlq + "-0@1 -> " + completed + " key=headshots-1 stage=expired error=UrlsExpired",
+                        "replay " + dlq + "-0@2 -> " + completed + " key=headshots-2",
+                        "replayed 3 record(s)")
+                .doesNotContain("skip");
+        assertThat(KAFKA.clients().readAllCommitted(uploads, new ByteArrayDeserializer(), new ByteArrayDeserializer()))
+                .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactly("undecodable upload");
+        assertThat(KAFKA.clients()
+                        .readAllCommitted(completed, new ByteArrayDeserializer(), new ByteArrayDeserializer()))
+                .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactly("completion", "older completion");
     }
 
     private static String[] concat(String[] head, String tail) {

@@ -1,48 +1,48 @@
 package io.runflowkafka.processor;
 
-import java.nio.charset.StandardCharsets;
+import io.runflowkafka.common.kafka.DeadLetterHeaders;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Headers of a dead-lettered record. The first six are the names Kafka Streams' own dead-letter
- * records carry (KIP-1034), so one DLQ topic holds records of both origins in one format.
+ * The processor's dead letters, in the project's one header convention ({@link DeadLetterHeaders}: Kafka
+ * Streams' names for where the record came from and what failed, {@code runflow.errors.*} for the rest).
  */
 public final class DeadLetters {
 
-    public static final String EXCEPTION = "__streams.errors.exception";
-    public static final String MESSAGE = "__streams.errors.message";
-    public static final String TOPIC = "__streams.errors.topic";
-    public static final String PARTITION = "__streams.errors.partition";
-    public static final String OFFSET = "__streams.errors.offset";
+    public static final String EXCEPTION = DeadLetterHeaders.EXCEPTION;
+    public static final String MESSAGE = DeadLetterHeaders.MESSAGE;
+    public static final String TOPIC = DeadLetterHeaders.TOPIC;
+    public static final String PARTITION = DeadLetterHeaders.PARTITION;
+    public static final String OFFSET = DeadLetterHeaders.OFFSET;
     /** Where it failed: {@code deserialize}, {@code score}, {@code submit}. */
-    public static final String STAGE = "runflow.errors.stage";
+    public static final String STAGE = DeadLetterHeaders.STAGE;
     /** How many calls to Runflow were made for it (0 when none). */
-    public static final String ATTEMPTS = "runflow.errors.attempts";
+    public static final String ATTEMPTS = DeadLetterHeaders.ATTEMPTS;
+
+    private static final String SERVICE = "processor";
 
     private DeadLetters() {}
 
     /** The headers of a record that failed at {@code stage} after {@code attempts} calls. */
     public static Headers headers(
             Throwable failure, String stage, int attempts, String topic, int partition, long offset) {
-        Headers headers = new RecordHeaders();
-        headers.add(EXCEPTION, bytes(failure.getClass().getName()));
-        headers.add(MESSAGE, bytes(String.valueOf(failure.getMessage())));
-        headers.add(TOPIC, bytes(topic));
-        headers.add(PARTITION, bytes(Integer.toString(partition)));
-        headers.add(OFFSET, bytes(Long.toString(offset)));
-        headers.add(STAGE, bytes(stage));
-        headers.add(ATTEMPTS, bytes(Integer.toString(attempts)));
-        return headers;
+        return DeadLetterHeaders.add(
+                new RecordHeaders(),
+                new DeadLetterHeaders.Failure(
+                        SERVICE,
+                        stage,
+                        failure.getClass().getName(),
+                        String.valueOf(failure.getMessage()),
+                        attempts,
+                        topic,
+                        partition,
+                        offset,
+                        null));
     }
 
     /** Reads a header as UTF-8 text, or null when absent. */
     public static String text(Headers headers, String name) {
-        var header = headers.lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private static byte[] bytes(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
+        return DeadLetterHeaders.text(headers, name);
     }
 }

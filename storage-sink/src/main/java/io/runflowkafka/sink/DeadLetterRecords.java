@@ -1,6 +1,6 @@
 package io.runflowkafka.sink;
 
-import java.nio.charset.StandardCharsets;
+import io.runflowkafka.common.kafka.DeadLetterHeaders;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -8,27 +8,28 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Builds the dead-letter record of a completion event: the original key, value and headers, unchanged, plus
- * headers saying what failed, where, and which record it was, so the event can be inspected and replayed.
+ * Builds the dead-letter record of a completion event: the original key, value and headers, unchanged, plus the
+ * project's dead-letter headers ({@link DeadLetterHeaders}, the processor's too) saying what failed, where, and
+ * which record it was, so the event can be inspected and replayed ({@code runflow-kafka dlq replay}).
  */
 public final class DeadLetterRecords {
 
     /** Header: the stage that failed, e.g. {@code url-policy}. */
-    public static final String STAGE = "dlq.error.stage";
+    public static final String STAGE = DeadLetterHeaders.STAGE;
     /** Header: the error class (an exception class name or a short code such as {@code UrlsExpired}). */
-    public static final String ERROR_CLASS = "dlq.error.class";
+    public static final String ERROR_CLASS = DeadLetterHeaders.EXCEPTION;
     /** Header: the reason, a sentence with URLs redacted. */
-    public static final String ERROR_MESSAGE = "dlq.error.message";
+    public static final String ERROR_MESSAGE = DeadLetterHeaders.MESSAGE;
     /** Header: the topic the record was read from. */
-    public static final String SOURCE_TOPIC = "dlq.source.topic";
+    public static final String SOURCE_TOPIC = DeadLetterHeaders.TOPIC;
     /** Header: its partition. */
-    public static final String SOURCE_PARTITION = "dlq.source.partition";
+    public static final String SOURCE_PARTITION = DeadLetterHeaders.PARTITION;
     /** Header: its offset. */
-    public static final String SOURCE_OFFSET = "dlq.source.offset";
+    public static final String SOURCE_OFFSET = DeadLetterHeaders.OFFSET;
     /** Header: when the sink gave up on it (ISO-8601). */
-    public static final String FAILED_AT = "dlq.failed.at";
+    public static final String FAILED_AT = DeadLetterHeaders.FAILED_AT;
     /** Header: the service that dead-lettered it. */
-    public static final String SERVICE = "dlq.service";
+    public static final String SERVICE = DeadLetterHeaders.SERVICE;
 
     private static final int MAX_MESSAGE_CHARS = 4_000;
 
@@ -44,18 +45,18 @@ public final class DeadLetterRecords {
         String message = failure.reason().length() > MAX_MESSAGE_CHARS
                 ? failure.reason().substring(0, MAX_MESSAGE_CHARS) + "…"
                 : failure.reason();
-        headers.add(STAGE, utf8(failure.stage().label()));
-        headers.add(ERROR_CLASS, utf8(failure.errorClass()));
-        headers.add(ERROR_MESSAGE, utf8(message));
-        headers.add(SOURCE_TOPIC, utf8(source.topic()));
-        headers.add(SOURCE_PARTITION, utf8(Integer.toString(source.partition())));
-        headers.add(SOURCE_OFFSET, utf8(Long.toString(source.offset())));
-        headers.add(FAILED_AT, utf8(now.toString()));
-        headers.add(SERVICE, utf8("storage-sink"));
+        DeadLetterHeaders.add(
+                headers,
+                new DeadLetterHeaders.Failure(
+                        "storage-sink",
+                        failure.stage().label(),
+                        failure.errorClass(),
+                        message,
+                        null,
+                        source.topic(),
+                        source.partition(),
+                        source.offset(),
+                        now));
         return new ProducerRecord<>(dlqTopic, null, source.key(), source.value(), headers);
-    }
-
-    private static byte[] utf8(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
     }
 }

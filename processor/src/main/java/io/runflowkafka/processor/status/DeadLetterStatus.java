@@ -1,6 +1,6 @@
 package io.runflowkafka.processor.status;
 
-import io.runflowkafka.processor.DeadLetters;
+import io.runflowkafka.common.kafka.DeadLetterHeaders;
 import io.runflowkafka.processor.internal.JobStatus;
 import io.runflowkafka.processor.internal.SubmissionRequest;
 import java.io.IOException;
@@ -16,14 +16,12 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
- * Turns a dead-letter record into a FAILED status. Reads the reason from the processor's headers
- * ({@code __streams.errors.*}, {@code runflow.errors.stage}) or the storage sink's ({@code dlq.error.*}).
+ * Turns a dead-letter record into a FAILED status. Reads the reason from the project's dead-letter headers
+ * ({@code __streams.errors.*}, {@code runflow.errors.*}: {@link io.runflowkafka.common.kafka.DeadLetterHeaders}),
+ * which the processor and the storage sink both write.
  */
 final class DeadLetterStatus implements FixedKeyProcessor<String, byte[], JobStatus> {
 
-    static final String SINK_STAGE = "dlq.error.stage";
-    static final String SINK_MESSAGE = "dlq.error.message";
-    static final String SINK_FAILED_AT = "dlq.failed.at";
     private static final int MAX_REASON_CHARS = 1_000;
 
     private final String stage;
@@ -45,8 +43,8 @@ final class DeadLetterStatus implements FixedKeyProcessor<String, byte[], JobSta
             return;
         }
         Headers headers = record.headers();
-        String detail = first(DeadLetters.text(headers, DeadLetters.STAGE), DeadLetters.text(headers, SINK_STAGE));
-        String message = first(DeadLetters.text(headers, DeadLetters.MESSAGE), DeadLetters.text(headers, SINK_MESSAGE));
+        String detail = DeadLetterHeaders.text(headers, DeadLetterHeaders.STAGE);
+        String message = DeadLetterHeaders.text(headers, DeadLetterHeaders.MESSAGE);
         String reason = (detail == null || detail.equals(stage) ? "" : detail + ": ")
                 + (message == null ? "no reason recorded" : message);
         if (reason.length() > MAX_REASON_CHARS) {
@@ -68,7 +66,7 @@ final class DeadLetterStatus implements FixedKeyProcessor<String, byte[], JobSta
     }
 
     private long failedAt(Headers headers) {
-        String at = DeadLetters.text(headers, SINK_FAILED_AT);
+        String at = DeadLetterHeaders.text(headers, DeadLetterHeaders.FAILED_AT);
         if (at != null) {
             try {
                 return Instant.parse(at).toEpochMilli();
@@ -95,9 +93,5 @@ final class DeadLetterStatus implements FixedKeyProcessor<String, byte[], JobSta
         } catch (IOException | AvroRuntimeException e) {
             return null;
         }
-    }
-
-    private static String first(String a, String b) {
-        return a != null ? a : b;
     }
 }

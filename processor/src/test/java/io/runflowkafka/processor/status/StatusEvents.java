@@ -1,11 +1,11 @@
 package io.runflowkafka.processor.status;
 
+import io.runflowkafka.common.kafka.DeadLetterHeaders;
 import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.schema.ArchivedObject;
 import io.runflowkafka.schema.HeadshotJob;
 import io.runflowkafka.schema.HeadshotsArchived;
 import io.runflowkafka.schema.HeadshotsCompleted;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -71,14 +71,20 @@ final class StatusEvents {
                 .build();
     }
 
-    /** Headers as the storage sink writes them on headshots.completed.dlq. */
+    /** Headers as the storage sink writes them on headshots.completed.dlq (the project's one convention). */
     static Headers sinkDeadLetterHeaders(String stage, String message) {
-        Headers headers = new RecordHeaders();
-        headers.add(DeadLetterStatus.SINK_STAGE, stage.getBytes(StandardCharsets.UTF_8));
-        headers.add(DeadLetterStatus.SINK_MESSAGE, message.getBytes(StandardCharsets.UTF_8));
-        headers.add(
-                DeadLetterStatus.SINK_FAILED_AT, T0.plusSeconds(3650).toString().getBytes(StandardCharsets.UTF_8));
-        return headers;
+        return DeadLetterHeaders.add(
+                new RecordHeaders(),
+                new DeadLetterHeaders.Failure(
+                        "storage-sink",
+                        stage,
+                        "UrlsExpired",
+                        message,
+                        0,
+                        "headshots.completed",
+                        0,
+                        3,
+                        T0.plusSeconds(3650)));
     }
 
     /** Headers as the processor writes them on headshots.jobs.dlq. */
