@@ -9,6 +9,7 @@ import io.runflowkafka.client.RetryPolicy;
 import io.runflowkafka.client.ScoreResult;
 import io.runflowkafka.client.ServerErrorException;
 import io.runflowkafka.client.UnauthorizedException;
+import io.runflowkafka.common.kafka.DeadLetterHeaders;
 import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.ProcessorTopology;
 import io.runflowkafka.processor.async.CallLimiter;
@@ -231,7 +232,8 @@ class QualityGateTopologyTest {
                             DeadLetters.PARTITION,
                             DeadLetters.OFFSET,
                             DeadLetters.STAGE,
-                            DeadLetters.ATTEMPTS);
+                            DeadLetters.ATTEMPTS,
+                            DeadLetterHeaders.SERVICE);
         }
         assertThat(accepted.isEmpty()).isTrue();
         assertThat(retake.isEmpty()).isTrue();
