@@ -1,6 +1,6 @@
 package io.runflowkafka.processor;
 
-import io.runflowkafka.client.CallbackTokens;
+import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.common.config.CommonKeys;
 import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.processor.async.CallLimiter;

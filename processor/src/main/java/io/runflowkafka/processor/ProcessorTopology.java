@@ -1,6 +1,6 @@
 package io.runflowkafka.processor;
 
-import io.runflowkafka.client.CallbackTokens;
+import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.gate.GateMetrics;
 import io.runflowkafka.processor.gate.GateSettings;

@@ -3,7 +3,7 @@ package io.runflowkafka.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.runflowkafka.client.CallbackTokens;
+import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.client.HeadshotsSubmission;
 import io.runflowkafka.client.RetryPolicy;
 import io.runflowkafka.client.ScoreResult;

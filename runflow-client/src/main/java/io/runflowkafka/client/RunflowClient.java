@@ -1,5 +1,6 @@
 package io.runflowkafka.client;
 
+import io.runflowkafka.callbacks.UriEncoding;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.runflowkafka.bridge;
 
-import io.runflowkafka.client.CallbackTokens;
+import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.common.config.CommonKeys;
 import io.runflowkafka.common.config.ServiceConfig;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.runflowkafka.bridge;
 
-import io.runflowkafka.client.CallbackTokens;
+import io.runflowkafka.callbacks.CallbackTokens;
 import java.time.Duration;
 import java.util.Objects;
 

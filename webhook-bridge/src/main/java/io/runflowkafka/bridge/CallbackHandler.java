@@ -4,7 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.runflowkafka.bridge.BridgeMetrics.Outcome;
-import io.runflowkafka.client.CallbackTokens;
+import io.runflowkafka.callbacks.CallbackTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -3,7 +3,7 @@ package io.runflowkafka.bridge;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.runflowkafka.client.CallbackTokens;
+import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.schema.HeadshotsCompleted;
 import io.runflowkafka.schema.RunCompleted;

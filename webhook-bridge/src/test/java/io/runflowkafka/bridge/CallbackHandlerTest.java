@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.runflowkafka.client.CallbackTokens;
+import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.schema.HeadshotsCompleted;
 import io.runflowkafka.schema.RunCompleted;
 import java.io.ByteArrayInputStream;

@@ -4,7 +4,7 @@ import static io.runflowkafka.bridge.BridgeHarness.headshotsBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.svix.Webhook;
-import io.runflowkafka.client.CallbackTokens;
+import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.schema.HeadshotsCompleted;
 import io.runflowkafka.testkit.KafkaBrokerExtension;

@@ -1,6 +1,6 @@
 package io.runflowkafka.processor.orders;
 
-import io.runflowkafka.client.CallbackTokens;
+import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.client.HeadshotsSubmission;
 import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.async.AsyncCallEngine;

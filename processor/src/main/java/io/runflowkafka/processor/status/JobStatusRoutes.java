@@ -3,7 +3,7 @@ package io.runflowkafka.processor.status;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import io.runflowkafka.client.UriEncoding;
+import io.runflowkafka.callbacks.UriEncoding;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

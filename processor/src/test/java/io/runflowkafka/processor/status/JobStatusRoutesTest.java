@@ -3,7 +3,7 @@ package io.runflowkafka.processor.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javalin.Javalin;
-import io.runflowkafka.client.UriEncoding;
+import io.runflowkafka.callbacks.UriEncoding;
 import io.runflowkafka.processor.internal.JobState;
 import io.runflowkafka.processor.internal.JobStatus;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.runflowkafka.bridge.bench;
 import io.runflowkafka.bridge.BridgeConfig;
 import io.runflowkafka.bridge.BridgeMetrics.Outcome;
 import io.runflowkafka.bridge.WebhookBridge;
-import io.runflowkafka.client.CallbackTokens;
+import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.testkit.InProcessKafkaBroker;
 import io.runflowkafka.testkit.KafkaClients;

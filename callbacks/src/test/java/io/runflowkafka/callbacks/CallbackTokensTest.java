@@ -1,4 +1,4 @@
-package io.runflowkafka.client;
+package io.runflowkafka.callbacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

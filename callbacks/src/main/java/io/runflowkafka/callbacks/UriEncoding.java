@@ -1,4 +1,4 @@
-package io.runflowkafka.client;
+package io.runflowkafka.callbacks;
 
 import java.nio.charset.StandardCharsets;
 
