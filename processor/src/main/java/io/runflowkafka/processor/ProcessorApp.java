@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runflowkafka.client.RunflowClient;
 import io.runflowkafka.client.RunflowClientConfig;
+import io.runflowkafka.common.concurrent.DaemonThreads;
 import io.runflowkafka.common.config.CommonKeys;
 import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.common.kafka.Topics;
@@ -78,7 +79,8 @@ public final class ProcessorApp implements AutoCloseable {
     private final Health health = new Health();
     private final RunflowClient client;
     private final CallLimiter limiter;
-    private final ExecutorService fileReads = Executors.newFixedThreadPool(2, daemon("image-file-reader"));
+    private final ExecutorService fileReads =
+            Executors.newFixedThreadPool(2, DaemonThreads.numbered("image-file-reader"));
     private final InFlightSubmissions submissions = new InFlightSubmissions();
     private final KafkaStreams streams;
     private final Javalin http;
@@ -172,7 +174,7 @@ public final class ProcessorApp implements AutoCloseable {
         limiter.onHalt(reason -> {
             health.down("runflow", reason);
             // close() waits for the stream threads, so it must not run on one of them.
-            daemon("processor-halt")
+            DaemonThreads.named("processor-halt")
                     .newThread(() -> streams.close(config.shutdownTimeout()))
                     .start();
         });
@@ -422,13 +424,5 @@ public final class ProcessorApp implements AutoCloseable {
             throw new ConfigException("cannot load " + ProcessorConfig.RUNFLOW_TRUSTSTORE + " " + path + ": "
                     + e.getClass().getSimpleName());
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -2,6 +2,7 @@ package io.runflowkafka.sink;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.runflowkafka.common.concurrent.DaemonThreads;
 import io.runflowkafka.schema.HeadshotsCompleted;
 import io.runflowkafka.sink.archive.ArchiveException;
 import io.runflowkafka.sink.archive.ArchiveKeys;
@@ -30,7 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,14 +114,10 @@ public final class EventArchiver implements Archiver, AutoCloseable {
                 time);
         this.writer = new ImageWriter(store, metrics, clock);
         this.failures = new FailureOutcomes(metrics);
-        AtomicInteger threadNumber = new AtomicInteger();
         // Twice as many threads as downloads: a thread writing an image to the archive holds no download slot,
         // so writes (and their fsync) overlap with the next downloads instead of delaying them.
-        this.downloads = Executors.newFixedThreadPool(2 * settings.globalConcurrency(), task -> {
-            Thread thread = new Thread(task, "sink-download-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.downloads =
+                Executors.newFixedThreadPool(2 * settings.globalConcurrency(), DaemonThreads.numbered("sink-download"));
         this.progress = Caffeine.newBuilder()
                 .maximumSize(1_000)
                 .expireAfterAccess(Duration.ofHours(6))

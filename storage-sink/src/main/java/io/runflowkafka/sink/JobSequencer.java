@@ -1,11 +1,11 @@
 package io.runflowkafka.sink;
 
+import io.runflowkafka.common.concurrent.DaemonThreads;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -19,12 +19,7 @@ final class JobSequencer implements AutoCloseable {
 
     /** A sequencer with {@code threads} event threads. */
     JobSequencer(int threads) {
-        AtomicInteger threadNumber = new AtomicInteger();
-        this.events = Executors.newFixedThreadPool(threads, task -> {
-            Thread thread = new Thread(task, "sink-event-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.events = Executors.newFixedThreadPool(threads, DaemonThreads.numbered("sink-event"));
     }
 
     /**

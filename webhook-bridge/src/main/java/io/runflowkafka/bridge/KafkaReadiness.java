@@ -1,5 +1,6 @@
 package io.runflowkafka.bridge;
 
+import io.runflowkafka.common.concurrent.DaemonThreads;
 import io.runflowkafka.common.ops.Health;
 import java.time.Duration;
 import java.util.Objects;
@@ -39,11 +40,7 @@ public final class KafkaReadiness implements AutoCloseable {
         this.admin = Objects.requireNonNull(admin, "admin");
         this.health = Objects.requireNonNull(health, "health");
         this.interval = Objects.requireNonNull(interval, "interval");
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "bridge-kafka-readiness");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bridge-kafka-readiness"));
         health.down(COMPONENT, "not checked yet");
     }
 

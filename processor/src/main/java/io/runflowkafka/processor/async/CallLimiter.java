@@ -2,6 +2,7 @@ package io.runflowkafka.processor.async;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.runflowkafka.common.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -75,11 +76,7 @@ public final class CallLimiter implements AutoCloseable {
         this.maxInFlight = maxInFlight;
         this.permits = new Semaphore(maxInFlight);
         this.rateLimiter = requestsPerSecond <= 0 ? null : rateLimiter(requestsPerSecond);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "runflow-retry-scheduler");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("runflow-retry-scheduler"));
     }
 
     private static RateLimiter rateLimiter(double requestsPerSecond) {

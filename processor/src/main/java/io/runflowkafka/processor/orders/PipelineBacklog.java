@@ -1,5 +1,6 @@
 package io.runflowkafka.processor.orders;
 
+import io.runflowkafka.common.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -108,8 +109,7 @@ public final class PipelineBacklog implements InputBacklog, AutoCloseable {
         this.pendingChangelog = applicationId + "-" + pendingStore + "-changelog";
         this.interval = interval;
         this.clock = clock;
-        this.thread = new Thread(this::run, "headshot-orders-backlog");
-        thread.setDaemon(true);
+        this.thread = DaemonThreads.named("headshot-orders-backlog").newThread(this::run);
         thread.start();
     }
 
