@@ -13,6 +13,7 @@ import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.common.kafka.Topics;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.ops.OpsRoutes;
+import io.runflowkafka.common.tls.TlsTrust;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.gate.GateMetrics;
 import io.runflowkafka.processor.gate.GateSettings;
@@ -36,12 +37,8 @@ import io.runflowkafka.schema.UploadEvent;
 import io.runflowkafka.serde.AvroSerdes;
 import io.runflowkafka.serde.SchemaRegistryAuthException;
 import io.runflowkafka.serde.SchemaRegistryUnavailableException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
@@ -416,13 +413,11 @@ public final class ProcessorApp implements AutoCloseable {
     }
 
     private static KeyStore loadTrustStore(Path path, String password) {
-        try (InputStream in = Files.newInputStream(path)) {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, password == null ? null : password.toCharArray());
-            return store;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException("cannot load " + ProcessorConfig.RUNFLOW_TRUSTSTORE + " " + path + ": "
-                    + e.getClass().getSimpleName());
+        try {
+            return new TlsTrust(path, password == null ? null : password.toCharArray()).load();
+        } catch (IllegalArgumentException e) {
+            // TlsTrust's message names the file and the failure, never the password.
+            throw new ConfigException(ProcessorConfig.RUNFLOW_TRUSTSTORE + ": " + e.getMessage());
         }
     }
 }

@@ -3,6 +3,7 @@ package io.runflowkafka.sink.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runflowkafka.common.tls.TlsTrust;
 import io.runflowkafka.sink.url.AddressPolicy;
 import io.runflowkafka.sink.url.UrlPolicy;
 import java.net.InetAddress;

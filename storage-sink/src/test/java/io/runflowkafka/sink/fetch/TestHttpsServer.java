@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.runflowkafka.common.tls.TlsTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.runflowkafka.sink.fetch;
+package io.runflowkafka.common.tls;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,8 +6,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 
 /**
- * A truststore the fetcher trusts instead of the JVM's default CAs, e.g. the emulator's self-signed dev
- * certificate. Trusting it is always an explicit setting; the fetcher never trusts everything.
+ * A truststore a client trusts instead of the JVM's default CAs, e.g. the emulator's self-signed dev
+ * certificate. Trusting it is always an explicit setting; nothing here trusts everything.
  *
  * @param path a PKCS12 or JKS file
  * @param password its password (a secret: kept out of {@link #toString()})
