@@ -3,6 +3,7 @@ package io.runflowkafka.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.runflowkafka.common.image.ImageType;
 import io.runflowkafka.schema.ArchivedObject;
 import io.runflowkafka.schema.HeadshotsArchived;
 import io.runflowkafka.schema.HeadshotsCompleted;
@@ -12,7 +13,6 @@ import io.runflowkafka.sink.archive.Manifest;
 import io.runflowkafka.sink.fetch.FetchException;
 import io.runflowkafka.sink.fetch.FetchedImage;
 import io.runflowkafka.sink.fetch.ImageSource;
-import io.runflowkafka.sink.fetch.ImageType;
 import io.runflowkafka.sink.url.AddressPolicy;
 import io.runflowkafka.sink.url.CheckedUrl;
 import io.runflowkafka.sink.url.UrlPolicy;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.runflowkafka.common.image.ImageType;
 import io.runflowkafka.sink.fetch.FetchException;
 import io.runflowkafka.sink.fetch.FetchedImage;
 import io.runflowkafka.sink.fetch.ImageSource;
-import io.runflowkafka.sink.fetch.ImageType;
 import io.runflowkafka.sink.url.AddressPolicy;
 import io.runflowkafka.sink.url.CheckedUrl;
 import io.runflowkafka.sink.url.UrlPolicy;

@@ -3,6 +3,7 @@ package io.runflowkafka.processor.gate;
 import io.runflowkafka.client.RunflowClient;
 import io.runflowkafka.client.RunflowException;
 import io.runflowkafka.client.ScoreResult;
+import io.runflowkafka.common.image.ImageType;
 import io.runflowkafka.schema.UploadEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,24 +101,10 @@ public final class RunflowScorer implements Scorer {
 
     /** The media type from the image's magic bytes, else what the upload said, else a generic one. */
     static String contentType(byte[] bytes, UploadEvent upload) {
-        if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8 && (bytes[2] & 0xFF) == 0xFF) {
-            return "image/jpeg";
-        }
-        if (bytes.length >= 8 && (bytes[0] & 0xFF) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
-            return "image/png";
-        }
-        if (bytes.length >= 12
-                && bytes[0] == 'R'
-                && bytes[1] == 'I'
-                && bytes[2] == 'F'
-                && bytes[3] == 'F'
-                && bytes[8] == 'W'
-                && bytes[9] == 'E'
-                && bytes[10] == 'B'
-                && bytes[11] == 'P') {
-            return "image/webp";
-        }
-        return upload.getContentType() != null ? upload.getContentType() : "application/octet-stream";
+        return ImageType.sniff(bytes)
+                .map(ImageType::mediaType)
+                .orElseGet(
+                        () -> upload.getContentType() != null ? upload.getContentType() : "application/octet-stream");
     }
 
     private static byte[] read(Path path) {

@@ -1,5 +1,6 @@
 package io.runflowkafka.sink.fetch;
 
+import io.runflowkafka.common.image.ImageType;
 import io.runflowkafka.sink.url.CheckedUrl;
 import java.time.Duration;
 

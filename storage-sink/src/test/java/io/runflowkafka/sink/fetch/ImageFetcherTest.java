@@ -3,6 +3,7 @@ package io.runflowkafka.sink.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runflowkafka.common.image.ImageType;
 import io.runflowkafka.common.tls.TlsTrust;
 import io.runflowkafka.sink.url.AddressPolicy;
 import io.runflowkafka.sink.url.UrlPolicy;
@@ -25,8 +26,10 @@ import org.junit.jupiter.api.Test;
 class ImageFetcherTest {
 
     private static final int MAX_BYTES = 64 * 1024;
-    private static final byte[] JPEG = image(ImageTypeTest.JPEG, 20_000);
-    private static final byte[] PNG = image(ImageTypeTest.PNG, 5_000);
+    private static final byte[] JPEG_HEADER = {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xe0, 0, 0x10, 'J', 'F'};
+    private static final byte[] PNG_HEADER = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    private static final byte[] JPEG = image(JPEG_HEADER, 20_000);
+    private static final byte[] PNG = image(PNG_HEADER, 5_000);
 
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger lookups = new AtomicInteger();
@@ -45,8 +48,8 @@ class ImageFetcherTest {
                 .serve("/broken", 500, "text/plain", "oops".getBytes(), false)
                 .serve("/unavailable", 503, "text/plain", new byte[0], false)
                 .serve("/bad-request", 400, "text/plain", new byte[0], false)
-                .serve("/big.jpg", 200, "image/jpeg", image(ImageTypeTest.JPEG, MAX_BYTES + 1), false)
-                .serve("/big-chunked.jpg", 200, "image/jpeg", image(ImageTypeTest.JPEG, MAX_BYTES * 3), true)
+                .serve("/big.jpg", 200, "image/jpeg", image(JPEG_HEADER, MAX_BYTES + 1), false)
+                .serve("/big-chunked.jpg", 200, "image/jpeg", image(JPEG_HEADER, MAX_BYTES * 3), true)
                 .serve("/html-as-jpeg", 200, "image/jpeg", "<html><body>hi</body></html>".getBytes(), false)
                 .serve("/jpeg-as-html", 200, "text/html", JPEG, false)
                 .serve("/png-as-jpeg", 200, "image/jpeg", PNG, false)

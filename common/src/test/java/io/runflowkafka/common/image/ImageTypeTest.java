@@ -1,4 +1,4 @@
-package io.runflowkafka.sink.fetch;
+package io.runflowkafka.common.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

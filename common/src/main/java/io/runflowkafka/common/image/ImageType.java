@@ -1,10 +1,13 @@
-package io.runflowkafka.sink.fetch;
+package io.runflowkafka.common.image;
 
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The image formats the sink archives, recognised by their magic bytes; the archive key's extension comes from here. */
+/**
+ * The image formats the pipeline handles, recognised by their magic bytes: the processor names an uploaded
+ * file's media type with it, the sink its archive key's extension.
+ */
 public enum ImageType {
     /** JPEG: starts with FF D8 FF. */
     JPEG("image/jpeg", "jpg"),
