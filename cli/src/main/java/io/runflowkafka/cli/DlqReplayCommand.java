@@ -18,8 +18,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
@@ -30,7 +28,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code runflow-kafka dlq replay}: sends dead-lettered records back to the topic they came from (named by
  * their {@code __streams.errors.topic} header, which the processor and the sink both write; see
- * {@link DeadLetterHeaders}) after the cause was fixed. Records are copied byte for byte;
+ * {@link DeadLetterHeaders}) after the cause was fixed. Keys and values are copied byte for byte (the dead-letter
+ * headers are not: a replayed record carries {@code runflow.replayed-from} instead);
  * the replay's progress is committed in the same transaction as the copies, so an interrupted replay
  * resumes without sending a record twice.
  */
@@ -146,9 +145,9 @@ public final class DlqReplayCommand implements Callable<Integer> {
                             record.offset(),
                             target,
                             text(record.key()),
-                            header(record.headers(), DeadLetterHeaders.STAGE),
-                            header(record.headers(), DeadLetterHeaders.EXCEPTION),
-                            header(record.headers(), DeadLetterHeaders.MESSAGE));
+                            DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.STAGE),
+                            DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.EXCEPTION),
+                            DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.MESSAGE));
                     ProducerRecord<byte[], byte[]> copy =
                             new ProducerRecord<>(target, null, record.key(), record.value());
                     copy.headers()
@@ -180,11 +179,6 @@ public final class DlqReplayCommand implements Callable<Integer> {
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "-" + topic);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static String header(Headers headers, String name) {
-        Header header = headers.lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static String text(byte[] bytes) {

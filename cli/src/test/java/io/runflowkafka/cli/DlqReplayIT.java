@@ -143,7 +143,7 @@ class DlqReplayIT {
                 .contains(
                         "replay " + dlq + "-0@0 -> " + uploads + " key=order-1 stage=deserialize",
                         "replay " + dlq + "-0@1 -> " + completed + " key=headshots-1 stage=expired error=UrlsExpired",
-                        "replay " + dlq + "-0@2 -> " + completed + " key=headshots-2",
+                        "replay " + dlq + "-0@2 -> " + completed + " key=headshots-2 stage=expired",
                         "replayed 3 record(s)")
                 .doesNotContain("skip");
         assertThat(KAFKA.clients().readAllCommitted(uploads, new ByteArrayDeserializer(), new ByteArrayDeserializer()))

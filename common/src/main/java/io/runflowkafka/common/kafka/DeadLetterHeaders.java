@@ -2,6 +2,7 @@ package io.runflowkafka.common.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -11,7 +12,8 @@ import org.apache.kafka.common.header.Headers;
  * record came from and what failed use Kafka Streams' own names (KIP-1034), so a dead letter written by Kafka
  * Streams itself reads the same; the rest are the project's, under {@code runflow.errors.}.
  *
- * <p>A dead letter keeps its original key, value and headers; these are added to them.
+ * <p>A dead letter keeps its original key and value. The sink also keeps the record's own headers and adds these;
+ * the processor's dead letters carry these alone.
  */
 public final class DeadLetterHeaders {
 
@@ -34,8 +36,16 @@ public final class DeadLetterHeaders {
     /** When it was given up (ISO-8601). */
     public static final String FAILED_AT = "runflow.errors.failed-at";
 
-    /** Where the storage sink said the source topic was before it followed this convention (2026-12-07). */
-    static final String LEGACY_SINK_TOPIC = "dlq.source.topic";
+    /** The names the storage sink wrote before it followed this convention (until 2026-12-07), by their new names. */
+    private static final Map<String, String> LEGACY_SINK_NAMES = Map.of(
+            EXCEPTION, "dlq.error.class",
+            MESSAGE, "dlq.error.message",
+            TOPIC, "dlq.source.topic",
+            PARTITION, "dlq.source.partition",
+            OFFSET, "dlq.source.offset",
+            STAGE, "dlq.error.stage",
+            SERVICE, "dlq.service",
+            FAILED_AT, "dlq.failed.at");
 
     private DeadLetterHeaders() {}
 
@@ -79,13 +89,19 @@ public final class DeadLetterHeaders {
     }
 
     /**
-     * The topic a dead letter came from, where a replay sends it back: {@link #TOPIC}, or the header the sink
-     * wrote before this convention, so older dead letters replay too.
+     * A dead letter's header {@code name} (one of this class's), or, for a dead letter the sink wrote before this
+     * convention, the same fact under its older name: dead letters already on users' topics still read (and
+     * replay) the same. Null when neither is there.
      */
+    public static String read(Headers headers, String name) {
+        String value = text(headers, name);
+        String legacy = LEGACY_SINK_NAMES.get(name);
+        return value != null || legacy == null ? value : text(headers, legacy);
+    }
+
+    /** The topic a dead letter came from, where a replay sends it back (older sink dead letters included). */
     public static Optional<String> sourceTopic(Headers headers) {
-        String topic = text(headers, TOPIC);
-        return Optional.ofNullable(topic != null ? topic : text(headers, LEGACY_SINK_TOPIC))
-                .filter(t -> !t.isBlank());
+        return Optional.ofNullable(read(headers, TOPIC)).filter(t -> !t.isBlank());
     }
 
     private static byte[] bytes(String value) {

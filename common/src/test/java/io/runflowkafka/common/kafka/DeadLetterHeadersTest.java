@@ -55,4 +55,17 @@ class DeadLetterHeadersTest {
         assertThat(DeadLetterHeaders.sourceTopic(older)).contains("headshots.completed");
         assertThat(DeadLetterHeaders.sourceTopic(new RecordHeaders())).isEmpty();
     }
+
+    @Test
+    void shouldReadAnOlderSinkDeadLetterUnderItsOldNames() {
+        Headers older = new RecordHeaders();
+        older.add("dlq.error.stage", "expired".getBytes(StandardCharsets.UTF_8));
+        older.add("dlq.error.message", "job lost 60 of 60 images".getBytes(StandardCharsets.UTF_8));
+        older.add("dlq.failed.at", "2026-12-06T10:00:00Z".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(DeadLetterHeaders.read(older, DeadLetterHeaders.STAGE)).isEqualTo("expired");
+        assertThat(DeadLetterHeaders.read(older, DeadLetterHeaders.MESSAGE)).isEqualTo("job lost 60 of 60 images");
+        assertThat(DeadLetterHeaders.read(older, DeadLetterHeaders.FAILED_AT)).isEqualTo("2026-12-06T10:00:00Z");
+        assertThat(DeadLetterHeaders.read(older, DeadLetterHeaders.ATTEMPTS)).isNull();
+    }
 }

@@ -43,8 +43,8 @@ final class DeadLetterStatus implements FixedKeyProcessor<String, byte[], JobSta
             return;
         }
         Headers headers = record.headers();
-        String detail = DeadLetterHeaders.text(headers, DeadLetterHeaders.STAGE);
-        String message = DeadLetterHeaders.text(headers, DeadLetterHeaders.MESSAGE);
+        String detail = DeadLetterHeaders.read(headers, DeadLetterHeaders.STAGE);
+        String message = DeadLetterHeaders.read(headers, DeadLetterHeaders.MESSAGE);
         String reason = (detail == null || detail.equals(stage) ? "" : detail + ": ")
                 + (message == null ? "no reason recorded" : message);
         if (reason.length() > MAX_REASON_CHARS) {
@@ -66,7 +66,7 @@ final class DeadLetterStatus implements FixedKeyProcessor<String, byte[], JobSta
     }
 
     private long failedAt(Headers headers) {
-        String at = DeadLetterHeaders.text(headers, DeadLetterHeaders.FAILED_AT);
+        String at = DeadLetterHeaders.read(headers, DeadLetterHeaders.FAILED_AT);
         if (at != null) {
             try {
                 return Instant.parse(at).toEpochMilli();

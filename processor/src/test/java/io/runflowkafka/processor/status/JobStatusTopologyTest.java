@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -158,6 +160,21 @@ class JobStatusTopologyTest {
         assertThat(status.getState()).isEqualTo(JobState.FAILED);
         assertThat(status.getFailureStage()).isEqualTo("archive");
         assertThat(status.getFailureReason()).isEqualTo("download: image 3 answered HTTP 410 (expired)");
+        assertThat(status.getFailedAt()).isEqualTo(T0.plusSeconds(3650).toEpochMilli());
+    }
+
+    @Test
+    void shouldReadADeadLetterTheSinkWroteUnderItsOlderHeaderNames() {
+        jobs.pipeInput("order-1", StatusEvents.job("order-1", HEADSHOTS_ID));
+        Headers older = new RecordHeaders();
+        older.add("dlq.error.stage", "expired".getBytes(StandardCharsets.UTF_8));
+        older.add("dlq.error.message", "job lost 60 of 60 images".getBytes(StandardCharsets.UTF_8));
+        older.add("dlq.failed.at", T0.plusSeconds(3650).toString().getBytes(StandardCharsets.UTF_8));
+        completedDeadLetters.pipeInput(new TestRecord<>(HEADSHOTS_ID, new byte[] {0, 1, 2}, older, T0));
+
+        JobStatus status = byOrderId.get("order-1");
+        assertThat(status.getState()).isEqualTo(JobState.FAILED);
+        assertThat(status.getFailureReason()).isEqualTo("expired: job lost 60 of 60 images");
         assertThat(status.getFailedAt()).isEqualTo(T0.plusSeconds(3650).toEpochMilli());
     }
 
