@@ -25,8 +25,10 @@ class JobSequencerTest {
     @Test
     void shouldRunTwoCompletionsOfOneJobOneAfterTheOtherAndOtherJobsAlongside() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch firstStarted = new CountDownLatch(1);
         CompletableFuture<Outcome> first = sequencer.submit("job-a", () -> {
             started.add("a1");
+            firstStarted.countDown();
             await(release);
             return DONE;
         });
@@ -42,6 +44,8 @@ class JobSequencerTest {
         assertThat(other.get(5, TimeUnit.SECONDS))
                 .as("another job does not wait")
                 .isEqualTo(DONE);
+        // The first completion runs on its own thread and may start after the other job ended: wait for it.
+        assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(started).containsExactlyInAnyOrder("a1", "b");
         assertThat(second).isNotDone();
 
