@@ -407,7 +407,8 @@ class RunflowClientContractIT {
 
     @Test
     void shouldFailFastWhenTheLocalQueueIsFull() {
-        emulator.faults().latency(LatencySpec.fixed(Duration.ofMillis(500)));
+        // The first call holds the only connection far longer than a loaded machine may pause between the five calls.
+        emulator.faults().latency(LatencySpec.fixed(Duration.ofSeconds(10)));
         try (RunflowClient tiny = new RunflowClient(config(KEY)
                 .maxConnectionsPerDestination(1)
                 .maxRequestsQueuedPerDestination(1)
