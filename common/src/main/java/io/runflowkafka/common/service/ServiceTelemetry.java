@@ -1,0 +1,57 @@
+package io.runflowkafka.common.service;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.runflowkafka.common.ops.Health;
+import io.runflowkafka.common.ops.OpsRoutes;
+import io.runflowkafka.common.ops.OpsServer;
+
+/**
+ * What a service reports about itself, made the same way in every service: its {@link Health} and a Prometheus
+ * registry with the JVM's own metrics (memory, GC, threads, class loading, CPU, uptime) already bound. Served by
+ * {@link OpsRoutes} on the service's own HTTP server, or by an {@link OpsServer} for a service that has none.
+ */
+public final class ServiceTelemetry implements AutoCloseable {
+
+    private final Health health = new Health();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+
+    /** A fresh health and registry, with the JVM metrics bound. */
+    public ServiceTelemetry() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** The service's health, served on {@code /health/live} and {@code /health/ready}. */
+    public Health health() {
+        return health;
+    }
+
+    /** The service's metrics, served on {@code /metrics}. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Starts an operations server on {@code host:port} ({@code port} 0 picks a free one) for these two. */
+    public OpsServer serve(String host, int port) {
+        return OpsServer.start(host, port, health, registry);
+    }
+
+    /** Stops listening to GC notifications and closes the registry. */
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+}
