@@ -60,11 +60,10 @@ record ChaosSettings(
                 dir);
     }
 
-    /** Parses {@code --seed N --duration 15m --uploads N --orders N --settle 5m --min-kills N --dir D}. */
+    /** Parses {@code --short --seed N --duration 15m --uploads N --orders N --settle 5m --min-kills N --dir D}. */
     static ChaosSettings parse(String[] args) {
         Path dir = Path.of("target", "chaos");
-        long seed = System.currentTimeMillis() % 100_000;
-        ChaosSettings s = null;
+        Long seed = null;
         Duration duration = null;
         Duration settle = null;
         Integer uploads = null;
@@ -92,36 +91,12 @@ record ChaosSettings(
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        s = isShort ? shortRun(dir) : longRun(dir, seed);
-        if (!isShort) {
-            s = new ChaosSettings(
-                    seed,
-                    s.duration,
-                    s.uploads,
-                    s.orders,
-                    s.feedPeriod,
-                    s.settle,
-                    s.minKills,
-                    s.duplicateRate,
-                    s.pause,
-                    dir);
-        } else if (seed != s.seed && containsSeed(args)) {
-            s = new ChaosSettings(
-                    seed,
-                    s.duration,
-                    s.uploads,
-                    s.orders,
-                    s.feedPeriod,
-                    s.settle,
-                    s.minKills,
-                    s.duplicateRate,
-                    s.pause,
-                    dir);
-        }
+        // Without --seed the short run keeps its fixed seed and the long run takes one from the clock.
+        ChaosSettings s = isShort ? shortRun(dir) : longRun(dir, System.currentTimeMillis() % 100_000);
         Duration d = duration == null ? s.duration : duration;
         Duration feed = duration == null ? s.feedPeriod : Duration.ofMillis(d.toMillis() * 4 / 5);
         return new ChaosSettings(
-                s.seed,
+                seed == null ? s.seed : seed,
                 d,
                 uploads == null ? s.uploads : uploads,
                 orders == null ? s.orders : orders,
@@ -131,10 +106,6 @@ record ChaosSettings(
                 s.duplicateRate,
                 s.pause,
                 s.dir);
-    }
-
-    private static boolean containsSeed(String[] args) {
-        return java.util.Arrays.asList(args).contains("--seed");
     }
 
     /** {@code 90}, {@code 90s}, {@code 15m}, {@code 1h} or ISO-8601 {@code PT15M}. */

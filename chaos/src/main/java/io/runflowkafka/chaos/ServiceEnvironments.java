@@ -38,10 +38,7 @@ final class ServiceEnvironments {
 
     static Map<String, String> processor(
             Map<String, String> common, Path stateDir, String bridgeUrl, String callbackSecret, String runflowUrl) {
-        Map<String, String> env = new HashMap<>(common);
-        env.put("HTTP_PORT", "0");
-        env.put("KAFKA_SESSION_TIMEOUT_MS", "6000");
-        env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
+        Map<String, String> env = groupMember(common);
         env.put("PROCESSOR_STATE_DIR", stateDir.toString());
         env.put("PROCESSOR_BRIDGE_PUBLIC_URL", bridgeUrl);
         env.put("PROCESSOR_CALLBACK_SECRET", callbackSecret);
@@ -55,10 +52,7 @@ final class ServiceEnvironments {
 
     static Map<String, String> sink(
             Map<String, String> common, int index, Path archive, Path trustStore, String trustStorePassword) {
-        Map<String, String> env = new HashMap<>(common);
-        env.put("HTTP_PORT", "0");
-        env.put("KAFKA_SESSION_TIMEOUT_MS", "6000");
-        env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
+        Map<String, String> env = groupMember(common);
         env.put("SINK_TRANSACTIONAL_ID", "chaos-sink-" + index);
         env.put("SINK_ARCHIVE_DIR", archive.toString());
         env.put("SINK_URL_ALLOWED_HOSTS", "127.0.0.1,localhost");
@@ -66,6 +60,15 @@ final class ServiceEnvironments {
         env.put("SINK_TLS_TRUSTSTORE", trustStore.toString());
         env.put("SINK_TLS_TRUSTSTORE_PASSWORD", trustStorePassword);
         env.put("SINK_RETRY_MAX_BACKOFF_MS", "5000");
+        return env;
+    }
+
+    /** What a consumer-group member shares: any free HTTP port, and a session short enough for faults to show. */
+    private static Map<String, String> groupMember(Map<String, String> common) {
+        Map<String, String> env = new HashMap<>(common);
+        env.put("HTTP_PORT", "0");
+        env.put("KAFKA_SESSION_TIMEOUT_MS", "6000");
+        env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
         return env;
     }
 }

@@ -15,7 +15,7 @@ class ChaosRunIT {
     @Test
     void shouldCountEveryRecordExactlyOnceUnderEveryKindOfFault() throws Exception {
         ChaosSettings settings = ChaosSettings.shortRun(Path.of("target", "chaos-it"));
-        ChaosRun.Result result;
+        ChaosResult result;
         try (ChaosRun run = new ChaosRun(settings, System.out)) {
             result = run.run();
         }
