@@ -30,10 +30,7 @@ public final class CallLimiter implements AutoCloseable {
     public static final Duration DEFAULT_GIVE_UP_AFTER = Duration.ofMinutes(10);
 
     private final int maxInFlight;
-    private final Duration giveUpAfter;
-    /** When a call of each kind last got a final answer. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Long> lastSuccessNanos =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final LoneFailures loneFailures;
 
     private volatile long noOutputProbeBeforeNanos = System.nanoTime();
     private final Semaphore permits;
@@ -66,10 +63,7 @@ public final class CallLimiter implements AutoCloseable {
      *     is dead-lettered; while no call succeeds (an outage) nothing is given up
      */
     public CallLimiter(int maxInFlight, double requestsPerSecond, Duration giveUpAfter) {
-        if (giveUpAfter.isNegative() || giveUpAfter.isZero()) {
-            throw new IllegalArgumentException("the give-up deadline must be positive but was " + giveUpAfter);
-        }
-        this.giveUpAfter = giveUpAfter;
+        this.loneFailures = new LoneFailures(giveUpAfter);
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("max-in-flight must be at least 1 but was " + maxInFlight);
         }
@@ -113,25 +107,9 @@ public final class CallLimiter implements AutoCloseable {
         return nanos <= 0 ? Duration.ZERO : Duration.ofNanos(nanos);
     }
 
-    /** A call of this kind got a final answer. */
-    void succeeded(String kind) {
-        lastSuccessNanos.put(kind, System.nanoTime());
-    }
-
-    /**
-     * Whether a call that just failed retryably again should be given up: it has failed for {@code giveUpAfter}
-     * while calls of its kind kept succeeding. While none succeeds for half that time (an outage, of Runflow or of
-     * what this kind of call needs), its clock starts again, so an outage never gives a call up, nor does the
-     * first failure after one.
-     */
-    boolean shouldGiveUp(String kind, AsyncCallEngine.Entry<?> entry, long nowNanos) {
-        long deadline = giveUpAfter.toNanos();
-        Long lastSuccess = lastSuccessNanos.get(kind);
-        if (lastSuccess == null || nowNanos - lastSuccess > deadline / 2 || entry.failingAloneSinceNanos == 0) {
-            entry.failingAloneSinceNanos = nowNanos;
-            return false;
-        }
-        return nowNanos - entry.failingAloneSinceNanos >= deadline;
+    /** Which failing calls fail alone, across the tasks of this instance. */
+    LoneFailures loneFailures() {
+        return loneFailures;
     }
 
     /** No task probes the registry with a held output before this time ({@link System#nanoTime()}). */
