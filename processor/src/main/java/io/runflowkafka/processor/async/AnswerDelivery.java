@@ -26,6 +26,7 @@ final class AnswerDelivery<P, R> {
     private final CallLimiter limiter;
     private final AsyncCallEngine.Observer observer;
     private final LongSupplier clockMs;
+    private final CallClock clock;
     /**
      * Forwards one answer, or throws {@link OutputUnavailableException} or {@link OutputRefusedException} having
      * forwarded nothing.
@@ -48,6 +49,7 @@ final class AnswerDelivery<P, R> {
         this.limiter = limiter;
         this.observer = observer;
         this.clockMs = clockMs;
+        this.clock = limiter.clock();
         this.forward = forward;
     }
 
@@ -58,7 +60,7 @@ final class AnswerDelivery<P, R> {
 
     /** Forwards the held answers, then the ones that arrived, until one cannot be written (stream thread). */
     void deliver() {
-        if (System.nanoTime() - limiter.noOutputProbeBeforeNanos() < 0) {
+        if (clock.nanoTime() - limiter.noOutputProbeBeforeNanos() < 0) {
             return; // another task found the registry down a moment ago: no probe from here either
         }
         if (!held.isEmpty()) {
@@ -85,16 +87,16 @@ final class AnswerDelivery<P, R> {
 
     /** Hands one answer to the processor; false when its output could not be written (nothing was forwarded). */
     private boolean deliver(CallAnswer<P, R> answer) {
-        long startNanos = System.nanoTime();
+        long startNanos = clock.nanoTime();
         try {
             forward.accept(answer);
             return true;
         } catch (OutputUnavailableException e) {
             // A registry that answers slowly or not at all: the probe took real time inside an open transaction,
             // so no task of the instance probes again for twice that long (the task clock is read once per task).
-            long took = System.nanoTime() - startNanos;
+            long took = clock.nanoTime() - startNanos;
             if (took > SLOW_PROBE_NANOS) {
-                limiter.noOutputProbeBefore(System.nanoTime() + 2 * took);
+                limiter.noOutputProbeBefore(clock.nanoTime() + 2 * took);
             }
             holdOutputs(e, outputBackoff);
             outputBackoff = min(outputBackoff.multipliedBy(2), MAX_OUTPUT_BACKOFF);

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -25,6 +24,7 @@ final class CallAttempts<P, R> {
     private final AsyncCallEngine.Observer observer;
     private final CallLimiter limiter;
     private final RetryPolicy retryPolicy;
+    private final CallClock clock;
     /** Calls of one kind (one handler class) judge each other: a lone failure is one while others of its kind succeed. */
     private final String kind;
     /** Where final answers go, to be forwarded on the stream thread. */
@@ -43,6 +43,7 @@ final class CallAttempts<P, R> {
         this.observer = observer;
         this.limiter = limiter;
         this.retryPolicy = retryPolicy;
+        this.clock = limiter.clock();
         this.kind = handler.getClass().getName();
         this.answers = answers;
         this.closed = closed;
@@ -50,13 +51,13 @@ final class CallAttempts<P, R> {
 
     /** Makes the first attempt of a call that has just taken its slot (stream thread). */
     void first(CallEntry<P> entry) {
-        entry.firstStartNanos = System.nanoTime();
+        entry.firstStartNanos = clock.nanoTime();
         start(entry, 1);
     }
 
     private void start(CallEntry<P> entry, int attempt) {
         entry.attempts = attempt;
-        long startNanos = System.nanoTime();
+        long startNanos = clock.nanoTime();
         observer.started();
         CompletableFuture<R> call;
         try {
@@ -70,21 +71,21 @@ final class CallAttempts<P, R> {
     // Runs on an HTTP thread (or the caller's, for an already completed future): queues only.
     private void judge(CallEntry<P> entry, int attempt, long startNanos, R result, Throwable failure) {
         Throwable cause = unwrap(failure);
-        observer.answered(Duration.ofNanos(System.nanoTime() - startNanos), cause);
+        observer.answered(Duration.ofNanos(clock.nanoTime() - startNanos), cause);
         if (closed.getAsBoolean()) {
             limiter.release();
             return;
         }
         if (cause == null) {
-            limiter.loneFailures().succeeded(kind, System.nanoTime());
+            limiter.loneFailures().succeeded(kind, clock.nanoTime());
             finish(CallAnswer.succeeded(entry, result));
         } else if (cause instanceof UnauthorizedException || cause instanceof ForbiddenException) {
             limiter.halt("Runflow refused the API key (" + cause.getMessage() + "): no more calls are made; "
                     + "set runflow.api-key to a valid key with the needed scope and restart the processor");
             finish(CallAnswer.halted(entry, cause));
         } else if (retryPolicy.isRetryable(cause)
-                && limiter.loneFailures().shouldGiveUp(kind, entry, System.nanoTime())) {
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - entry.firstStartNanos);
+                && limiter.loneFailures().shouldGiveUp(kind, entry, clock.nanoTime())) {
+            Duration elapsed = Duration.ofNanos(clock.nanoTime() - entry.firstStartNanos);
             finish(CallAnswer.failed(
                     entry,
                     new GaveUpException(
@@ -92,7 +93,7 @@ final class CallAttempts<P, R> {
                                     + " s while other calls succeeded; last failure: " + cause.getMessage(),
                             cause)));
         } else if (retryPolicy.isRetryable(cause)) {
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - entry.firstStartNanos);
+            Duration elapsed = Duration.ofNanos(clock.nanoTime() - entry.firstStartNanos);
             var delay = retryPolicy.nextDelay(attempt, cause, elapsed);
             if (delay.isEmpty()) {
                 finish(CallAnswer.failed(entry, cause));
@@ -100,7 +101,7 @@ final class CallAttempts<P, R> {
             }
             Duration wait = max(delay.get(), limiter.reserveRetry());
             observer.retried(cause, wait);
-            limiter.scheduler().schedule(() -> retry(entry, attempt + 1), wait.toNanos(), TimeUnit.NANOSECONDS);
+            clock.schedule(() -> retry(entry, attempt + 1), wait);
         } else {
             finish(CallAnswer.failed(entry, cause));
         }
