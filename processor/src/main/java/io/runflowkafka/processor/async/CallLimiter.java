@@ -2,11 +2,8 @@ package io.runflowkafka.processor.async;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.runflowkafka.common.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every task of one processor instance shares: the cap on Runflow calls in flight, the optional
- * request-rate limit, the scheduler that times retries, and the halt switch thrown by a 401/403.
+ * request-rate limit, the clock that times calls and their retries, and the halt switch thrown by a 401/403.
  *
  * <p>A permit is held from a call's first attempt until its final answer (retries included), so during
  * an outage the retrying calls fill the cap and new input waits: the processor holds its work instead
@@ -30,15 +27,12 @@ public final class CallLimiter implements AutoCloseable {
     public static final Duration DEFAULT_GIVE_UP_AFTER = Duration.ofMinutes(10);
 
     private final int maxInFlight;
-    private final Duration giveUpAfter;
-    /** When a call of each kind last got a final answer. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Long> lastSuccessNanos =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final LoneFailures loneFailures;
 
-    private volatile long noOutputProbeBeforeNanos = System.nanoTime();
+    private final CallClock clock;
+    private volatile long noOutputProbeBeforeNanos;
     private final Semaphore permits;
     private final RateLimiter rateLimiter;
-    private final ScheduledExecutorService scheduler;
     private final AtomicReference<String> haltReason = new AtomicReference<>();
     private volatile Consumer<String> onHalt = reason -> {};
     private final AtomicInteger tasksHoldingOutput = new AtomicInteger();
@@ -66,17 +60,28 @@ public final class CallLimiter implements AutoCloseable {
      *     is dead-lettered; while no call succeeds (an outage) nothing is given up
      */
     public CallLimiter(int maxInFlight, double requestsPerSecond, Duration giveUpAfter) {
-        if (giveUpAfter.isNegative() || giveUpAfter.isZero()) {
-            throw new IllegalArgumentException("the give-up deadline must be positive but was " + giveUpAfter);
-        }
-        this.giveUpAfter = giveUpAfter;
+        this(maxInFlight, requestsPerSecond, giveUpAfter, CallClock.system());
+    }
+
+    /**
+     * Creates the limiter on a clock of the caller's (a test's); the limiter closes it when it is closed.
+     *
+     * @param maxInFlight most calls in flight at once across all tasks of this instance
+     * @param requestsPerSecond request-rate cap, or 0 for none
+     * @param giveUpAfter how long a call may keep failing retryably while other calls succeed before its record
+     *     is dead-lettered; while no call succeeds (an outage) nothing is given up
+     * @param clock what times calls and runs their retries (the request-rate cap keeps its own time)
+     */
+    public CallLimiter(int maxInFlight, double requestsPerSecond, Duration giveUpAfter, CallClock clock) {
+        this.loneFailures = new LoneFailures(giveUpAfter);
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("max-in-flight must be at least 1 but was " + maxInFlight);
         }
         this.maxInFlight = maxInFlight;
         this.permits = new Semaphore(maxInFlight);
         this.rateLimiter = requestsPerSecond <= 0 ? null : rateLimiter(requestsPerSecond);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("runflow-retry-scheduler"));
+        this.clock = clock;
+        this.noOutputProbeBeforeNanos = clock.nanoTime();
     }
 
     private static RateLimiter rateLimiter(double requestsPerSecond) {
@@ -113,28 +118,12 @@ public final class CallLimiter implements AutoCloseable {
         return nanos <= 0 ? Duration.ZERO : Duration.ofNanos(nanos);
     }
 
-    /** A call of this kind got a final answer. */
-    void succeeded(String kind) {
-        lastSuccessNanos.put(kind, System.nanoTime());
+    /** Which failing calls fail alone, across the tasks of this instance. */
+    LoneFailures loneFailures() {
+        return loneFailures;
     }
 
-    /**
-     * Whether a call that just failed retryably again should be given up: it has failed for {@code giveUpAfter}
-     * while calls of its kind kept succeeding. While none succeeds for half that time (an outage, of Runflow or of
-     * what this kind of call needs), its clock starts again, so an outage never gives a call up, nor does the
-     * first failure after one.
-     */
-    boolean shouldGiveUp(String kind, AsyncCallEngine.Entry<?> entry, long nowNanos) {
-        long deadline = giveUpAfter.toNanos();
-        Long lastSuccess = lastSuccessNanos.get(kind);
-        if (lastSuccess == null || nowNanos - lastSuccess > deadline / 2 || entry.failingAloneSinceNanos == 0) {
-            entry.failingAloneSinceNanos = nowNanos;
-            return false;
-        }
-        return nowNanos - entry.failingAloneSinceNanos >= deadline;
-    }
-
-    /** No task probes the registry with a held output before this time ({@link System#nanoTime()}). */
+    /** No task probes the registry with a held output before this time (the {@link #clock()}'s nanoseconds). */
     long noOutputProbeBeforeNanos() {
         return noOutputProbeBeforeNanos;
     }
@@ -150,9 +139,9 @@ public final class CallLimiter implements AutoCloseable {
         permits.release();
     }
 
-    /** The scheduler that times retries; its thread only schedules, it never forwards records. */
-    ScheduledExecutorService scheduler() {
-        return scheduler;
+    /** What times calls and runs their retries. */
+    CallClock clock() {
+        return clock;
     }
 
     /** The configured cap. */
@@ -253,6 +242,6 @@ public final class CallLimiter implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        clock.close();
     }
 }

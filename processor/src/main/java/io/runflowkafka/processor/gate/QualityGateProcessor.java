@@ -83,7 +83,8 @@ final class QualityGateProcessor
                 settings.maxPendingPerTask(),
                 this,
                 metrics,
-                context::currentSystemTimeMs);
+                context::currentSystemTimeMs,
+                false);
         engine.restore();
         context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> engine.drain());
     }

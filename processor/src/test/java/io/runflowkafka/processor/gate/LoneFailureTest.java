@@ -10,6 +10,7 @@ import io.runflowkafka.client.ServerErrorException;
 import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.ProcessorTopology;
 import io.runflowkafka.processor.async.CallLimiter;
+import io.runflowkafka.processor.async.ManualCallClock;
 import io.runflowkafka.schema.ScoredUpload;
 import io.runflowkafka.schema.UploadEvent;
 import io.runflowkafka.serde.AvroSerdes;
@@ -38,6 +39,9 @@ import org.junit.jupiter.api.Test;
 /**
  * An upload that fails retryably on every attempt while other calls succeed gives up its slot: it is dead-lettered
  * with the reason and its attempts after the deadline. When every call fails, it is an outage and nothing is.
+ *
+ * <p>Time is the test's: the calls' clock and the task's wall clock move together, by hand, so the deadline and the
+ * backoffs pass without waiting for them.
  */
 class LoneFailureTest {
 
@@ -54,6 +58,7 @@ class LoneFailureTest {
 
     private final Serde<UploadEvent> uploadSerde = AvroSerdes.specific(UploadEvent.class, REGISTRY, false);
     private final Serde<ScoredUpload> scoredSerde = AvroSerdes.specific(ScoredUpload.class, REGISTRY, false);
+    private final ManualCallClock clock = new ManualCallClock();
     private CallLimiter limiter;
     private TopologyTestDriver driver;
     private TestInputTopic<String, UploadEvent> uploads;
@@ -74,7 +79,7 @@ class LoneFailureTest {
                 : CompletableFuture.completedFuture(new ScoreResult(0.9, 70, 80, List.of())));
 
         pipe("bad", "order-1", "https://img.example/bad.jpg");
-        long start = System.nanoTime();
+        long start = clock.nanoTime();
         for (int n = 0; n < 20; n++) {
             pipe("good-" + n, "order-" + (n + 2), "https://img.example/good.jpg");
             pump(Duration.ofMillis(50));
@@ -85,7 +90,7 @@ class LoneFailureTest {
         });
 
         TestRecord<String, byte[]> dead = deadLetters.readRecord();
-        assertThat(Duration.ofNanos(System.nanoTime() - start))
+        assertThat(Duration.ofNanos(clock.nanoTime() - start))
                 .as("held at least the deadline")
                 .isGreaterThanOrEqualTo(DEADLINE);
         assertThat(dead.key()).isEqualTo("order-1");
@@ -107,8 +112,8 @@ class LoneFailureTest {
         for (int n = 0; n < 5; n++) {
             pipe("u" + n, "order-" + n, "https://img.example/" + n + ".jpg");
         }
-        long until = System.nanoTime() + DEADLINE.multipliedBy(4).toNanos();
-        while (System.nanoTime() < until) {
+        long until = clock.nanoTime() + DEADLINE.multipliedBy(4).toNanos();
+        while (clock.nanoTime() < until) {
             pump(Duration.ofMillis(20));
         }
         assertThat(deadLetters.isEmpty())
@@ -126,7 +131,7 @@ class LoneFailureTest {
     }
 
     private void start(Function<UploadEvent, CompletableFuture<ScoreResult>> scorer) {
-        limiter = new CallLimiter(64, 0, DEADLINE);
+        limiter = new CallLimiter(64, 0, DEADLINE, clock);
         GateSettings settings = new GateSettings(0.6, true, 128, Duration.ofMillis(10), FAST);
         Topology topology = ProcessorTopology.build(new ProcessorTopology.Gate(
                 TOPICS,
@@ -159,13 +164,9 @@ class LoneFailureTest {
                         .build());
     }
 
-    /** Lets real time pass (retries are timed by the real clock) and the punctuator forward what arrived. */
+    /** Lets time pass: the retries that fall due are made, then the punctuator forwards what arrived. */
     private void pump(Duration wait) {
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        clock.advance(wait);
         driver.advanceWallClockTime(wait);
     }
 }
