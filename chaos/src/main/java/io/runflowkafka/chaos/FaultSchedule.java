@@ -9,7 +9,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The run's fault schedule, drawn from the seed: every kind once in an order the seed shuffles, then random faults
- * (two in three a SIGKILL) until the duration is over and at least the minimum of SIGKILLs happened, with 1–4 s
+ * (65 in 100 a SIGKILL) until the duration is over and at least the minimum of SIGKILLs happened, with 1–4 s
  * between faults.
  */
 final class FaultSchedule {
