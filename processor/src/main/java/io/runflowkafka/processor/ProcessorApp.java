@@ -16,7 +16,6 @@ import io.runflowkafka.common.ops.OpsRoutes;
 import io.runflowkafka.common.tls.TlsTrust;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.gate.GateMetrics;
-import io.runflowkafka.processor.gate.GateSettings;
 import io.runflowkafka.processor.gate.GateTopics;
 import io.runflowkafka.processor.gate.QualityGateTopology;
 import io.runflowkafka.processor.gate.RunflowScorer;
@@ -147,13 +146,12 @@ public final class ProcessorApp implements AutoCloseable {
         }
         LOG.info("topology:\n{}", topology.describe());
         Properties streamsProperties = StreamsProperties.of(config);
-        Optional<Duration> drainInterval = Optional.of(config.gateSettings().drainInterval());
+        Optional<Duration> drainInterval = Optional.of(config.calls().drainInterval());
         this.streams = new KafkaStreams(
                 topology,
                 streamsProperties,
                 new ProcessorClientSupplier(() -> limiter.pendingCalls() > 0 ? drainInterval : Optional.empty()));
-        int perTaskBound =
-                GateSettings.maxPendingPerTask(config.maxInFlight()) + StreamsProperties.inputBuffer(streamsProperties);
+        int perTaskBound = config.calls().maxPendingPerTask() + StreamsProperties.inputBuffer(streamsProperties);
         Gauge.builder("processor.pending.calls", limiter, CallLimiter::pendingCalls)
                 .description("Runflow calls accepted by this instance and not answered yet")
                 .register(registry);

@@ -4,6 +4,7 @@ import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.common.config.CommonKeys;
 import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.processor.async.CallLimiter;
+import io.runflowkafka.processor.calls.CallSettings;
 import io.runflowkafka.processor.gate.GateSettings;
 import io.runflowkafka.processor.gate.GateTopics;
 import io.runflowkafka.processor.orders.OrderSettings;
@@ -299,6 +300,11 @@ public final class ProcessorConfig {
         return new ProcessorConfig(ServiceConfig.load(DEFINITION, file, environment));
     }
 
+    /** Every key at its default (no file, no environment): what tests build default settings from. */
+    public static ProcessorConfig defaults() {
+        return load(Optional.empty(), Map.of());
+    }
+
     public ServiceConfig raw() {
         return config;
     }
@@ -311,14 +317,13 @@ public final class ProcessorConfig {
                 config.getString(TOPIC_UPLOADED_DLQ));
     }
 
+    /** How every task calls Runflow, the quality gate's and the headshot orders' alike. */
+    public CallSettings calls() {
+        return CallSettings.of(maxInFlight(), Duration.ofMillis(config.getLong(DRAIN_INTERVAL_MS)));
+    }
+
     public GateSettings gateSettings() {
-        int maxInFlight = config.getInt(MAX_IN_FLIGHT);
-        return new GateSettings(
-                config.getDouble(THRESHOLD),
-                config.getBoolean(ORDERED),
-                GateSettings.maxPendingPerTask(maxInFlight),
-                Duration.ofMillis(config.getLong(DRAIN_INTERVAL_MS)),
-                GateSettings.holdingRetries());
+        return new GateSettings(config.getDouble(THRESHOLD), config.getBoolean(ORDERED), calls());
     }
 
     public int maxInFlight() {
@@ -363,16 +368,13 @@ public final class ProcessorConfig {
             throw new ConfigException(
                     BRIDGE_PUBLIC_URL + " is required to submit orders (or set " + ORDERS_ENABLED + "=false)");
         }
-        int maxInFlight = config.getInt(MAX_IN_FLIGHT);
         try {
             return new OrderSettings(
                     config.getInt(ORDERS_PHOTOS_PER_JOB),
                     config.getInt(ORDERS_MIN_PHOTOS),
                     Duration.ofMillis(config.getLong(ORDERS_IDLE_TIMEOUT_MS)),
                     bridgeUrl,
-                    GateSettings.maxPendingPerTask(maxInFlight),
-                    Duration.ofMillis(config.getLong(DRAIN_INTERVAL_MS)),
-                    GateSettings.holdingRetries());
+                    calls());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid headshot order settings (" + ORDERS_PHOTOS_PER_JOB + ", "
                     + ORDERS_MIN_PHOTOS + ", " + ORDERS_IDLE_TIMEOUT_MS + ", " + BRIDGE_PUBLIC_URL + "): "

@@ -8,6 +8,7 @@ import io.runflowkafka.client.HeadshotsSubmission;
 import io.runflowkafka.client.RetryPolicy;
 import io.runflowkafka.client.ScoreResult;
 import io.runflowkafka.processor.async.CallLimiter;
+import io.runflowkafka.processor.calls.CallSettings;
 import io.runflowkafka.processor.gate.GateMetrics;
 import io.runflowkafka.processor.gate.GateSettings;
 import io.runflowkafka.processor.gate.GateTopics;
@@ -100,7 +101,7 @@ class OutputRegistryOutageTest {
 
     @Test
     void shouldHoldAnAnswerForwardedAtTheEndOfProcessUntilTheRegistryIsBack() {
-        startGate(upload -> score(0.9), GateSettings.defaults(64));
+        startGate(upload -> score(0.9), ProcessorConfig.defaults().gateSettings());
         registry.block("photos.accepted-value", "photos.retake-value");
 
         pipeUploads("u1", "u2", "u3");
@@ -121,7 +122,8 @@ class OutputRegistryOutageTest {
 
     @Test
     void shouldNeitherLoseNorDeadLetterWhenAnAnswerIsDrainedWhileWaitingForRoom() {
-        GateSettings one = new GateSettings(0.6, true, 1, Duration.ofMillis(10), GateSettings.holdingRetries());
+        GateSettings one =
+                new GateSettings(0.6, true, new CallSettings(1, Duration.ofMillis(10), CallSettings.holdingRetries()));
         startGate(upload -> held.computeIfAbsent(upload.getUploadId(), id -> new CompletableFuture<>()), one);
         pipeUploads("x");
         registry.block("photos.accepted-value", "photos.retake-value");
@@ -144,7 +146,7 @@ class OutputRegistryOutageTest {
     void shouldHoldAnAnswerDrainedByThePunctuatorUntilTheRegistryIsBack() {
         startGate(
                 upload -> held.computeIfAbsent(upload.getUploadId(), id -> new CompletableFuture<>()),
-                GateSettings.defaults(64));
+                ProcessorConfig.defaults().gateSettings());
         pipeUploads("p1");
         registry.block("photos.accepted-value", "photos.retake-value");
         held.get("p1").complete(new ScoreResult(0.9, 70, 80, List.of()));
@@ -160,7 +162,7 @@ class OutputRegistryOutageTest {
 
     @Test
     void shouldStopWithoutDeadLetteringWhenTheRegistryRefusesTheOutputSchema() {
-        startGate(upload -> score(0.9), GateSettings.defaults(64));
+        startGate(upload -> score(0.9), ProcessorConfig.defaults().gateSettings());
         registry.refuse("photos.accepted-value");
 
         pipeUploads("r1");
@@ -227,7 +229,11 @@ class OutputRegistryOutageTest {
                 .maxTotalTime(Duration.ofMinutes(1))
                 .build();
         OrderSettings settings = new OrderSettings(
-                4, 1, Duration.ofMinutes(15), "https://hooks.example.com", 64, Duration.ofMillis(10), fast);
+                4,
+                1,
+                Duration.ofMinutes(15),
+                "https://hooks.example.com",
+                new CallSettings(64, Duration.ofMillis(10), fast));
         StreamsBuilder builder = HeadshotOrdersTopology.addTo(
                 new StreamsBuilder(),
                 orderTopics,

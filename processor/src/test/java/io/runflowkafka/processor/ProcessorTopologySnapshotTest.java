@@ -8,14 +8,11 @@ import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.client.HeadshotsSubmission;
 import io.runflowkafka.client.ScoreResult;
 import io.runflowkafka.processor.async.CallLimiter;
+import io.runflowkafka.processor.calls.CallSettings;
 import io.runflowkafka.processor.gate.GateMetrics;
-import io.runflowkafka.processor.gate.GateSettings;
-import io.runflowkafka.processor.gate.GateTopics;
 import io.runflowkafka.processor.orders.InFlightSubmissions;
 import io.runflowkafka.processor.orders.OrderMetrics;
 import io.runflowkafka.processor.orders.OrderSettings;
-import io.runflowkafka.processor.orders.OrderTopics;
-import io.runflowkafka.processor.status.StatusTopics;
 import io.runflowkafka.schema.HeadshotJob;
 import io.runflowkafka.schema.HeadshotsArchived;
 import io.runflowkafka.schema.HeadshotsCompleted;
@@ -71,8 +68,8 @@ class ProcessorTopologySnapshotTest {
 
     private ProcessorTopology.Gate gate() {
         return new ProcessorTopology.Gate(
-                GateTopics.defaults(),
-                GateSettings.defaults(64),
+                ProcessorConfig.defaults().gateTopics(),
+                ProcessorConfig.defaults().gateSettings(),
                 upload -> CompletableFuture.completedFuture(new ScoreResult(0.9, 70, 80, List.of())),
                 limiter,
                 new GateMetrics(new SimpleMeterRegistry(), limiter),
@@ -83,16 +80,14 @@ class ProcessorTopologySnapshotTest {
     private static ProcessorTopology.Orders orders() {
         InFlightSubmissions inFlight = new InFlightSubmissions();
         return new ProcessorTopology.Orders(
-                OrderTopics.defaults(),
+                ProcessorConfig.defaults().orderTopics(),
                 new OrderSettings(
                         4,
                         1,
                         Duration.ofMinutes(15),
                         "https://hooks.example.com",
-                        64,
-                        Duration.ofMillis(10),
-                        GateSettings.holdingRetries()),
-                StatusTopics.defaults(),
+                        new CallSettings(64, Duration.ofMillis(10), CallSettings.holdingRetries())),
+                ProcessorConfig.defaults().statusTopics(),
                 (callbackUrl, images) -> CompletableFuture.completedFuture(new HeadshotsSubmission("unused")),
                 CallbackTokens.of("topology-snapshot-test-callback-secret"),
                 new OrderMetrics(new SimpleMeterRegistry(), inFlight),

@@ -1,10 +1,4 @@
 package io.runflowkafka.processor.gate;
 
 /** The quality gate's topics: its input and one output per outcome. */
-public record GateTopics(String uploaded, String accepted, String retake, String deadLetter) {
-
-    /** The default names. */
-    public static GateTopics defaults() {
-        return new GateTopics("photos.uploaded", "photos.accepted", "photos.retake", "photos.uploaded.dlq");
-    }
-}
+public record GateTopics(String uploaded, String accepted, String retake, String deadLetter) {}

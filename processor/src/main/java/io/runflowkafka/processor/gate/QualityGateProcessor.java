@@ -78,15 +78,15 @@ final class QualityGateProcessor
         engine = new AsyncCallEngine<>(
                 store,
                 limiter,
-                settings.retryPolicy(),
+                settings.calls().retryPolicy(),
                 settings.ordered(),
-                settings.maxPendingPerTask(),
+                settings.calls().maxPendingPerTask(),
                 this,
                 metrics,
                 context::currentSystemTimeMs,
                 false);
         engine.restore();
-        context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> engine.drain());
+        context.schedule(settings.calls().drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> engine.drain());
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.runflowkafka.processor.orders;
 
-import io.runflowkafka.client.RetryPolicy;
+import io.runflowkafka.processor.calls.CallSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -14,18 +14,10 @@ import java.util.Objects;
  * @param minPhotos an idle order is submitted only with at least this many
  * @param idleTimeout an order with at least {@code minPhotos} is submitted this long after its latest photo's own (upload) time
  * @param bridgePublicUrl where Runflow reaches the webhook bridge, e.g. {@code https://hooks.example.com}
- * @param maxPendingPerTask accepted but unanswered submissions a task holds before its input is paused
- * @param drainInterval how often (wall clock) answers are forwarded when no input arrives
- * @param retryPolicy backoff for 429, 5xx, time-outs and connection failures
+ * @param calls how submissions are held, drained and retried (the same as the quality gate's score calls)
  */
 public record OrderSettings(
-        int photosPerJob,
-        int minPhotos,
-        Duration idleTimeout,
-        String bridgePublicUrl,
-        int maxPendingPerTask,
-        Duration drainInterval,
-        RetryPolicy retryPolicy) {
+        int photosPerJob, int minPhotos, Duration idleTimeout, String bridgePublicUrl, CallSettings calls) {
 
     private static final Duration MAX_IDLE_CHECK_INTERVAL = Duration.ofSeconds(1);
 
@@ -41,11 +33,7 @@ public record OrderSettings(
         if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idle timeout must be positive");
         }
-        if (maxPendingPerTask < 1) {
-            throw new IllegalArgumentException("max pending per task must be at least 1");
-        }
-        Objects.requireNonNull(drainInterval, "drainInterval");
-        Objects.requireNonNull(retryPolicy, "retryPolicy");
+        Objects.requireNonNull(calls, "calls");
         bridgePublicUrl = checkBridgeUrl(bridgePublicUrl);
     }
 

@@ -7,10 +7,4 @@ package io.runflowkafka.processor.orders;
  * @param jobs submitted jobs ({@code HeadshotJob}, key order id)
  * @param jobsDeadLetter submissions Runflow refused for good (key order id, JSON value, error headers)
  */
-public record OrderTopics(String accepted, String jobs, String jobsDeadLetter) {
-
-    /** The default names. */
-    public static OrderTopics defaults() {
-        return new OrderTopics("photos.accepted", "headshots.jobs", "headshots.jobs.dlq");
-    }
-}
+public record OrderTopics(String accepted, String jobs, String jobsDeadLetter) {}

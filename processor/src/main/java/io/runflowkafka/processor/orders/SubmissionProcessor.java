@@ -79,15 +79,15 @@ final class SubmissionProcessor
         engine = new AsyncCallEngine<>(
                 store,
                 limiter,
-                settings.retryPolicy(),
+                settings.calls().retryPolicy(),
                 true,
-                settings.maxPendingPerTask(),
+                settings.calls().maxPendingPerTask(),
                 this,
                 metrics,
                 context::currentSystemTimeMs,
                 true);
         engine.restore();
-        context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> engine.drain());
+        context.schedule(settings.calls().drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> engine.drain());
     }
 
     @Override

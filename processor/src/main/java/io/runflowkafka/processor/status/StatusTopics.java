@@ -10,15 +10,4 @@ package io.runflowkafka.processor.status;
  * @param completedDeadLetter completions the storage sink could not archive (key headshots id)
  */
 public record StatusTopics(
-        String jobs, String jobsDeadLetter, String completed, String archived, String completedDeadLetter) {
-
-    /** The default names. */
-    public static StatusTopics defaults() {
-        return new StatusTopics(
-                "headshots.jobs",
-                "headshots.jobs.dlq",
-                "headshots.completed",
-                "headshots.archived",
-                "headshots.completed.dlq");
-    }
-}
+        String jobs, String jobsDeadLetter, String completed, String archived, String completedDeadLetter) {}

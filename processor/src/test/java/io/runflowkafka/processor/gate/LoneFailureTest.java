@@ -8,9 +8,11 @@ import io.runflowkafka.client.RetryPolicy;
 import io.runflowkafka.client.ScoreResult;
 import io.runflowkafka.client.ServerErrorException;
 import io.runflowkafka.processor.DeadLetters;
+import io.runflowkafka.processor.ProcessorConfig;
 import io.runflowkafka.processor.ProcessorTopology;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.async.ManualCallClock;
+import io.runflowkafka.processor.calls.CallSettings;
 import io.runflowkafka.schema.ScoredUpload;
 import io.runflowkafka.schema.UploadEvent;
 import io.runflowkafka.serde.AvroSerdes;
@@ -47,7 +49,7 @@ class LoneFailureTest {
 
     private static final String SCOPE = "lone-failure-test";
     private static final Map<String, Object> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
-    private static final GateTopics TOPICS = GateTopics.defaults();
+    private static final GateTopics TOPICS = ProcessorConfig.defaults().gateTopics();
     private static final Duration DEADLINE = Duration.ofMillis(500);
     private static final RetryPolicy FAST = RetryPolicy.builder()
             .initialBackoff(Duration.ofMillis(5))
@@ -132,7 +134,7 @@ class LoneFailureTest {
 
     private void start(Function<UploadEvent, CompletableFuture<ScoreResult>> scorer) {
         limiter = new CallLimiter(64, 0, DEADLINE, clock);
-        GateSettings settings = new GateSettings(0.6, true, 128, Duration.ofMillis(10), FAST);
+        GateSettings settings = new GateSettings(0.6, true, new CallSettings(128, Duration.ofMillis(10), FAST));
         Topology topology = ProcessorTopology.build(new ProcessorTopology.Gate(
                 TOPICS,
                 settings,

@@ -11,8 +11,10 @@ import io.runflowkafka.client.ServerErrorException;
 import io.runflowkafka.client.UnauthorizedException;
 import io.runflowkafka.common.kafka.DeadLetterHeaders;
 import io.runflowkafka.processor.DeadLetters;
+import io.runflowkafka.processor.ProcessorConfig;
 import io.runflowkafka.processor.ProcessorTopology;
 import io.runflowkafka.processor.async.CallLimiter;
+import io.runflowkafka.processor.calls.CallSettings;
 import io.runflowkafka.schema.Decision;
 import io.runflowkafka.schema.ScoredUpload;
 import io.runflowkafka.schema.UploadEvent;
@@ -50,7 +52,7 @@ class QualityGateTopologyTest {
 
     private static final String SCOPE = "quality-gate-topology-test";
     private static final Map<String, Object> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
-    private static final GateTopics TOPICS = GateTopics.defaults();
+    private static final GateTopics TOPICS = ProcessorConfig.defaults().gateTopics();
 
     private final Serde<UploadEvent> uploadSerde = AvroSerdes.specific(UploadEvent.class, REGISTRY, false);
     private final Serde<ScoredUpload> scoredSerde = AvroSerdes.specific(ScoredUpload.class, REGISTRY, false);
@@ -76,7 +78,7 @@ class QualityGateTopologyTest {
     }
 
     private void start(Function<UploadEvent, CompletableFuture<ScoreResult>> scoring) {
-        start(scoring, GateSettings.defaults(64));
+        start(scoring, ProcessorConfig.defaults().gateSettings());
     }
 
     private void start(Function<UploadEvent, CompletableFuture<ScoreResult>> scoring, GateSettings settings) {
@@ -261,7 +263,7 @@ class QualityGateTopologyTest {
                 u -> failures.getAndIncrement() < 2
                         ? CompletableFuture.failedFuture(new ServerErrorException("503 from Runflow", 503, null))
                         : score(0.8),
-                new GateSettings(0.6, true, 128, Duration.ofMillis(10), fast));
+                new GateSettings(0.6, true, new CallSettings(128, Duration.ofMillis(10), fast)));
 
         uploads.pipeInput("order-1", upload("u1", "order-1", "https://img.example/flaky.jpg"));
 

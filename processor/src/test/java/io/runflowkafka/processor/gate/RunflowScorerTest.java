@@ -6,6 +6,7 @@ import io.runflowkafka.client.RunflowClient;
 import io.runflowkafka.client.RunflowClientConfig;
 import io.runflowkafka.client.ScoreResult;
 import io.runflowkafka.emulator.RunflowEmulator;
+import io.runflowkafka.processor.calls.CallSettings;
 import io.runflowkafka.schema.UploadEvent;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -82,7 +83,7 @@ class RunflowScorerTest {
         assertThat(failure)
                 .isInstanceOf(RunflowScorer.ImageStoreUnavailableException.class)
                 .hasMessageContaining("cannot reach S3 reading s3://photos/order-1/1.jpg");
-        assertThat(GateSettings.holdingRetries().isRetryable(failure)).isTrue();
+        assertThat(CallSettings.holdingRetries().isRetryable(failure)).isTrue();
     }
 
     @Test
@@ -97,7 +98,7 @@ class RunflowScorerTest {
             assertThat(failure)
                     .isInstanceOf(RunflowScorer.ImageStoreUnavailableException.class)
                     .hasMessageContaining("S3 answered HTTP " + status + " SlowDown");
-            assertThat(GateSettings.holdingRetries().isRetryable(failure)).isTrue();
+            assertThat(CallSettings.holdingRetries().isRetryable(failure)).isTrue();
         }
     }
 
@@ -112,7 +113,7 @@ class RunflowScorerTest {
         assertThat(failure)
                 .isInstanceOf(RunflowScorer.InvalidImageReferenceException.class)
                 .hasMessage("S3 answered HTTP 404 NoSuchKey reading s3://photos/order-1/1.jpg");
-        assertThat(GateSettings.holdingRetries().isRetryable(failure)).isFalse();
+        assertThat(CallSettings.holdingRetries().isRetryable(failure)).isFalse();
     }
 
     @Test

@@ -11,7 +11,9 @@ import io.runflowkafka.client.RetryPolicy;
 import io.runflowkafka.client.ServerErrorException;
 import io.runflowkafka.client.UnauthorizedException;
 import io.runflowkafka.processor.DeadLetters;
+import io.runflowkafka.processor.ProcessorConfig;
 import io.runflowkafka.processor.async.CallLimiter;
+import io.runflowkafka.processor.calls.CallSettings;
 import io.runflowkafka.schema.Decision;
 import io.runflowkafka.schema.HeadshotJob;
 import io.runflowkafka.schema.ScoredUpload;
@@ -51,7 +53,7 @@ class HeadshotOrdersTopologyTest {
 
     private static final String SCOPE = "headshot-orders-topology-test";
     private static final Map<String, Object> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
-    private static final OrderTopics TOPICS = OrderTopics.defaults();
+    private static final OrderTopics TOPICS = ProcessorConfig.defaults().orderTopics();
     private static final String UNDECODABLE_TOPIC = "photos.uploaded.dlq";
     private static final String SECRET = "orders-test-callback-secret-0123456789";
     private static final String BRIDGE = "https://hooks.example.com";
@@ -144,7 +146,8 @@ class HeadshotOrdersTopologyTest {
     }
 
     private static OrderSettings settings(int photosPerJob, int minPhotos) {
-        return new OrderSettings(photosPerJob, minPhotos, IDLE, BRIDGE, 64, Duration.ofMillis(10), FAST_RETRIES);
+        return new OrderSettings(
+                photosPerJob, minPhotos, IDLE, BRIDGE, new CallSettings(64, Duration.ofMillis(10), FAST_RETRIES));
     }
 
     private static ScoredUpload photo(String order, int n) {

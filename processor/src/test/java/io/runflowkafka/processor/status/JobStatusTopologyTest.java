@@ -3,6 +3,7 @@ package io.runflowkafka.processor.status;
 import static io.runflowkafka.processor.status.StatusEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runflowkafka.processor.ProcessorConfig;
 import io.runflowkafka.processor.internal.JobState;
 import io.runflowkafka.processor.internal.JobStatus;
 import io.runflowkafka.processor.internal.SubmissionRequest;
@@ -38,7 +39,7 @@ class JobStatusTopologyTest {
 
     private static final String SCOPE = "job-status-topology-test";
     private static final Map<String, Object> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
-    private static final StatusTopics TOPICS = StatusTopics.defaults();
+    private static final StatusTopics TOPICS = ProcessorConfig.defaults().statusTopics();
     private static final String HEADSHOTS_ID = "a1b2c3d4-e5f6-4890-abcd-ef1234567890";
 
     private final Serde<HeadshotJob> jobSerde = AvroSerdes.specific(HeadshotJob.class, REGISTRY, false);
