@@ -3,7 +3,7 @@ package io.runflowkafka.cli;
 import io.runflowkafka.bridge.BridgeConfig;
 import io.runflowkafka.bridge.WebhookBridgeMain;
 import io.runflowkafka.common.config.ServiceConfig;
-import io.runflowkafka.processor.ProcessorConfig;
+import io.runflowkafka.processor.ProcessorKeys;
 import io.runflowkafka.processor.ProcessorMain;
 import io.runflowkafka.sink.SinkKeys;
 import io.runflowkafka.sink.StorageSinkMain;
@@ -85,7 +85,7 @@ final class ServiceCommands {
     static final class Processor extends Service {
         @Override
         ConfigDef definition() {
-            return ProcessorConfig.DEFINITION;
+            return ProcessorKeys.DEFINITION;
         }
 
         @Override

@@ -6,14 +6,9 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runflowkafka.client.RunflowClient;
-import io.runflowkafka.client.RunflowClientConfig;
 import io.runflowkafka.common.concurrent.DaemonThreads;
-import io.runflowkafka.common.config.CommonKeys;
-import io.runflowkafka.common.config.ServiceConfig;
-import io.runflowkafka.common.kafka.Topics;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.ops.OpsRoutes;
-import io.runflowkafka.common.tls.TlsTrust;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.gate.GateMetrics;
 import io.runflowkafka.processor.gate.GateTopics;
@@ -36,10 +31,8 @@ import io.runflowkafka.schema.UploadEvent;
 import io.runflowkafka.serde.AvroSerdes;
 import io.runflowkafka.serde.SchemaRegistryAuthException;
 import io.runflowkafka.serde.SchemaRegistryUnavailableException;
-import java.net.URI;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,15 +41,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
@@ -90,22 +80,27 @@ public final class ProcessorApp implements AutoCloseable {
 
     private ProcessorApp(ProcessorConfig config, Scorer scorerOverride) {
         this.config = config;
-        ServiceConfig raw = config.raw();
-        this.client = new RunflowClient(runflowClientConfig(config));
+        this.client = new RunflowClient(config.runflowClient());
         this.limiter = new CallLimiter(config.maxInFlight(), config.rateLimit(), config.giveUpAfter());
         Scorer scorer = scorerOverride != null
                 ? scorerOverride
                 : new RunflowScorer(client, this::s3, config.fileUrisEnabled(), fileReads);
-        Map<String, Object> registryConfig = StreamsProperties.registryProperties(raw);
+        Map<String, Object> registryConfig = StreamsProperties.registryProperties(config);
         GateTopics topics = config.gateTopics();
         StatusTopics statusTopics = config.statusTopics();
         boolean orders = config.ordersEnabled();
-        if (raw.getBoolean(CommonKeys.CREATE_TOPICS)) {
-            createTopics(raw, topics);
-            if (orders) {
-                createTopics(raw, config.orderTopics(), statusTopics);
-            }
+        List<String> topicNames =
+                new ArrayList<>(List.of(topics.uploaded(), topics.accepted(), topics.retake(), topics.deadLetter()));
+        if (orders) {
+            OrderTopics orderTopics = config.orderTopics();
+            topicNames.addAll(List.of(
+                    orderTopics.jobs(),
+                    orderTopics.jobsDeadLetter(),
+                    statusTopics.completed(),
+                    statusTopics.archived(),
+                    statusTopics.completedDeadLetter()));
         }
+        config.topicCreation().ensure(config.kafkaProperties(), topicNames);
         var scoredSerde = AvroSerdes.specific(ScoredUpload.class, registryConfig, false);
         var gate = new ProcessorTopology.Gate(
                 topics,
@@ -118,8 +113,8 @@ public final class ProcessorApp implements AutoCloseable {
         Topology topology;
         if (orders) {
             backlog = new PipelineBacklog(
-                    raw.kafkaProperties(),
-                    raw.getString(ProcessorConfig.APPLICATION_ID),
+                    config.kafkaProperties(),
+                    config.streams().applicationId(),
                     topics.uploaded(),
                     topics.accepted(),
                     QualityGateTopology.STORE,
@@ -141,7 +136,7 @@ public final class ProcessorApp implements AutoCloseable {
         } else {
             LOG.warn(
                     "headshot orders are off ({}=false): accepted photos are not submitted and /jobs is not served",
-                    ProcessorConfig.ORDERS_ENABLED);
+                    ProcessorKeys.ORDERS_ENABLED);
             topology = ProcessorTopology.build(gate);
         }
         LOG.info("topology:\n{}", topology.describe());
@@ -177,7 +172,7 @@ public final class ProcessorApp implements AutoCloseable {
         if (orders && config.applicationServer().isEmpty()) {
             LOG.info(
                     "{} is not set: job-status lookups answer from this instance's state only",
-                    ProcessorConfig.APPLICATION_SERVER);
+                    ProcessorKeys.APPLICATION_SERVER);
         }
         JobStatusRoutes jobStatus = new JobStatusRoutes(
                 new KafkaStreamsJobStatusLookup(streams, config.applicationServer()), Duration.ofSeconds(5));
@@ -188,7 +183,7 @@ public final class ProcessorApp implements AutoCloseable {
                 jobStatus.addTo(javalin);
             }
         });
-        http.start(raw.getString(CommonKeys.HTTP_HOST), raw.getInt(CommonKeys.HTTP_PORT));
+        http.start(config.http().host(), config.http().port());
     }
 
     /** Builds and starts the processor. */
@@ -345,77 +340,8 @@ public final class ProcessorApp implements AutoCloseable {
 
     private synchronized S3AsyncClient s3() {
         if (s3 == null) {
-            ServiceConfig raw = config.raw();
-            var builder = S3AsyncClient.builder()
-                    .region(Region.of(raw.getString(ProcessorConfig.S3_REGION)))
-                    .forcePathStyle(raw.getBoolean(ProcessorConfig.S3_PATH_STYLE));
-            String endpoint = raw.getString(ProcessorConfig.S3_ENDPOINT);
-            if (!endpoint.isBlank()) {
-                builder.endpointOverride(URI.create(endpoint));
-            }
-            s3 = builder.build();
+            s3 = config.s3().newClient();
         }
         return s3;
-    }
-
-    private static void createTopics(ServiceConfig raw, GateTopics topics) {
-        int partitions = raw.getInt(CommonKeys.TOPIC_PARTITIONS);
-        short replication = raw.getShort(CommonKeys.TOPIC_REPLICATION);
-        try (Admin admin = Admin.create(raw.kafkaProperties())) {
-            Topics.ensure(
-                    admin,
-                    List.of(
-                            Topics.topic(topics.uploaded(), partitions, replication),
-                            Topics.topic(topics.accepted(), partitions, replication),
-                            Topics.topic(topics.retake(), partitions, replication),
-                            Topics.topic(topics.deadLetter(), partitions, replication)));
-        }
-    }
-
-    private static void createTopics(ServiceConfig raw, OrderTopics orders, StatusTopics status) {
-        int partitions = raw.getInt(CommonKeys.TOPIC_PARTITIONS);
-        short replication = raw.getShort(CommonKeys.TOPIC_REPLICATION);
-        try (Admin admin = Admin.create(raw.kafkaProperties())) {
-            Topics.ensure(
-                    admin,
-                    List.of(
-                            Topics.topic(orders.jobs(), partitions, replication),
-                            Topics.topic(orders.jobsDeadLetter(), partitions, replication),
-                            Topics.topic(status.completed(), partitions, replication),
-                            Topics.topic(status.archived(), partitions, replication),
-                            Topics.topic(status.completedDeadLetter(), partitions, replication)));
-        }
-    }
-
-    private static RunflowClientConfig runflowClientConfig(ProcessorConfig config) {
-        ServiceConfig raw = config.raw();
-        String apiKey = raw.secret(ProcessorConfig.RUNFLOW_API_KEY);
-        if (apiKey == null || apiKey.isBlank()) {
-            throw new ConfigException(ProcessorConfig.RUNFLOW_API_KEY + " is required (or "
-                    + ServiceConfig.environmentName(ProcessorConfig.RUNFLOW_API_KEY) + "_FILE)");
-        }
-        var builder = RunflowClientConfig.builder()
-                .baseUrl(raw.getString(ProcessorConfig.RUNFLOW_BASE_URL))
-                .apiKey(apiKey)
-                .connectTimeout(Duration.ofMillis(raw.getLong(ProcessorConfig.RUNFLOW_CONNECT_TIMEOUT_MS)))
-                .requestTimeout(Duration.ofMillis(raw.getLong(ProcessorConfig.RUNFLOW_REQUEST_TIMEOUT_MS)))
-                .totalTimeout(Duration.ofMillis(raw.getLong(ProcessorConfig.RUNFLOW_TOTAL_TIMEOUT_MS)))
-                .maxConnectionsPerDestination(config.maxInFlight())
-                .maxRequestsQueuedPerDestination(Math.max(1024, config.maxInFlight() * 2));
-        String trustStore = raw.getString(ProcessorConfig.RUNFLOW_TRUSTSTORE);
-        if (!trustStore.isBlank()) {
-            builder.trustStore(
-                    loadTrustStore(Path.of(trustStore), raw.secret(ProcessorConfig.RUNFLOW_TRUSTSTORE_PASSWORD)));
-        }
-        return builder.build();
-    }
-
-    private static KeyStore loadTrustStore(Path path, String password) {
-        try {
-            return new TlsTrust(path, password == null ? null : password.toCharArray()).load();
-        } catch (IllegalArgumentException e) {
-            // TlsTrust's message names the file and the failure, never the password.
-            throw new ConfigException(ProcessorConfig.RUNFLOW_TRUSTSTORE + ": " + e.getMessage());
-        }
     }
 }

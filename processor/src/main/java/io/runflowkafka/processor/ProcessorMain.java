@@ -19,7 +19,7 @@ public final class ProcessorMain {
     public static void main(String[] args) throws InterruptedException {
         Optional<Path> file = args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty();
         ProcessorConfig config = ProcessorConfig.load(file, System.getenv());
-        LOG.info("processor configuration:\n{}", config.raw().describe());
+        LOG.info("processor configuration:\n{}", config.describe());
         ProcessorApp app = ProcessorApp.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

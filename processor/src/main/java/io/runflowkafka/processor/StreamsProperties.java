@@ -1,11 +1,5 @@
 package io.runflowkafka.processor;
 
-import static io.runflowkafka.processor.ProcessorConfig.GUARANTEE;
-import static io.runflowkafka.processor.ProcessorConfig.STATE_DIR;
-import static io.runflowkafka.processor.ProcessorConfig.STREAM_THREADS;
-
-import io.runflowkafka.common.config.CommonKeys;
-import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.processor.kafka.ProcessorClientSupplier;
 import io.runflowkafka.serde.SchemaRegistryConfig;
 import java.util.HashMap;
@@ -36,13 +30,13 @@ final class StreamsProperties {
      * @throws ConfigException for a configuration the processor's guarantees do not hold under
      */
     static Properties of(ProcessorConfig config) {
-        ServiceConfig raw = config.raw();
+        StreamsSettings streams = config.streams();
         Properties props = new Properties();
-        props.putAll(raw.kafkaProperties());
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, raw.getString(ProcessorConfig.APPLICATION_ID));
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, raw.getString(GUARANTEE));
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, raw.getInt(STREAM_THREADS));
-        props.put(StreamsConfig.STATE_DIR_CONFIG, raw.getString(STATE_DIR));
+        props.putAll(config.kafkaProperties());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, streams.applicationId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, streams.processingGuarantee());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streams.streamThreads());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, streams.stateDir());
         // Every public topic is read as bytes and decoded by the topology (QualityGateProcessor, DecodedSource), so
         // that a dead letter of bad bytes commits with its input offset; Kafka Streams' deserialization handler
         // sends it before the record is processed, and a commit in between repeated it after a crash. What Kafka
@@ -50,16 +44,16 @@ final class StreamsProperties {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
         // Processing errors are not data: Kafka Streams' default fails the thread (its transaction aborts), and
         // nothing is dead-lettered for them. A refused call is dead-lettered by the processors themselves.
-        config.applicationServer()
+        streams.applicationServer()
                 .ifPresent(server ->
                         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server.host() + ":" + server.port()));
-        if (raw.getShort(CommonKeys.TOPIC_REPLICATION) > 0) {
-            props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) raw.getShort(CommonKeys.TOPIC_REPLICATION));
+        if (streams.replicationFactor() > 0) {
+            props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) streams.replicationFactor());
         }
         props.putIfAbsent(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, INPUT_BUFFER_RECORDS);
         props.putIfAbsent(
                 StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), INPUT_BUFFER_RECORDS);
-        checkTransactionTime(props, raw);
+        checkTransactionTime(props, registryProperties(config));
         checkGroupProtocol(props);
         return props;
     }
@@ -96,7 +90,7 @@ final class StreamsProperties {
      * broker would abort it and fence the instance): process() never waits for room, so what remains is the commit
      * interval and one schema-registry call made on the stream thread while outputs are held.
      */
-    private static void checkTransactionTime(Properties props, ServiceConfig raw) {
+    private static void checkTransactionTime(Properties props, Map<String, Object> registryProperties) {
         if (!String.valueOf(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
                 .startsWith("exactly_once")) {
             return;
@@ -112,9 +106,9 @@ final class StreamsProperties {
                     + transactionTimeout + " ms): a transaction is held open for a commit interval, and the broker "
                     + "aborts it at its time-out");
         }
-        var registry = new SchemaRegistryConfig(registryProperties(raw));
+        var registry = new SchemaRegistryConfig(registryProperties);
         // The client tries each registry URL in turn before it reports an outage.
-        int urls = String.valueOf(registryProperties(raw).get(SchemaRegistryConfig.SCHEMA_REGISTRY_URL))
+        int urls = String.valueOf(registryProperties.get(SchemaRegistryConfig.SCHEMA_REGISTRY_URL))
                 .split(",")
                 .length;
         long registryCall =
@@ -132,8 +126,8 @@ final class StreamsProperties {
      * The registry client's settings, with time-outs short enough for a call made on the stream thread inside an
      * open transaction (the client's own defaults, 5 s + 10 s, are longer than Kafka Streams' 10 s transactions).
      */
-    static Map<String, Object> registryProperties(ServiceConfig raw) {
-        Map<String, Object> properties = new HashMap<>(raw.schemaRegistryProperties());
+    static Map<String, Object> registryProperties(ProcessorConfig config) {
+        Map<String, Object> properties = new HashMap<>(config.registryProperties());
         // The client tries each URL in turn: the whole try stays within 2 s + 2 s whatever their number.
         int urls = String.valueOf(properties.get(SchemaRegistryConfig.SCHEMA_REGISTRY_URL))
                 .split(",")

@@ -2,7 +2,7 @@ package io.runflowkafka.cli.deploy;
 
 import io.runflowkafka.bridge.BridgeConfig;
 import io.runflowkafka.common.config.CommonKeys;
-import io.runflowkafka.processor.ProcessorConfig;
+import io.runflowkafka.processor.ProcessorKeys;
 import io.runflowkafka.sink.SinkKeys;
 import java.util.Arrays;
 import java.util.Optional;
@@ -36,7 +36,7 @@ enum RunflowService {
     /** The service's documented keys; empty for the emulator, which takes picocli options instead. */
     Optional<ConfigDef> definition() {
         return switch (this) {
-            case PROCESSOR -> Optional.of(ProcessorConfig.DEFINITION);
+            case PROCESSOR -> Optional.of(ProcessorKeys.DEFINITION);
             case BRIDGE -> Optional.of(BridgeConfig.definition());
             case SINK -> Optional.of(SinkKeys.define());
             case EMULATOR -> Optional.empty();

@@ -2,7 +2,7 @@ package io.runflowkafka.cli.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.runflowkafka.processor.ProcessorConfig;
+import io.runflowkafka.processor.ProcessorKeys;
 import io.runflowkafka.schema.UploadEvent;
 import java.io.IOException;
 import java.net.URI;
@@ -35,8 +35,8 @@ class SampleUploadsTest {
 
     @Test
     void shouldGiveEveryOrderEnoughGoodPortraitsForAJob() throws IOException {
-        int photosPerJob = (Integer)
-                ProcessorConfig.DEFINITION.configKeys().get(ProcessorConfig.ORDERS_PHOTOS_PER_JOB).defaultValue;
+        int photosPerJob =
+                (Integer) ProcessorKeys.DEFINITION.configKeys().get(ProcessorKeys.ORDERS_PHOTOS_PER_JOB).defaultValue;
         Map<String, Long> portraitsByOrder = sampleLines().stream()
                 .map(line -> decode(line.substring(line.indexOf('|') + 1)))
                 .collect(Collectors.groupingBy(
