@@ -2,8 +2,8 @@ package io.runflowkafka.processor.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runflowkafka.common.service.ServiceLauncher;
 import io.runflowkafka.emulator.RunflowEmulator;
-import io.runflowkafka.processor.ProcessorMain;
 import io.runflowkafka.registry.LocalSchemaRegistryServer;
 import io.runflowkafka.serde.MockSchemaRegistry;
 import io.runflowkafka.testkit.KafkaBrokerExtension;
@@ -62,7 +62,7 @@ class UnrecoverableFailureExitIT {
             assertThat(processor.waitFor(2, TimeUnit.MINUTES))
                     .as("the processor JVM exited")
                     .isTrue();
-            assertThat(processor.exitValue()).isEqualTo(ProcessorMain.EXIT_FAILED);
+            assertThat(processor.exitValue()).isEqualTo(ServiceLauncher.EXIT_STOPPED_FOR_GOOD);
             assertThat(Files.readAllLines(log))
                     .filteredOn(line -> line.contains("exiting with status"))
                     .singleElement()
