@@ -89,6 +89,9 @@ record ApiRequest(List<String> params, Map<String, String> query, byte[] body) {
             return new Schema.Parser().parse(schema.asText());
         } catch (SchemaParseException e) {
             throw invalidSchema("Invalid schema: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // Avro 1.12 throws a NullPointerException for an undefined type name ("type": "nonsense").
+            throw invalidSchema("Invalid schema: it uses a type name that is not defined (" + e.getMessage() + ")");
         }
     }
 
