@@ -22,7 +22,8 @@ record ApiRequest(List<String> params, Map<String, String> query, byte[] body) {
 
     /** The path parameter at {@code index}, in the order the route's template names them. */
     String param(int index) {
-        return URLDecoder.decode(params.get(index), StandardCharsets.UTF_8);
+        // In a path '+' is a plus sign, not a space as in a form.
+        return URLDecoder.decode(params.get(index).replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** A boolean query parameter, true only for "true" (any case), as JAX-RS reads it. */

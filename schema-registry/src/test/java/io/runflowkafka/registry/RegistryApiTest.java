@@ -226,6 +226,13 @@ class RegistryApiTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void shouldDecodeSubjectNamesAsPathSegments() {
+        api.post("/subjects/a+b%20c%2Fd/versions", schemaBody(STRING));
+
+        assertThat(api.get("/subjects").json()).isEqualTo(parse("[\"a+b c/d\"]"));
+    }
+
     private static void assertError(Answer answer, int status, int errorCode) {
         assertThat(answer.status()).as(answer.body()).isEqualTo(status);
         assertThat(answer.errorCode()).as(answer.body()).isEqualTo(errorCode);
