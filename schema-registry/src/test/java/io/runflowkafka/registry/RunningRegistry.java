@@ -28,6 +28,10 @@ final class RunningRegistry implements BeforeEachCallback, AfterEachCallback {
         MockSchemaRegistry.dropScope(scope);
     }
 
+    String url() {
+        return server.url();
+    }
+
     RegistryHttp.Answer get(String path) {
         return api.get(path);
     }
