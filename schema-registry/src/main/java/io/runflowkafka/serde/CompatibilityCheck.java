@@ -56,11 +56,31 @@ final class CompatibilityCheck {
         for (Incompatibility problem : SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
                 .getResult()
                 .getIncompatibilities()) {
-            messages.add("{errorType:'" + problem.getType() + "', description:'The " + readerName
-                    + " schema cannot read data written with the " + writerName + " schema at path '"
-                    + problem.getLocation() + "': " + problem.getMessage() + "', additionalInfo:'"
-                    + problem.getMessage() + "'}");
+            messages.add("{errorType:'" + problem.getType() + "', description:'"
+                    + describe(problem, readerName, writerName) + "', additionalInfo:'" + problem.getMessage()
+                    + "'}");
         }
         return messages;
+    }
+
+    private static String describe(Incompatibility problem, String reader, String writer) {
+        String at = " at path '" + problem.getLocation() + "'";
+        return switch (problem.getType()) {
+            case READER_FIELD_MISSING_DEFAULT_VALUE ->
+                "The field '" + problem.getMessage() + "'" + at + " in the " + reader
+                        + " schema has no default value and is missing in the " + writer + " schema";
+            case TYPE_MISMATCH ->
+                "The type" + at + " in the " + reader + " schema does not match the " + writer + " schema's: "
+                        + problem.getMessage();
+            case MISSING_ENUM_SYMBOLS ->
+                "The " + reader + " schema's enum" + at + " lacks symbols of the " + writer + " schema: "
+                        + problem.getMessage();
+            case MISSING_UNION_BRANCH ->
+                "The " + reader + " schema's union" + at + " lacks a branch of the " + writer + " schema: "
+                        + problem.getMessage();
+            default ->
+                "The " + reader + " schema cannot read data written with the " + writer + " schema" + at + ": "
+                        + problem.getMessage();
+        };
     }
 }

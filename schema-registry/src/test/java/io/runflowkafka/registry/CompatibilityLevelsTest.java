@@ -93,6 +93,8 @@ class CompatibilityLevelsTest {
         assertThat(check.json().get("is_compatible").asBoolean()).isFalse();
         assertThat(check.json().get("messages").toString())
                 .contains("READER_FIELD_MISSING_DEFAULT_VALUE")
+                .contains("The field 'b' at path '/fields/0' in the new schema has no default value and is missing"
+                        + " in the old schema")
                 .contains("{oldSchemaVersion: 1}")
                 .contains("{compatibility: 'BACKWARD_TRANSITIVE'}");
     }
