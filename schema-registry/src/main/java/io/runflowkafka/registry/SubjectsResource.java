@@ -21,9 +21,12 @@ final class SubjectsResource {
         this.writes = writes;
     }
 
-    /** {@code GET /subjects[?deleted=true]}: the subject names. */
+    /** {@code GET /subjects[?deleted=true][&subjectPrefix=p]}: the subject names. */
     Reply list(ApiRequest request) {
-        return Reply.ok(registry.subjects(request.flag("deleted")));
+        String prefix = request.query().getOrDefault("subjectPrefix", "");
+        return Reply.ok(registry.subjects(request.flag("deleted")).stream()
+                .filter(subject -> subject.startsWith(prefix))
+                .collect(Collectors.toList()));
     }
 
     /** {@code GET /subjects/{s}/versions[?deleted=true]}: the version numbers; 40401 for an unknown subject. */

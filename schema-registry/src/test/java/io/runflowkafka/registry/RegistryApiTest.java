@@ -231,6 +231,8 @@ class RegistryApiTest {
         api.post("/subjects/a+b%20c%2Fd/versions", schemaBody(STRING));
 
         assertThat(api.get("/subjects").json()).isEqualTo(parse("[\"a+b c/d\"]"));
+        assertThat(api.get("/subjects?subjectPrefix=a%2Bb").json()).isEqualTo(parse("[\"a+b c/d\"]"));
+        assertThat(api.get("/subjects?subjectPrefix=b").json()).isEqualTo(parse("[]"));
     }
 
     private static void assertError(Answer answer, int status, int errorCode) {
