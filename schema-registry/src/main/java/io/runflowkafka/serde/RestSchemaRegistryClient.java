@@ -103,6 +103,36 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 subject, requiredInt(body, "id", call), requiredInt(body, "version", call), parseSchema(body, call));
     }
 
+    /**
+     * Tests the schema against the subject as registering it would, under the subject's compatibility level
+     * ({@code POST /compatibility/subjects/{s}/versions?verbose=true}, Confluent 6.2 and later), and returns the
+     * registry's reasons: empty when it is compatible, or when the subject has nothing registered yet.
+     */
+    public List<String> testCompatibility(String subject, Schema schema) {
+        Call call = new Call(
+                "test schema " + schema.getFullName() + " for compatibility with subject '" + subject + "'",
+                subject,
+                schema,
+                null);
+        JsonNode body = send(
+                call,
+                "POST",
+                "/compatibility/subjects/" + pathSegment(subject) + "/versions?verbose=true",
+                schemaBody(schema));
+        JsonNode compatible = body == null ? null : body.get("is_compatible");
+        if (compatible == null || !compatible.isBoolean()) {
+            throw new SchemaRegistryException(
+                    "Schema Registry answered a request to " + call.what() + " without a boolean 'is_compatible' field",
+                    null);
+        }
+        if (compatible.booleanValue()) {
+            return List.of();
+        }
+        List<String> reasons = new ArrayList<>();
+        body.path("messages").forEach(message -> reasons.add(message.asText()));
+        return reasons.isEmpty() ? List.of("the registry gave no reason") : reasons;
+    }
+
     @Override
     public String toString() {
         return "RestSchemaRegistryClient"

@@ -27,10 +27,10 @@ final class RegistryOverHttp implements Function<Request, Response> {
     private static final Pattern BY_ID = Pattern.compile("/schemas/ids/(\\d+)");
     private static final Pattern LATEST = Pattern.compile("/subjects/([^/]+)/versions/latest");
 
-    private final SchemaRegistryClient backend;
+    private final InMemorySchemaRegistry backend;
 
     RegistryOverHttp(String scope) {
-        this.backend = MockSchemaRegistry.getClientForScope(scope);
+        this.backend = MockSchemaRegistry.registryForScope(scope);
     }
 
     @Override
@@ -41,16 +41,16 @@ final class RegistryOverHttp implements Function<Request, Response> {
                 return ok(Map.of("id", backend.register(subject(m), schemaOf(request))));
             }
             if (request.method().equals("POST") && (m = LOOK_UP.matcher(request.path())).matches()) {
-                Schema schema = schemaOf(request);
+                RegisteredSchema found = backend.lookUp(subject(m), schemaOf(request), false);
                 return ok(Map.of(
                         "subject",
-                        subject(m),
+                        found.subject(),
                         "id",
-                        backend.getId(subject(m), schema),
+                        found.id(),
                         "version",
-                        1,
+                        found.version(),
                         "schema",
-                        schema.toString()));
+                        found.schema().toString()));
             }
             if (request.method().equals("GET") && (m = BY_ID.matcher(request.path())).matches()) {
                 return ok(Map.of(

@@ -74,6 +74,24 @@ class RestSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldTestCompatibilityAgainstTheSubjectAndReturnTheRegistrysReasons() throws IOException {
+        server.respond(
+                Response.json(200, "{\"is_compatible\":true,\"messages\":[]}"),
+                Response.json(200, "{\"is_compatible\":false,\"messages\":[\"field b has no default\"]}"),
+                Response.json(200, "{\"is_compatible\":false}"));
+        RestSchemaRegistryClient client = client(config(server.url()));
+
+        assertThat(client.testCompatibility("s-value", UPLOAD)).isEmpty();
+        assertThat(client.testCompatibility("s-value", UPLOAD)).containsExactly("field b has no default");
+        assertThat(client.testCompatibility("s-value", UPLOAD)).containsExactly("the registry gave no reason");
+
+        Request request = server.requests().get(0);
+        assertThat(request.method()).isEqualTo("POST");
+        assertThat(request.path()).isEqualTo("/compatibility/subjects/s-value/versions");
+        assertThat(JSON.readTree(request.body()).get("schema").asText()).isEqualTo(UPLOAD.toString());
+    }
+
+    @Test
     void shouldFetchASchemaByIdAndTheLatestVersion() throws IOException {
         String schemaJson = JSON.writeValueAsString(UPLOAD.toString());
         server.respond(
