@@ -164,9 +164,7 @@ public final class DemoCommand implements Callable<Integer> {
             bridgeEnv.put("BRIDGE_CALLBACK_SECRETS", callbackSecret);
             bridgeEnv.put("BRIDGE_SIGNING_SECRET", signingSecret);
             bridgeEnv.put("BRIDGE_REQUEST_LOG", "false");
-            WebhookBridge bridge = start(
-                    running,
-                    WebhookBridge.start(ServiceConfig.load(BridgeConfig.definition(), Optional.empty(), bridgeEnv)));
+            WebhookBridge bridge = start(running, WebhookBridge.start(BridgeConfig.load(Optional.empty(), bridgeEnv)));
 
             Map<String, String> processorEnv = new HashMap<>(common);
             processorEnv.put("HTTP_PORT", "0");

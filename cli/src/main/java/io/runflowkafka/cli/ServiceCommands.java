@@ -107,7 +107,6 @@ final class ServiceCommands {
         @Override
         void run(String[] args) throws Exception {
             WebhookBridgeMain.main(args);
-            Thread.currentThread().join(); // the bridge's server threads keep running until SIGTERM
         }
     }
 

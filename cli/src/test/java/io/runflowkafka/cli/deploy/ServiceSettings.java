@@ -30,8 +30,7 @@ final class ServiceSettings {
         try {
             switch (service) {
                 case PROCESSOR -> processor(environment);
-                case BRIDGE ->
-                    BridgeConfig.settings(ServiceConfig.load(BridgeConfig.definition(), Optional.empty(), environment));
+                case BRIDGE -> BridgeConfig.load(Optional.empty(), environment).settings();
                 case SINK -> sink(environment);
                 case EMULATOR -> emulator(environment);
             }
