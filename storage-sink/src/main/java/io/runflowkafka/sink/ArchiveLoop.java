@@ -96,7 +96,7 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
      * @param consumers makes the consumer (byte[] key and value, read_committed, no auto-commit)
      * @param producers makes a transactional producer; called again to replace a fenced one
      */
-    public ArchiveLoop(
+    ArchiveLoop(
             Settings settings,
             Supplier<Consumer<byte[], byte[]>> consumers,
             Supplier<Producer<byte[], byte[]>> producers,
