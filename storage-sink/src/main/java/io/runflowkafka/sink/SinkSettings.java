@@ -80,7 +80,7 @@ public record SinkSettings(
 
         @Override
         public ArchiveStore open() throws ArchiveException {
-            return new FilesystemArchiveStore(dir, fsync, directIo);
+            return FilesystemArchiveStore.open(dir, fsync, directIo);
         }
     }
 

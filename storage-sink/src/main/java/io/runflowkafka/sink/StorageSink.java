@@ -138,7 +138,7 @@ public final class StorageSink implements RunningService {
             LOG.warn("archive not available at start: {}", e.getMessage());
         }
         UrlPolicy policy = settings.urls().policy();
-        ImageFetcher fetcher = push(started, new ImageFetcher(settings.fetch(), policy));
+        ImageFetcher fetcher = push(started, ImageFetcher.start(settings.fetch(), policy));
         EventArchiver archiver = push(
                 started, new EventArchiver(settings.archiving(), policy, fetcher, store, metrics, Clock.systemUTC()));
 

@@ -479,7 +479,7 @@ public final class SinkThroughputBench {
                             options.concurrency(), options.perEvent(), 3, Duration.ofMillis(250), 120),
                     policy,
                     fetcher,
-                    new FilesystemArchiveStore(archive, options.fsync(), options.directIo()),
+                    FilesystemArchiveStore.open(archive, options.fsync(), options.directIo()),
                     new SinkMetrics(metrics),
                     Clock.systemUTC());
             this.workers = Executors.newFixedThreadPool(inFlight);
@@ -622,7 +622,7 @@ public final class SinkThroughputBench {
     }
 
     private static ImageFetcher fetcher(int concurrency, Path trustStore, UrlPolicy policy) {
-        return new ImageFetcher(
+        return ImageFetcher.start(
                 new ImageFetcher.Settings(
                         Duration.ofSeconds(5),
                         Duration.ofSeconds(30),
