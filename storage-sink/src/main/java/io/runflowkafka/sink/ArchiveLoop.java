@@ -265,6 +265,10 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
                 LOG.debug("closing the consumer failed: {}", e.toString());
             }
         }
-        health.down("kafka", "stopped");
+        Health.Component kafka = health.components().get("kafka");
+        if (kafka == null || !kafka.fatal()) {
+            // A fatal error keeps its reason, and /health/live stays DOWN, after the clients are closed.
+            health.down("kafka", "stopped");
+        }
     }
 }
