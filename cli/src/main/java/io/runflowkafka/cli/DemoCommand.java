@@ -1,18 +1,14 @@
 package io.runflowkafka.cli;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runflowkafka.bridge.BridgeConfig;
 import io.runflowkafka.bridge.WebhookBridge;
-import io.runflowkafka.common.config.ServiceConfig;
-import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.emulator.RunflowEmulator;
 import io.runflowkafka.processor.ProcessorApp;
 import io.runflowkafka.processor.ProcessorConfig;
 import io.runflowkafka.registry.LocalSchemaRegistryServer;
 import io.runflowkafka.schema.UploadEvent;
 import io.runflowkafka.serde.AvroSerdes;
-import io.runflowkafka.sink.SinkKeys;
+import io.runflowkafka.sink.SinkConfig;
 import io.runflowkafka.sink.StorageSink;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -164,9 +160,7 @@ public final class DemoCommand implements Callable<Integer> {
             bridgeEnv.put("BRIDGE_CALLBACK_SECRETS", callbackSecret);
             bridgeEnv.put("BRIDGE_SIGNING_SECRET", signingSecret);
             bridgeEnv.put("BRIDGE_REQUEST_LOG", "false");
-            WebhookBridge bridge = start(
-                    running,
-                    WebhookBridge.start(ServiceConfig.load(BridgeConfig.definition(), Optional.empty(), bridgeEnv)));
+            WebhookBridge bridge = start(running, WebhookBridge.start(BridgeConfig.load(Optional.empty(), bridgeEnv)));
 
             Map<String, String> processorEnv = new HashMap<>(common);
             processorEnv.put("HTTP_PORT", "0");
@@ -191,13 +185,7 @@ public final class DemoCommand implements Callable<Integer> {
             sinkEnv.put("SINK_URL_ALLOW_PRIVATE_ADDRESSES", "true");
             sinkEnv.put("SINK_TLS_TRUSTSTORE", trustStore.toString());
             sinkEnv.put("SINK_TLS_TRUSTSTORE_PASSWORD", PASSWORD);
-            PrometheusMeterRegistry sinkMetrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            StorageSink sink = start(
-                    running,
-                    StorageSink.start(
-                            ServiceConfig.load(SinkKeys.define(), Optional.empty(), sinkEnv),
-                            new Health(),
-                            sinkMetrics));
+            StorageSink sink = start(running, StorageSink.start(SinkConfig.load(Optional.empty(), sinkEnv)));
 
             out.printf(
                     "  kafka %s · registry %s · emulator %s · bridge :%d · processor :%d%n",

@@ -5,7 +5,7 @@ import io.runflowkafka.bridge.WebhookBridgeMain;
 import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.processor.ProcessorKeys;
 import io.runflowkafka.processor.ProcessorMain;
-import io.runflowkafka.sink.SinkKeys;
+import io.runflowkafka.sink.SinkConfig;
 import io.runflowkafka.sink.StorageSinkMain;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,7 +107,6 @@ final class ServiceCommands {
         @Override
         void run(String[] args) throws Exception {
             WebhookBridgeMain.main(args);
-            Thread.currentThread().join(); // the bridge's server threads keep running until SIGTERM
         }
     }
 
@@ -118,7 +117,7 @@ final class ServiceCommands {
     static final class Sink extends Service {
         @Override
         ConfigDef definition() {
-            return SinkKeys.define();
+            return SinkConfig.definition();
         }
 
         @Override

@@ -96,7 +96,7 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
      * @param consumers makes the consumer (byte[] key and value, read_committed, no auto-commit)
      * @param producers makes a transactional producer; called again to replace a fenced one
      */
-    public ArchiveLoop(
+    ArchiveLoop(
             Settings settings,
             Supplier<Consumer<byte[], byte[]>> consumers,
             Supplier<Producer<byte[], byte[]>> producers,
@@ -265,6 +265,10 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
                 LOG.debug("closing the consumer failed: {}", e.toString());
             }
         }
-        health.down("kafka", "stopped");
+        Health.Component kafka = health.components().get("kafka");
+        if (kafka == null || !kafka.fatal()) {
+            // A fatal error keeps its reason, and /health/live stays DOWN, after the clients are closed.
+            health.down("kafka", "stopped");
+        }
     }
 }

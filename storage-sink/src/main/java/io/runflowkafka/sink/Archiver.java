@@ -5,7 +5,7 @@ import io.runflowkafka.sink.archive.Manifest;
 
 /** Archives one completion event and says what came of it; {@link EventArchiver} in the service. */
 @FunctionalInterface
-public interface Archiver {
+interface Archiver {
 
     /**
      * Archives {@code event}, read from {@code source}.

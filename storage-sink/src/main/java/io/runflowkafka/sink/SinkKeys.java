@@ -7,51 +7,54 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 
-/** The storage sink's configuration keys, on top of {@link CommonKeys}; each is overridable by environment variable. */
-public final class SinkKeys {
+/**
+ * The storage sink's configuration keys with their defaults, on top of {@link CommonKeys}; each is overridable by
+ * environment variable. Only {@link SinkConfig} reads them.
+ */
+final class SinkKeys {
 
     /** Default port of the operations server. */
-    public static final int DEFAULT_HTTP_PORT = 8091;
+    static final int DEFAULT_HTTP_PORT = 8091;
 
-    public static final String TOPIC_COMPLETED = "sink.topic.completed";
-    public static final String TOPIC_ARCHIVED = "sink.topic.archived";
-    public static final String TOPIC_DLQ = "sink.topic.dlq";
-    public static final String GROUP_ID = "sink.group-id";
-    public static final String TRANSACTIONAL_ID = "sink.transactional-id";
-    public static final String MAX_EVENTS_IN_FLIGHT = "sink.events.max-in-flight";
-    public static final String COMMIT_INTERVAL_MS = "sink.commit.interval-ms";
-    public static final String RETRY_BACKOFF_MS = "sink.retry.backoff-ms";
-    public static final String RETRY_MAX_BACKOFF_MS = "sink.retry.max-backoff-ms";
+    static final String TOPIC_COMPLETED = "sink.topic.completed";
+    static final String TOPIC_ARCHIVED = "sink.topic.archived";
+    static final String TOPIC_DLQ = "sink.topic.dlq";
+    static final String GROUP_ID = "sink.group-id";
+    static final String TRANSACTIONAL_ID = "sink.transactional-id";
+    static final String MAX_EVENTS_IN_FLIGHT = "sink.events.max-in-flight";
+    static final String COMMIT_INTERVAL_MS = "sink.commit.interval-ms";
+    static final String RETRY_BACKOFF_MS = "sink.retry.backoff-ms";
+    static final String RETRY_MAX_BACKOFF_MS = "sink.retry.max-backoff-ms";
 
-    public static final String ARCHIVE = "sink.archive";
-    public static final String ARCHIVE_DIR = "sink.archive.dir";
-    public static final String ARCHIVE_FSYNC = "sink.archive.fsync";
-    public static final String ARCHIVE_DIRECT_IO = "sink.archive.direct-io";
-    public static final String S3_BUCKET = "sink.s3.bucket";
-    public static final String S3_PREFIX = "sink.s3.prefix";
-    public static final String S3_ENDPOINT = "sink.s3.endpoint";
-    public static final String S3_PATH_STYLE = "sink.s3.path-style";
-    public static final String S3_REGION = "sink.s3.region";
-    public static final String S3_CHECKSUM_SHA256 = "sink.s3.checksum-sha256";
+    static final String ARCHIVE = "sink.archive";
+    static final String ARCHIVE_DIR = "sink.archive.dir";
+    static final String ARCHIVE_FSYNC = "sink.archive.fsync";
+    static final String ARCHIVE_DIRECT_IO = "sink.archive.direct-io";
+    static final String S3_BUCKET = "sink.s3.bucket";
+    static final String S3_PREFIX = "sink.s3.prefix";
+    static final String S3_ENDPOINT = "sink.s3.endpoint";
+    static final String S3_PATH_STYLE = "sink.s3.path-style";
+    static final String S3_REGION = "sink.s3.region";
+    static final String S3_CHECKSUM_SHA256 = "sink.s3.checksum-sha256";
 
-    public static final String ALLOWED_HOSTS = "sink.url.allowed-hosts";
-    public static final String ALLOW_PRIVATE = "sink.url.allow-private-addresses";
-    public static final String MAX_REDIRECTS = "sink.url.max-redirects";
-    public static final String MAX_IMAGE_BYTES = "sink.max-image-bytes";
-    public static final String MAX_IMAGES = "sink.max-images-per-event";
-    public static final String DOWNLOAD_CONCURRENCY = "sink.download.concurrency";
-    public static final String DOWNLOAD_PER_EVENT = "sink.download.per-event";
-    public static final String DOWNLOAD_TIMEOUT_MS = "sink.download.timeout-ms";
-    public static final String DOWNLOAD_CONNECT_TIMEOUT_MS = "sink.download.connect-timeout-ms";
-    public static final String DOWNLOAD_ATTEMPTS = "sink.download.attempts";
-    public static final String DOWNLOAD_BACKOFF_MS = "sink.download.backoff-ms";
-    public static final String TLS_TRUSTSTORE = "sink.tls.truststore";
-    public static final String TLS_TRUSTSTORE_PASSWORD = "sink.tls.truststore-password";
+    static final String ALLOWED_HOSTS = "sink.url.allowed-hosts";
+    static final String ALLOW_PRIVATE = "sink.url.allow-private-addresses";
+    static final String MAX_REDIRECTS = "sink.url.max-redirects";
+    static final String MAX_IMAGE_BYTES = "sink.max-image-bytes";
+    static final String MAX_IMAGES = "sink.max-images-per-event";
+    static final String DOWNLOAD_CONCURRENCY = "sink.download.concurrency";
+    static final String DOWNLOAD_PER_EVENT = "sink.download.per-event";
+    static final String DOWNLOAD_TIMEOUT_MS = "sink.download.timeout-ms";
+    static final String DOWNLOAD_CONNECT_TIMEOUT_MS = "sink.download.connect-timeout-ms";
+    static final String DOWNLOAD_ATTEMPTS = "sink.download.attempts";
+    static final String DOWNLOAD_BACKOFF_MS = "sink.download.backoff-ms";
+    static final String TLS_TRUSTSTORE = "sink.tls.truststore";
+    static final String TLS_TRUSTSTORE_PASSWORD = "sink.tls.truststore-password";
 
     private SinkKeys() {}
 
     /** The common keys plus the sink's own. */
-    public static ConfigDef define() {
+    static ConfigDef define() {
         return CommonKeys.define(DEFAULT_HTTP_PORT)
                 .define(
                         TOPIC_COMPLETED,
@@ -70,7 +73,8 @@ public final class SinkKeys {
                         Type.STRING,
                         "headshots.completed.dlq",
                         Importance.HIGH,
-                        "Dead-letter topic: original key, value and headers plus dlq.* headers with the reason.")
+                        "Dead-letter topic: original key, value and headers plus the dead-letter headers "
+                                + "(__streams.errors.*, runflow.errors.*) with the reason.")
                 .define(GROUP_ID, Type.STRING, "storage-sink", Importance.HIGH, "Consumer group id.")
                 .define(
                         TRANSACTIONAL_ID,

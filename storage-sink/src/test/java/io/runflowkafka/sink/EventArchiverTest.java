@@ -61,7 +61,7 @@ class EventArchiverTest {
     @BeforeEach
     void create() throws Exception {
         root = Path.of("target", "test-archives", UUID.randomUUID().toString());
-        store = new FilesystemArchiveStore(root, false, false);
+        store = FilesystemArchiveStore.open(root, false, false);
         archiver = archiver(4, 4);
         id = UUID.randomUUID().toString();
     }

@@ -24,7 +24,7 @@ class ManifestCheckTest {
 
     @BeforeEach
     void create() throws Exception {
-        store = new FilesystemArchiveStore(
+        store = FilesystemArchiveStore.open(
                 Path.of("target", "test-archives", UUID.randomUUID().toString()), false, false);
         check = new ManifestCheck(store);
     }

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,6 +67,13 @@ final class SinkProcess implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    /** Waits up to {@code timeout} for it to exit on its own; its exit status, or empty while it still runs. */
+    OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                ? OptionalInt.of(process.exitValue())
+                : OptionalInt.empty();
     }
 
     /** Kills it at once (SIGKILL) and waits until it is gone. */

@@ -2,9 +2,7 @@ package io.runflowkafka.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.emulator.CountersSnapshot;
 import io.runflowkafka.emulator.RunflowEmulator;
@@ -58,8 +56,9 @@ class StorageSinkIT {
     private static EmulatedRunflow runflow;
     private static Path trustStore;
 
-    private final Health health = new Health();
-    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // The started sink's own, set by startSink.
+    private Health health;
+    private PrometheusMeterRegistry metrics;
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
     private String completedTopic;
     private String archivedTopic;
@@ -102,6 +101,8 @@ class StorageSinkIT {
     private Map<String, String> env(String allowedHosts) {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
+        env.put("HTTP_HOST", "127.0.0.1");
+        env.put("HTTP_PORT", "0");
         env.put("SCHEMA_REGISTRY_URL", REGISTRY.url());
         env.put("SINK_TOPIC_COMPLETED", completedTopic);
         env.put("SINK_TOPIC_ARCHIVED", archivedTopic);
@@ -121,9 +122,10 @@ class StorageSinkIT {
     }
 
     private StorageSink startSink(Map<String, String> env) throws Exception {
-        StorageSink sink =
-                StorageSink.start(ServiceConfig.load(SinkKeys.define(), Optional.empty(), env), health, metrics);
+        StorageSink sink = StorageSink.start(SinkConfig.load(Optional.empty(), env));
         closeAfter.add(sink);
+        health = sink.health();
+        metrics = sink.registry();
         return sink;
     }
 
@@ -152,7 +154,7 @@ class StorageSinkIT {
                 .build());
         SinkFixtures.produce(KAFKA.clients().producerConfig(), completedTopic, completed.serializer(), input);
 
-        startSink(env(runflow.imageHost()));
+        StorageSink sink = startSink(env(runflow.imageHost()));
         SinkFixtures.awaitAllCommitted(KAFKA.bootstrapServers(), group, completedTopic, Duration.ofSeconds(120));
 
         List<ConsumerRecord<String, HeadshotsArchived>> events = archivedEvents();
@@ -182,6 +184,28 @@ class StorageSinkIT {
         assertThat(counter("sink.images.archived")).isEqualTo(10 * IMAGES);
         assertThat(metrics.scrape()).contains("sink_archive_expiry_margin_seconds_bucket");
         assertThat(health.ready()).isTrue();
+        HttpClient http = HttpClient.newHttpClient();
+        URI ops = URI.create("http://127.0.0.1:" + sink.opsPort());
+        assertThat(http.send(
+                                HttpRequest.newBuilder(ops.resolve("/health/ready"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode())
+                .as("the sink's own operations server is up")
+                .isEqualTo(200);
+        assertThat(http.send(
+                                HttpRequest.newBuilder(ops.resolve("/metrics")).build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body())
+                .as("the sink's meters and the JVM's")
+                .contains("sink_events_archived_total")
+                .contains("jvm_memory_used_bytes");
+
+        sink.close();
+        assertThat(sink.stoppedForGood())
+                .as("a stop asked for is not a stop for good")
+                .isNotDone();
+        assertThat(sink.isStopped()).isTrue();
     }
 
     @Test

@@ -2,9 +2,7 @@ package io.runflowkafka.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.schema.HeadshotsArchived;
 import io.runflowkafka.schema.HeadshotsCompleted;
@@ -51,8 +49,9 @@ class StorageSinkS3IT {
     private static EmulatedRunflow runflow;
     private static Path trustStore;
 
-    private final Health health = new Health();
-    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // The started sink's own, set by startSink.
+    private Health health;
+    private PrometheusMeterRegistry metrics;
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
     private InProcessS3 s3;
     private S3Client client;
@@ -97,6 +96,8 @@ class StorageSinkS3IT {
     private StorageSink startSink() throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
+        env.put("HTTP_HOST", "127.0.0.1");
+        env.put("HTTP_PORT", "0");
         env.put("SCHEMA_REGISTRY_URL", REGISTRY.url());
         env.put("SINK_TOPIC_COMPLETED", completedTopic);
         env.put("SINK_TOPIC_ARCHIVED", archivedTopic);
@@ -114,9 +115,10 @@ class StorageSinkS3IT {
         env.put("SINK_TLS_TRUSTSTORE_PASSWORD", EmulatedRunflow.TRUST_PASSWORD);
         env.put("SINK_RETRY_BACKOFF_MS", "200");
         env.put("SINK_RETRY_MAX_BACKOFF_MS", "1000");
-        StorageSink sink =
-                StorageSink.start(ServiceConfig.load(SinkKeys.define(), Optional.empty(), env), health, metrics);
+        StorageSink sink = StorageSink.start(SinkConfig.load(Optional.empty(), env));
         closeAfter.add(sink);
+        health = sink.health();
+        metrics = sink.registry();
         return sink;
     }
 

@@ -3,35 +3,46 @@ package io.runflowkafka.bridge;
 import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.common.config.CommonKeys;
 import io.runflowkafka.common.config.ServiceConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
-/** The bridge's configuration keys (beside the common ones) and how they become {@link BridgeSettings}. */
+/**
+ * The bridge's configuration: its keys beside the common ones (a {@link ConfigDef}, where every default lives),
+ * loaded from a properties file and the environment, and read into {@link BridgeSettings}. No other class reads a
+ * configuration key.
+ */
 public final class BridgeConfig {
 
     /** Default port of the bridge's HTTP server (webhooks, health, metrics). */
     public static final int DEFAULT_HTTP_PORT = 8090;
 
-    public static final String HEADSHOTS_TOPIC = "bridge.topic.headshots-completed";
-    public static final String RUNS_TOPIC = "bridge.topic.runs-completed";
-    public static final String CALLBACK_SECRETS = "bridge.callback-secrets";
-    public static final String SIGNING_SECRET = "bridge.signing-secret";
-    public static final String KAFKA_TIMEOUT = "bridge.kafka-timeout-ms";
-    public static final String RETRY_AFTER = "bridge.retry-after-ms";
-    public static final String MAX_BODY_BYTES = "bridge.max-body-bytes";
-    public static final String URL_LIFETIME = "bridge.url-lifetime-ms";
-    public static final String READINESS_INTERVAL = "bridge.readiness-interval-ms";
-    public static final String SHUTDOWN_TIMEOUT = "bridge.shutdown-timeout-ms";
-    public static final String HTTP_THREADS = "bridge.http-threads";
-    public static final String REQUEST_LOG = "bridge.request-log";
+    static final String HEADSHOTS_TOPIC = "bridge.topic.headshots-completed";
+    static final String RUNS_TOPIC = "bridge.topic.runs-completed";
+    static final String CALLBACK_SECRETS = "bridge.callback-secrets";
+    static final String SIGNING_SECRET = "bridge.signing-secret";
+    static final String KAFKA_TIMEOUT = "bridge.kafka-timeout-ms";
+    static final String RETRY_AFTER = "bridge.retry-after-ms";
+    static final String MAX_BODY_BYTES = "bridge.max-body-bytes";
+    static final String URL_LIFETIME = "bridge.url-lifetime-ms";
+    static final String READINESS_INTERVAL = "bridge.readiness-interval-ms";
+    static final String SHUTDOWN_TIMEOUT = "bridge.shutdown-timeout-ms";
+    static final String HTTP_THREADS = "bridge.http-threads";
+    static final String REQUEST_LOG = "bridge.request-log";
 
-    private BridgeConfig() {}
+    private final ServiceConfig config;
+
+    private BridgeConfig(ServiceConfig config) {
+        this.config = config;
+    }
 
     /** The common keys (HTTP port {@value #DEFAULT_HTTP_PORT}) plus the bridge's own. */
     public static ConfigDef definition() {
@@ -131,11 +142,40 @@ public final class BridgeConfig {
     }
 
     /**
-     * Reads the settings out of a loaded configuration.
+     * Loads the configuration: defaults, then {@code file}, then {@code environment}.
      *
-     * @throws ConfigException naming the key when a secret or a value does not fit
+     * @throws ConfigException naming the key when a value is missing, invalid or under a refused old name
      */
-    public static BridgeSettings settings(ServiceConfig config) {
+    public static BridgeConfig load(Optional<Path> file, Map<String, String> environment) {
+        return new BridgeConfig(ServiceConfig.load(definition(), file, environment));
+    }
+
+    /** Loads the configuration from {@code file}, if any, and the process environment. */
+    public static BridgeConfig load(Optional<Path> file) {
+        return load(file, System.getenv());
+    }
+
+    /** Every key with its value, secrets masked: what the bridge prints at start. */
+    public String describe() {
+        return config.describe();
+    }
+
+    /** The Kafka client properties given under {@code kafka.}, prefix removed. */
+    public Map<String, Object> kafkaProperties() {
+        return config.kafkaProperties();
+    }
+
+    /** The Schema Registry serde properties. */
+    public Map<String, Object> schemaRegistryProperties() {
+        return config.schemaRegistryProperties();
+    }
+
+    /**
+     * The bridge's settings.
+     *
+     * @throws ConfigException naming the key when a secret does not fit
+     */
+    public BridgeSettings settings() {
         CallbackTokens tokens;
         try {
             tokens = CallbackTokens.of(split(config.secret(CALLBACK_SECRETS)));
@@ -153,26 +193,27 @@ public final class BridgeConfig {
             throw new ConfigException(SIGNING_SECRET + ": " + e.getMessage());
         }
         return new BridgeSettings(
-                config.getString(CommonKeys.HTTP_HOST),
-                config.getInt(CommonKeys.HTTP_PORT),
+                new BridgeSettings.Server(
+                        config.getString(CommonKeys.HTTP_HOST),
+                        config.getInt(CommonKeys.HTTP_PORT),
+                        config.getInt(HTTP_THREADS),
+                        duration(SHUTDOWN_TIMEOUT),
+                        config.getBoolean(REQUEST_LOG)),
+                new BridgeSettings.Limits(
+                        config.getInt(MAX_BODY_BYTES), duration(KAFKA_TIMEOUT), duration(RETRY_AFTER)),
                 config.getString(HEADSHOTS_TOPIC),
                 config.getString(RUNS_TOPIC),
                 tokens,
                 signatures,
-                duration(config, KAFKA_TIMEOUT),
-                duration(config, RETRY_AFTER),
-                config.getInt(MAX_BODY_BYTES),
-                duration(config, URL_LIFETIME),
-                duration(config, READINESS_INTERVAL),
-                duration(config, SHUTDOWN_TIMEOUT),
-                config.getInt(HTTP_THREADS),
-                config.getBoolean(REQUEST_LOG),
-                config.getBoolean(CommonKeys.CREATE_TOPICS),
-                config.getInt(CommonKeys.TOPIC_PARTITIONS),
-                config.getShort(CommonKeys.TOPIC_REPLICATION));
+                duration(URL_LIFETIME),
+                duration(READINESS_INTERVAL),
+                new BridgeSettings.TopicCreation(
+                        config.getBoolean(CommonKeys.CREATE_TOPICS),
+                        config.getInt(CommonKeys.TOPIC_PARTITIONS),
+                        config.getShort(CommonKeys.TOPIC_REPLICATION)));
     }
 
-    private static Duration duration(ServiceConfig config, String key) {
+    private Duration duration(String key) {
         return Duration.ofMillis(config.getLong(key));
     }
 

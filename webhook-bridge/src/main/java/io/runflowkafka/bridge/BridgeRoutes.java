@@ -6,8 +6,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runflowkafka.bridge.BridgeMetrics.Outcome;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.ops.OpsRoutes;
-import java.time.Duration;
-import java.util.Objects;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.ThreadPool;
 import org.slf4j.Logger;
@@ -17,34 +15,16 @@ import org.slf4j.LoggerFactory;
  * Every route of the bridge in one place, returned unstarted: the two callback endpoints, a catch-all that
  * answers 401 to any other webhook path, and the operations routes.
  */
-public final class BridgeRoutes {
+final class BridgeRoutes {
 
     /** Generate Headshots completion callbacks. */
-    public static final String HEADSHOTS_PATH = "/webhooks/runflow/headshots/{job_ref}/{token}";
+    static final String HEADSHOTS_PATH = "/webhooks/runflow/headshots/{job_ref}/{token}";
     /** Model API run callbacks. */
-    public static final String RUNS_PATH = "/webhooks/runflow/runs/{job_ref}/{token}";
+    static final String RUNS_PATH = "/webhooks/runflow/runs/{job_ref}/{token}";
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeRoutes.class);
 
     private BridgeRoutes() {}
-
-    /**
-     * How the HTTP server is set up.
-     *
-     * @param maxBodyBytes Javalin's request size limit, for bodies without a declared length
-     * @param shutdownTimeout how long a stop waits for in-flight requests
-     * @param requestLog whether to log a line per request
-     * @param threadPool Jetty's request threads (also where Kafka answers are written)
-     */
-    public record ServerSettings(
-            int maxBodyBytes, Duration shutdownTimeout, boolean requestLog, ThreadPool threadPool) {
-
-        /** Requires every part. */
-        public ServerSettings {
-            Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
-            Objects.requireNonNull(threadPool, "threadPool");
-        }
-    }
 
     /**
      * Builds the app; the caller starts it on a host and port.
@@ -54,27 +34,32 @@ public final class BridgeRoutes {
      * @param metrics where requests to unknown webhook paths are counted
      * @param health what {@code /health/*} reports
      * @param registry what {@code /metrics} exposes
-     * @param settings the server setup
+     * @param server the server setup (the caller starts it on its host and port)
+     * @param limits the request limits: Javalin's own size limit for bodies without a declared length
+     * @param threadPool Jetty's request threads, made with {@code server.threads()} (also where Kafka answers are
+     *     written)
      */
-    public static Javalin create(
+    static Javalin create(
             CallbackHandler headshots,
             CallbackHandler runs,
             BridgeMetrics metrics,
             Health health,
             PrometheusMeterRegistry registry,
-            ServerSettings settings) {
+            BridgeSettings.Server server,
+            BridgeSettings.Limits limits,
+            ThreadPool threadPool) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.startupWatcherEnabled = false;
-            config.http.maxRequestSize = settings.maxBodyBytes();
+            config.http.maxRequestSize = limits.maxBodyBytes();
             config.http.prefer405over404 = true;
-            config.jetty.threadPool = settings.threadPool();
-            config.jetty.modifyServer(server -> {
+            config.jetty.threadPool = threadPool;
+            config.jetty.modifyServer(jetty -> {
                 // A stop first refuses new connections, then waits up to the timeout for requests in flight.
-                server.setStopTimeout(settings.shutdownTimeout().toMillis());
-                server.insertHandler(new GracefulHandler());
+                jetty.setStopTimeout(server.shutdownTimeout().toMillis());
+                jetty.insertHandler(new GracefulHandler());
             });
-            if (settings.requestLog()) {
+            if (server.requestLog()) {
                 config.requestLogger.http(new RequestLog());
             }
 

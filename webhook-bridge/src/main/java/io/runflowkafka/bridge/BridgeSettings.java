@@ -5,63 +5,89 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything the bridge needs besides its Kafka and Schema Registry client properties. The secrets live inside
- * {@link CallbackTokens} and {@link SignatureVerifier}, whose {@code toString} shows only how many there are, so
- * this record prints safely.
+ * Everything the bridge needs besides its Kafka and Schema Registry client properties, as {@link BridgeConfig}
+ * reads it. The secrets live inside {@link CallbackTokens} and {@link SignatureVerifier}, whose {@code toString}
+ * shows only how many there are, so this record prints safely.
  *
- * @param host interface of the HTTP server
- * @param port port of the HTTP server, 0 for any free one
+ * @param server the HTTP server
+ * @param limits the bounds every callback request is held to
  * @param headshotsTopic topic of HeadshotsCompleted events
  * @param runsTopic topic of RunCompleted events
  * @param tokens checks callback-URL tokens
  * @param signatures checks Standard Webhooks signatures, or is disabled
- * @param kafkaTimeout wait for Kafka's acknowledgement before answering 503
- * @param retryAfter Retry-After of a 503
- * @param maxBodyBytes body size limit
  * @param urlLifetime lifetime of Runflow's image URLs
  * @param readinessInterval period of the Kafka readiness probe
- * @param shutdownTimeout wait for in-flight requests on stop
- * @param httpThreads most Jetty threads
- * @param requestLog whether to log each webhook request
- * @param createTopics whether to create missing topics on start
- * @param partitions partitions of created topics
- * @param replication replication factor of created topics, -1 for the broker default
+ * @param topics whether and how missing topics are created on start
  */
 public record BridgeSettings(
-        String host,
-        int port,
+        Server server,
+        Limits limits,
         String headshotsTopic,
         String runsTopic,
         CallbackTokens tokens,
         SignatureVerifier signatures,
-        Duration kafkaTimeout,
-        Duration retryAfter,
-        int maxBodyBytes,
         Duration urlLifetime,
         Duration readinessInterval,
-        Duration shutdownTimeout,
-        int httpThreads,
-        boolean requestLog,
-        boolean createTopics,
-        int partitions,
-        short replication) {
+        TopicCreation topics) {
 
-    /** Requires the parts that have no sensible absence. */
+    /** Requires every part. */
     public BridgeSettings {
-        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(headshotsTopic, "headshotsTopic");
         Objects.requireNonNull(runsTopic, "runsTopic");
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(signatures, "signatures");
-        Objects.requireNonNull(kafkaTimeout, "kafkaTimeout");
-        Objects.requireNonNull(retryAfter, "retryAfter");
         Objects.requireNonNull(urlLifetime, "urlLifetime");
         Objects.requireNonNull(readinessInterval, "readinessInterval");
-        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(topics, "topics");
     }
 
-    /** The limits a callback request is held to. */
-    public CallbackHandler.Limits limits() {
-        return new CallbackHandler.Limits(maxBodyBytes, kafkaTimeout, retryAfter);
+    /**
+     * How the HTTP server is set up.
+     *
+     * @param host interface to listen on
+     * @param port port to listen on, 0 for any free one
+     * @param threads most Jetty request threads (also where Kafka answers are written)
+     * @param shutdownTimeout how long a stop waits for requests in flight and for buffered events
+     * @param requestLog whether to log a line per webhook request
+     */
+    public record Server(String host, int port, int threads, Duration shutdownTimeout, boolean requestLog) {
+
+        /** Requires the interface and the time-out. */
+        public Server {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        }
     }
+
+    /**
+     * The bounds a callback request is held to.
+     *
+     * @param maxBodyBytes largest body accepted (413 above)
+     * @param kafkaTimeout how long to wait for Kafka's acknowledgement before answering 503
+     * @param retryAfter what the 503's {@code Retry-After} tells the sender
+     */
+    public record Limits(int maxBodyBytes, Duration kafkaTimeout, Duration retryAfter) {
+
+        /** Requires positive bounds. */
+        public Limits {
+            if (maxBodyBytes <= 0) {
+                throw new IllegalArgumentException("maxBodyBytes must be positive");
+            }
+            if (kafkaTimeout.isNegative() || kafkaTimeout.isZero()) {
+                throw new IllegalArgumentException("kafkaTimeout must be positive");
+            }
+            Objects.requireNonNull(retryAfter, "retryAfter");
+        }
+    }
+
+    /**
+     * Whether missing topics are created on start, and how.
+     *
+     * @param create whether to create missing topics
+     * @param partitions partitions of created topics
+     * @param replication replication factor of created topics, -1 for the broker default
+     */
+    public record TopicCreation(boolean create, int partitions, short replication) {}
 }

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * token, content type, size and (when configured) the Standard Webhooks signature, validates the body, writes the
  * event to Kafka and answers 200 only once Kafka acknowledged it, 503 with {@code Retry-After} otherwise.
  */
-public final class CallbackHandler implements Handler {
+final class CallbackHandler implements Handler {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallbackHandler.class);
     private static final int MAX_DELIVERY_ID_LENGTH = 255;
@@ -45,28 +45,7 @@ public final class CallbackHandler implements Handler {
     private final BridgeMetrics metrics;
     private final Executor responseExecutor;
     private final Clock clock;
-    private final Limits limits;
-
-    /**
-     * The bounds a request is held to.
-     *
-     * @param maxBodyBytes largest body accepted (413 above)
-     * @param kafkaTimeout how long to wait for Kafka's acknowledgement before answering 503
-     * @param retryAfter what the 503's {@code Retry-After} tells the sender
-     */
-    public record Limits(int maxBodyBytes, Duration kafkaTimeout, Duration retryAfter) {
-
-        /** Requires positive bounds. */
-        public Limits {
-            if (maxBodyBytes <= 0) {
-                throw new IllegalArgumentException("maxBodyBytes must be positive");
-            }
-            if (kafkaTimeout.isNegative() || kafkaTimeout.isZero()) {
-                throw new IllegalArgumentException("kafkaTimeout must be positive");
-            }
-            Objects.requireNonNull(retryAfter, "retryAfter");
-        }
-    }
+    private final BridgeSettings.Limits limits;
 
     /**
      * @param kind the callback kind, {@code headshots} or {@code runs}: the URL segment and the metric label
@@ -89,7 +68,7 @@ public final class CallbackHandler implements Handler {
             BridgeMetrics metrics,
             Executor responseExecutor,
             Clock clock,
-            Limits limits) {
+            BridgeSettings.Limits limits) {
         this.kind = Objects.requireNonNull(kind, "kind");
         this.parser = Objects.requireNonNull(parser, "parser");
         this.tokens = Objects.requireNonNull(tokens, "tokens");

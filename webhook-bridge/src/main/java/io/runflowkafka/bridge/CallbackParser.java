@@ -1,7 +1,7 @@
 package io.runflowkafka.bridge;
 
 /** Turns one kind of verified Runflow callback into the event the bridge stores, validating it field by field. */
-public interface CallbackParser {
+interface CallbackParser {
 
     /**
      * @param callback a callback that passed authentication

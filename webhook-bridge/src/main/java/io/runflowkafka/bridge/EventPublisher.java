@@ -4,7 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /** Writes events to Kafka without blocking the caller for the acknowledgement. */
-public interface EventPublisher extends AutoCloseable {
+interface EventPublisher extends AutoCloseable {
 
     /**
      * Sends one event.

@@ -13,7 +13,7 @@ import java.util.Objects;
  * Reads Runflow's {@code headshots.completed} callback ({@code event}, {@code headshots_id}, {@code image_urls})
  * into a {@link HeadshotsCompleted} keyed by headshots id, expiring {@code urlLifetime} after receipt.
  */
-public final class HeadshotsCallbackParser implements CallbackParser {
+final class HeadshotsCallbackParser implements CallbackParser {
 
     /** The only event this callback carries. */
     public static final String EVENT = "headshots.completed";

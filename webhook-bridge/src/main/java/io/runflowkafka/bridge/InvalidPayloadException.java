@@ -4,7 +4,7 @@ package io.runflowkafka.bridge;
  * A callback body that is not acceptable, naming the offending field. The message is written by the bridge
  * and never contains what the client sent, so it can go into an error body and a log line as it is.
  */
-public final class InvalidPayloadException extends Exception {
+final class InvalidPayloadException extends Exception {
 
     private final String field;
 

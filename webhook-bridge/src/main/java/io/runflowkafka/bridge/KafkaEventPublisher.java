@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Publishes events through one idempotent {@code acks=all} producer, serializing the Avro value on the caller's
  * thread (so a Schema Registry failure is an immediate error) and timing each write until its acknowledgement.
  */
-public final class KafkaEventPublisher implements EventPublisher {
+final class KafkaEventPublisher implements EventPublisher {
 
     /** The producer's {@code batch.size} unless set under {@code kafka.}: room for about 20 headshots events. */
     public static final int DEFAULT_BATCH_SIZE = 128 * 1024;

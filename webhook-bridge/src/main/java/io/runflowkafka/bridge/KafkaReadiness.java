@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Keeps the {@code kafka} health component current: every interval one {@code describeCluster} call with a short
  * time-out; the bridge is ready only while it answers. One cheap metadata request, no topic scan.
  */
-public final class KafkaReadiness implements AutoCloseable {
+final class KafkaReadiness implements AutoCloseable {
 
     /** The health component this class maintains. */
     public static final String COMPONENT = "kafka";

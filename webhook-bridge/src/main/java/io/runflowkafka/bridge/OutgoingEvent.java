@@ -11,7 +11,7 @@ import org.apache.avro.generic.GenericRecord;
  * @param value the Avro event
  * @param deliveryId the callback delivery id the event carries
  */
-public record OutgoingEvent(String topic, String key, GenericRecord value, String deliveryId) {
+record OutgoingEvent(String topic, String key, GenericRecord value, String deliveryId) {
 
     /** Requires every part. */
     public OutgoingEvent {

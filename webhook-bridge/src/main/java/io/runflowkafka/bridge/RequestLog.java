@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * its kind and job reference are logged, and of any other path outside the operations routes nothing. Webhook
  * requests log at INFO, everything else at DEBUG.
  */
-public final class RequestLog implements RequestLogger {
+final class RequestLog implements RequestLogger {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestLog.class);
     private static final String WEBHOOKS = "/webhooks/";

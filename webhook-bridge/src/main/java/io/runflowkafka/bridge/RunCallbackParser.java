@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * payload beyond the run object ({@code id}, {@code status_code}, {@code model}, {@code output}, {@code error},
  * {@code client_ref}), so the bridge reads those fields when present and always keeps the raw body.
  */
-public final class RunCallbackParser implements CallbackParser {
+final class RunCallbackParser implements CallbackParser {
 
     /** Event names of run callbacks, when the payload carries an {@code event} field at all. */
     public static final String EVENT_PREFIX = "run.";

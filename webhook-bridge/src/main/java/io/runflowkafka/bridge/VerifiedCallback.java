@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param deliveryId the Standard Webhooks {@code webhook-id}, or an id derived from the content
  * @param receivedAt when the bridge received the callback
  */
-public record VerifiedCallback(String jobRef, String body, ObjectNode json, String deliveryId, Instant receivedAt) {
+record VerifiedCallback(String jobRef, String body, ObjectNode json, String deliveryId, Instant receivedAt) {
 
     /** Requires every part. */
     public VerifiedCallback {

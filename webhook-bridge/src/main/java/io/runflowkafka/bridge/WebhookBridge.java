@@ -1,22 +1,19 @@
 package io.runflowkafka.bridge;
 
 import io.javalin.Javalin;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.common.kafka.Topics;
 import io.runflowkafka.common.ops.Health;
+import io.runflowkafka.common.service.RunningService;
+import io.runflowkafka.common.service.ServiceTelemetry;
 import io.runflowkafka.serde.AvroSerdes;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -27,46 +24,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running bridge: HTTP server, Kafka producer, readiness probe and metrics, started together and stopped in
- * order (refuse new requests, finish those in flight, flush the producer, close the clients).
+ * The running bridge: HTTP server (callbacks, health, metrics), Kafka producer, readiness probe and telemetry,
+ * started together by {@link #start} and stopped in order by {@link #close()} (refuse new requests, finish those in
+ * flight, flush the producer, close the clients). {@link WebhookBridgeMain} runs it as a process; tests and the
+ * embedded demo start it in-process.
  */
-public final class WebhookBridge implements AutoCloseable {
+public final class WebhookBridge implements RunningService {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookBridge.class);
     private static final String HTTP_COMPONENT = "http";
 
     private final Javalin app;
-    private final Health health;
+    private final ServiceTelemetry telemetry;
     private final BridgeMetrics metrics;
-    private final PrometheusMeterRegistry registry;
     private final KafkaEventPublisher publisher;
     private final KafkaReadiness readiness;
     private final KafkaClientMetrics producerMetrics;
     private final Admin admin;
+    // Nothing ends the bridge on its own: the server and the producer keep serving (or answering 503) until closed.
+    private final CompletableFuture<String> stoppedForGood = new CompletableFuture<>();
     private boolean closed;
 
     private WebhookBridge(
             Javalin app,
-            Health health,
+            ServiceTelemetry telemetry,
             BridgeMetrics metrics,
-            PrometheusMeterRegistry registry,
             KafkaEventPublisher publisher,
             KafkaReadiness readiness,
             KafkaClientMetrics producerMetrics,
             Admin admin) {
         this.app = app;
-        this.health = health;
+        this.telemetry = telemetry;
         this.metrics = metrics;
-        this.registry = registry;
         this.publisher = publisher;
         this.readiness = readiness;
         this.producerMetrics = producerMetrics;
         this.admin = admin;
     }
 
-    /** Starts the bridge from a loaded configuration. */
-    public static WebhookBridge start(ServiceConfig config) {
-        return start(BridgeConfig.settings(config), config.kafkaProperties(), config.schemaRegistryProperties());
+    /**
+     * Starts the bridge from its configuration.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException naming the key when a setting does not fit
+     */
+    public static WebhookBridge start(BridgeConfig config) {
+        return start(config.settings(), config.kafkaProperties(), config.schemaRegistryProperties());
     }
 
     /**
@@ -79,36 +81,42 @@ public final class WebhookBridge implements AutoCloseable {
     public static WebhookBridge start(
             BridgeSettings settings, Map<String, Object> kafkaProperties, Map<String, Object> registryProperties) {
         Objects.requireNonNull(settings, "settings");
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        Health health = new Health();
+        ServiceTelemetry telemetry = new ServiceTelemetry();
+        PrometheusMeterRegistry registry = telemetry.registry();
+        Health health = telemetry.health();
         health.down(HTTP_COMPONENT, "starting");
 
-        Admin admin = Admin.create(adminProperties(kafkaProperties, settings));
+        Admin admin;
+        try {
+            admin = Admin.create(adminProperties(kafkaProperties, settings));
+        } catch (RuntimeException e) {
+            telemetry.close();
+            throw e;
+        }
         Producer<String, byte[]> producer = null;
         KafkaReadiness readiness = null;
         KafkaEventPublisher publisher = null;
         try {
-            if (settings.createTopics()) {
+            BridgeSettings.TopicCreation topics = settings.topics();
+            if (topics.create()) {
                 Topics.ensure(
                         admin,
                         List.of(
-                                Topics.topic(settings.headshotsTopic(), settings.partitions(), settings.replication()),
-                                Topics.topic(settings.runsTopic(), settings.partitions(), settings.replication())));
+                                Topics.topic(settings.headshotsTopic(), topics.partitions(), topics.replication()),
+                                Topics.topic(settings.runsTopic(), topics.partitions(), topics.replication())));
             }
-            producer = KafkaEventPublisher.createProducer(kafkaProperties, settings.kafkaTimeout());
+            producer = KafkaEventPublisher.createProducer(
+                    kafkaProperties, settings.limits().kafkaTimeout());
             KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
             producerMetrics.bindTo(registry);
             @SuppressWarnings({"unchecked", "rawtypes"})
             Serializer<GenericRecord> serializer =
                     (Serializer) AvroSerdes.generic(registryProperties, false).serializer();
-            publisher = new KafkaEventPublisher(producer, serializer, registry, settings.shutdownTimeout());
+            publisher = new KafkaEventPublisher(
+                    producer, serializer, registry, settings.server().shutdownTimeout());
             readiness = new KafkaReadiness(admin, health, settings.readinessInterval());
 
-            QueuedThreadPool threads = new QueuedThreadPool(settings.httpThreads(), 8);
+            QueuedThreadPool threads = new QueuedThreadPool(settings.server().threads(), 8);
             threads.setName("bridge-http");
             BridgeMetrics metrics = new BridgeMetrics(registry);
             Javalin app = BridgeRoutes.create(
@@ -123,20 +131,21 @@ public final class WebhookBridge implements AutoCloseable {
                     metrics,
                     health,
                     registry,
-                    new BridgeRoutes.ServerSettings(
-                            settings.maxBodyBytes(), settings.shutdownTimeout(), settings.requestLog(), threads));
+                    settings.server(),
+                    settings.limits(),
+                    threads);
             readiness.probe();
             readiness.start();
-            app.start(settings.host(), settings.port());
+            app.start(settings.server().host(), settings.server().port());
             health.up(HTTP_COMPONENT, "listening on port " + app.port());
             LOG.info(
                     "Webhook bridge listening on {}:{} (callbacks to {} and {}, signatures {})",
-                    settings.host(),
+                    settings.server().host(),
                     app.port(),
                     settings.headshotsTopic(),
                     settings.runsTopic(),
                     settings.signatures().enabled() ? "required" : "off");
-            return new WebhookBridge(app, health, metrics, registry, publisher, readiness, producerMetrics, admin);
+            return new WebhookBridge(app, telemetry, metrics, publisher, readiness, producerMetrics, admin);
         } catch (RuntimeException e) {
             if (readiness != null) {
                 readiness.close();
@@ -147,6 +156,7 @@ public final class WebhookBridge implements AutoCloseable {
                 producer.close();
             }
             admin.close();
+            telemetry.close();
             throw e;
         }
     }
@@ -189,7 +199,7 @@ public final class WebhookBridge implements AutoCloseable {
 
     /** What {@code /health/*} reports. */
     public Health health() {
-        return health;
+        return telemetry.health();
     }
 
     /** The request meters, e.g. how many callbacks were stored. */
@@ -199,7 +209,13 @@ public final class WebhookBridge implements AutoCloseable {
 
     /** The Prometheus registry behind {@code /metrics}. */
     public PrometheusMeterRegistry registry() {
-        return registry;
+        return telemetry.registry();
+    }
+
+    /** Completes only if the bridge stopped on its own, which nothing in it does: it never completes today. */
+    @Override
+    public CompletableFuture<String> stoppedForGood() {
+        return stoppedForGood;
     }
 
     /**
@@ -213,7 +229,7 @@ public final class WebhookBridge implements AutoCloseable {
         }
         closed = true;
         LOG.info("Webhook bridge stopping: finishing requests in flight");
-        health.down(HTTP_COMPONENT, "shutting down");
+        telemetry.health().down(HTTP_COMPONENT, "shutting down");
         try {
             app.stop();
         } catch (RuntimeException e) {
@@ -224,6 +240,7 @@ public final class WebhookBridge implements AutoCloseable {
             publisher.close();
             producerMetrics.close();
             admin.close();
+            telemetry.close();
         }
         LOG.info("Webhook bridge stopped");
     }

@@ -1,15 +1,11 @@
 package io.runflowkafka.bridge;
 
-import io.runflowkafka.common.config.ServiceConfig;
-import java.nio.file.Path;
-import java.util.Optional;
-import org.apache.kafka.common.config.ConfigException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.runflowkafka.common.service.ServiceLauncher;
 
 /**
- * Runs the webhook bridge: {@code WebhookBridgeMain [bridge.properties]}, environment variables overriding the
- * file ({@code bridge.kafka-timeout-ms} ← {@code BRIDGE_KAFKA_TIMEOUT_MS}); stops gracefully on SIGTERM.
+ * Runs the webhook bridge as a process: {@code WebhookBridgeMain [bridge.properties]}, environment variables
+ * overriding the file ({@code bridge.kafka-timeout-ms} ← {@code BRIDGE_KAFKA_TIMEOUT_MS}). {@link ServiceLauncher}
+ * keeps it running until SIGTERM stops it gracefully; exit 2 on an invalid configuration.
  */
 public final class WebhookBridgeMain {
 
@@ -21,24 +17,11 @@ public final class WebhookBridgeMain {
         }
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(WebhookBridgeMain.class);
-
     private WebhookBridgeMain() {}
 
     /** @param args an optional path to a properties file */
     public static void main(String[] args) {
-        Optional<Path> file = args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty();
-        ServiceConfig config;
-        WebhookBridge bridge;
-        try {
-            config = ServiceConfig.load(BridgeConfig.definition(), file);
-            LOG.info("Webhook bridge configuration:\n{}", config.describe());
-            bridge = WebhookBridge.start(config);
-        } catch (ConfigException e) {
-            LOG.error("Invalid configuration: {}", e.getMessage());
-            System.exit(2);
-            return;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(bridge::close, "bridge-shutdown"));
+        new ServiceLauncher<>("webhook bridge", BridgeConfig::load, BridgeConfig::describe, WebhookBridge::start)
+                .main(args);
     }
 }

@@ -3,7 +3,6 @@ package io.runflowkafka.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.runflowkafka.common.config.ServiceConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,20 +18,21 @@ class BridgeConfigTest {
 
     private static final String SECRET = "a-callback-secret-of-enough-bytes";
 
-    private static ServiceConfig load(Map<String, String> env) {
-        return ServiceConfig.load(BridgeConfig.definition(), Optional.empty(), env);
+    private static BridgeConfig load(Map<String, String> env) {
+        return BridgeConfig.load(Optional.empty(), env);
     }
 
     @Test
     void shouldApplyTheDocumentedDefaults() {
-        BridgeSettings settings = BridgeConfig.settings(load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET)));
+        BridgeSettings settings =
+                load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET)).settings();
 
-        assertThat(settings.port()).isEqualTo(8090);
+        assertThat(settings.server().port()).isEqualTo(8090);
         assertThat(settings.headshotsTopic()).isEqualTo("headshots.completed");
         assertThat(settings.runsTopic()).isEqualTo("runs.completed");
-        assertThat(settings.kafkaTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(settings.retryAfter()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(settings.maxBodyBytes()).isEqualTo(1_048_576);
+        assertThat(settings.limits().kafkaTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.limits().retryAfter()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.limits().maxBodyBytes()).isEqualTo(1_048_576);
         assertThat(settings.urlLifetime()).isEqualTo(Duration.ofHours(24));
         assertThat(settings.signatures().enabled()).isFalse();
         assertThat(settings.tokens().secretCount()).isEqualTo(1);
@@ -55,12 +55,11 @@ class BridgeConfigTest {
                 "BRIDGE_SIGNING_SECRET",
                 BridgeHarness.SIGNING_SECRET);
 
-        BridgeSettings settings =
-                BridgeConfig.settings(ServiceConfig.load(BridgeConfig.definition(), Optional.of(file), env));
+        BridgeSettings settings = BridgeConfig.load(Optional.of(file), env).settings();
 
-        assertThat(settings.kafkaTimeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(settings.limits().kafkaTimeout()).isEqualTo(Duration.ofMillis(750));
         assertThat(settings.headshotsTopic()).isEqualTo("from-file");
-        assertThat(settings.port()).isZero();
+        assertThat(settings.server().port()).isZero();
         assertThat(settings.signatures().enabled()).isTrue();
     }
 
@@ -71,7 +70,7 @@ class BridgeConfigTest {
         Files.writeString(secrets, SECRET + ", an-older-secret-still-accepted\n", StandardCharsets.UTF_8);
 
         BridgeSettings settings =
-                BridgeConfig.settings(load(Map.of("BRIDGE_CALLBACK_SECRETS_FILE", secrets.toString())));
+                load(Map.of("BRIDGE_CALLBACK_SECRETS_FILE", secrets.toString())).settings();
 
         assertThat(settings.tokens().secretCount()).isEqualTo(2);
     }
@@ -84,9 +83,9 @@ class BridgeConfigTest {
         env.put(
                 "KAFKA_SASL_JAAS_CONFIG",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"pw-123\";");
-        ServiceConfig config = load(env);
+        BridgeConfig config = load(env);
 
-        String printed = config.describe() + BridgeConfig.settings(config);
+        String printed = config.describe() + config.settings();
 
         assertThat(printed)
                 .doesNotContain(SECRET)
@@ -97,15 +96,17 @@ class BridgeConfigTest {
 
     @Test
     void shouldRefuseMissingShortOrMalformedSecretsWithoutQuotingThem() {
-        assertThatThrownBy(() -> BridgeConfig.settings(load(Map.of())))
+        assertThatThrownBy(() -> load(Map.of()).settings())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("bridge.callback-secrets");
-        assertThatThrownBy(() -> BridgeConfig.settings(load(Map.of("BRIDGE_CALLBACK_SECRETS", "short-one"))))
+        assertThatThrownBy(() ->
+                        load(Map.of("BRIDGE_CALLBACK_SECRETS", "short-one")).settings())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("bridge.callback-secrets")
                 .hasMessageNotContaining("short-one");
-        assertThatThrownBy(() -> BridgeConfig.settings(load(Map.of(
-                        "BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_SIGNING_SECRET", "whsec_not-base64!-secret"))))
+        assertThatThrownBy(() -> load(Map.of(
+                                "BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_SIGNING_SECRET", "whsec_not-base64!-secret"))
+                        .settings())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("bridge.signing-secret")
                 .hasMessageNotContaining("not-base64");
@@ -113,16 +114,16 @@ class BridgeConfigTest {
 
     @Test
     void shouldReadDurationsInMillisecondsAndRefuseValuesOutOfRange() {
-        assertThat(BridgeConfig.settings(
-                                load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_URL_LIFETIME_MS", "3600000")))
+        assertThat(load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_URL_LIFETIME_MS", "3600000"))
+                        .settings()
                         .urlLifetime())
                 .isEqualTo(Duration.ofHours(1));
-        assertThatThrownBy(() -> BridgeConfig.settings(
-                        load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_KAFKA_TIMEOUT_MS", "soon"))))
+        assertThatThrownBy(() -> load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_KAFKA_TIMEOUT_MS", "soon"))
+                        .settings())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("bridge.kafka-timeout-ms");
-        assertThatThrownBy(() -> BridgeConfig.settings(
-                        load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_KAFKA_TIMEOUT_MS", "600000"))))
+        assertThatThrownBy(() -> load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET, "BRIDGE_KAFKA_TIMEOUT_MS", "600000"))
+                        .settings())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("bridge.kafka-timeout-ms");
     }
@@ -135,8 +136,7 @@ class BridgeConfigTest {
                 .hasMessageContaining("was renamed bridge.kafka-timeout-ms (milliseconds)");
         Path file = Files.createDirectories(Path.of("target", "config-test")).resolve("old-names.properties");
         Files.writeString(file, "bridge.shutdown-timeout=15s\n", StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> ServiceConfig.load(
-                        BridgeConfig.definition(), Optional.of(file), Map.of("BRIDGE_CALLBACK_SECRETS", SECRET)))
+        assertThatThrownBy(() -> BridgeConfig.load(Optional.of(file), Map.of("BRIDGE_CALLBACK_SECRETS", SECRET)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("was renamed bridge.shutdown-timeout-ms");
     }

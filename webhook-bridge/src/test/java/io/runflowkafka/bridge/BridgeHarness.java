@@ -64,7 +64,7 @@ final class BridgeHarness implements AutoCloseable {
     private BridgeHarness(
             boolean autoComplete,
             SignatureVerifier signatures,
-            CallbackHandler.Limits limits,
+            BridgeSettings.Limits limits,
             Duration shutdownTimeout) {
         producer = new MockProducer<>(autoComplete, null, new StringSerializer(), new ByteArraySerializer());
         @SuppressWarnings({"unchecked", "rawtypes"})
@@ -100,7 +100,9 @@ final class BridgeHarness implements AutoCloseable {
                 metrics,
                 health,
                 registry,
-                new BridgeRoutes.ServerSettings(limits.maxBodyBytes(), shutdownTimeout, true, threads));
+                new BridgeSettings.Server("127.0.0.1", 0, 64, shutdownTimeout, true),
+                limits,
+                threads);
         app.start("127.0.0.1", 0);
     }
 
@@ -130,8 +132,8 @@ final class BridgeHarness implements AutoCloseable {
         return new BridgeHarness(false, SignatureVerifier.disabled(), limits(kafkaTimeout), Duration.ofSeconds(5));
     }
 
-    static CallbackHandler.Limits limits(Duration kafkaTimeout) {
-        return new CallbackHandler.Limits(1_048_576, kafkaTimeout, Duration.ofSeconds(5));
+    static BridgeSettings.Limits limits(Duration kafkaTimeout) {
+        return new BridgeSettings.Limits(1_048_576, kafkaTimeout, Duration.ofSeconds(5));
     }
 
     String base() {

@@ -56,7 +56,9 @@ class InternalErrorTest {
                 metrics,
                 health,
                 registry,
-                new BridgeRoutes.ServerSettings(1_048_576, Duration.ofSeconds(5), false, threads));
+                new BridgeSettings.Server("127.0.0.1", 0, 16, Duration.ofSeconds(5), false),
+                BridgeHarness.limits(Duration.ofSeconds(1)),
+                threads);
         // 5 s to stop: Jetty closes idle keep-alive connections about 1 s into a graceful stop.
         app.start("127.0.0.1", 0);
         try {

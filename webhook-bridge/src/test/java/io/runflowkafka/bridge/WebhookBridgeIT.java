@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.svix.Webhook;
 import io.runflowkafka.callbacks.CallbackTokens;
-import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.schema.HeadshotsCompleted;
 import io.runflowkafka.testkit.KafkaBrokerExtension;
 import io.runflowkafka.testkit.MockSchemaRegistryExtension;
@@ -67,7 +66,7 @@ class WebhookBridgeIT {
         env.put("BRIDGE_KAFKA_TIMEOUT_MS", "5000");
         env.put("BRIDGE_READINESS_INTERVAL_MS", "500");
         env.put("BRIDGE_SHUTDOWN_TIMEOUT_MS", "5000");
-        bridge = WebhookBridge.start(ServiceConfig.load(BridgeConfig.definition(), Optional.empty(), env));
+        bridge = WebhookBridge.start(BridgeConfig.load(Optional.empty(), env));
     }
 
     @AfterEach

@@ -3,7 +3,7 @@ package io.runflowkafka.cli.deploy;
 import io.runflowkafka.bridge.BridgeConfig;
 import io.runflowkafka.common.config.CommonKeys;
 import io.runflowkafka.processor.ProcessorKeys;
-import io.runflowkafka.sink.SinkKeys;
+import io.runflowkafka.sink.SinkConfig;
 import java.util.Arrays;
 import java.util.Optional;
 import org.apache.kafka.common.config.ConfigDef;
@@ -38,7 +38,7 @@ enum RunflowService {
         return switch (this) {
             case PROCESSOR -> Optional.of(ProcessorKeys.DEFINITION);
             case BRIDGE -> Optional.of(BridgeConfig.definition());
-            case SINK -> Optional.of(SinkKeys.define());
+            case SINK -> Optional.of(SinkConfig.definition());
             case EMULATOR -> Optional.empty();
         };
     }

@@ -1,14 +1,11 @@
 package io.runflowkafka.cli.deploy;
 
 import io.runflowkafka.bridge.BridgeConfig;
-import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.emulator.RunflowEmulatorCommand;
 import io.runflowkafka.processor.ProcessorConfig;
-import io.runflowkafka.sink.SinkKeys;
-import io.runflowkafka.sink.StorageSink;
+import io.runflowkafka.sink.SinkConfig;
+import io.runflowkafka.sink.SinkSettings;
 import io.runflowkafka.sink.archive.ArchiveStore;
-import io.runflowkafka.sink.url.AddressPolicy;
-import io.runflowkafka.sink.url.UrlPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +27,7 @@ final class ServiceSettings {
         try {
             switch (service) {
                 case PROCESSOR -> processor(environment);
-                case BRIDGE ->
-                    BridgeConfig.settings(ServiceConfig.load(BridgeConfig.definition(), Optional.empty(), environment));
+                case BRIDGE -> BridgeConfig.load(Optional.empty(), environment).settings();
                 case SINK -> sink(environment);
                 case EMULATOR -> emulator(environment);
             }
@@ -55,13 +51,12 @@ final class ServiceSettings {
     }
 
     private static void sink(Map<String, String> environment) {
-        ServiceConfig config = ServiceConfig.load(SinkKeys.define(), Optional.empty(), environment);
-        new UrlPolicy(
-                config.getList(SinkKeys.ALLOWED_HOSTS), new AddressPolicy(config.getBoolean(SinkKeys.ALLOW_PRIVATE)));
-        if (config.getString(SinkKeys.ARCHIVE).equals("s3")) {
+        SinkSettings settings = SinkConfig.load(Optional.empty(), environment).settings();
+        settings.urls().policy();
+        if (settings.archive() instanceof SinkSettings.S3 s3) {
             // Builds the S3 client (bucket, endpoint, region) without calling S3. The filesystem store is not
             // built: it would create its folder on this machine.
-            try (ArchiveStore store = StorageSink.archiveStore(config)) {
+            try (ArchiveStore store = s3.open()) {
                 store.uri();
             } catch (Exception e) {
                 throw new IllegalArgumentException(e.getMessage(), e);

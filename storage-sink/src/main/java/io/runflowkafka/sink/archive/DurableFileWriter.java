@@ -30,20 +30,25 @@ final class DurableFileWriter {
 
     private final ThreadLocal<ByteBuffer> directBuffers;
 
-    /**
-     * A writer for files under {@code directory}.
-     *
-     * @param fsync whether each file (and directory, when asked) is forced to disk
-     * @param directIo whether to write with direct I/O; ignored, with a log line, where the filesystem refuses it
-     */
-    DurableFileWriter(Path directory, boolean fsync, boolean directIo) {
+    private DurableFileWriter(boolean fsync, int directBlock) {
         this.fsync = fsync;
-        this.directBlock = directIo ? directBlockSize(directory) : 0;
+        this.directBlock = directBlock;
         int block = Math.max(directBlock, 1);
         this.directBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(DIRECT_CHUNK + block)
                 .alignedSlice(block)
                 .limit(DIRECT_CHUNK)
                 .slice());
+    }
+
+    /**
+     * A writer for files under {@code directory}; with direct I/O asked for, first writes a probe file there to find
+     * the block size the filesystem wants.
+     *
+     * @param fsync whether each file (and directory, when asked) is forced to disk
+     * @param directIo whether to write with direct I/O; ignored, with a log line, where the filesystem refuses it
+     */
+    static DurableFileWriter open(Path directory, boolean fsync, boolean directIo) {
+        return new DurableFileWriter(fsync, directIo ? directBlockSize(directory) : 0);
     }
 
     /** Whether files are written with direct I/O (asked for, and the filesystem accepted it). */

@@ -39,22 +39,28 @@ public final class FilesystemArchiveStore implements ArchiveStore {
     private final Path root;
     private final DurableFileWriter files;
 
+    private FilesystemArchiveStore(Path root, DurableFileWriter files) {
+        this.root = root;
+        this.files = files;
+    }
+
     /**
-     * An archive under {@code root}, created if missing.
+     * Opens an archive under {@code root}, created if missing.
      *
      * @param fsync whether each object is forced to disk before it becomes visible (off only for benchmarks
      *     of the filesystem cache, never in production)
      * @param directIo whether to write objects with direct I/O; ignored, with a log line, where the
      *     filesystem refuses it
+     * @throws ArchiveException when the directory cannot be created
      */
-    public FilesystemArchiveStore(Path root, boolean fsync, boolean directIo) throws ArchiveException {
-        this.root = root.toAbsolutePath().normalize();
+    public static FilesystemArchiveStore open(Path root, boolean fsync, boolean directIo) throws ArchiveException {
+        Path absolute = root.toAbsolutePath().normalize();
         try {
-            Files.createDirectories(this.root);
+            Files.createDirectories(absolute);
         } catch (IOException e) {
-            throw new ArchiveException("cannot create archive directory " + this.root, e);
+            throw new ArchiveException("cannot create archive directory " + absolute, e);
         }
-        this.files = new DurableFileWriter(this.root, fsync, directIo);
+        return new FilesystemArchiveStore(absolute, DurableFileWriter.open(absolute, fsync, directIo));
     }
 
     /** Whether objects are written with direct I/O (asked for, and the filesystem accepted it). */

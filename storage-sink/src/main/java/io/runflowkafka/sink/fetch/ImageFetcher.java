@@ -66,8 +66,7 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
     private final UrlPolicy policy;
     private final HttpClient client;
 
-    /** Creates and starts the HTTP client. */
-    public ImageFetcher(Settings settings, UrlPolicy policy) {
+    private ImageFetcher(Settings settings, UrlPolicy policy) {
         if (settings.maxBytes() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("max image size must fit in a byte array");
         }
@@ -91,13 +90,19 @@ public final class ImageFetcher implements ImageSource, AutoCloseable {
         client.setMaxConnectionsPerDestination(settings.maxConnectionsPerHost());
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "runflow-kafka-storage-sink"));
         client.setSocketAddressResolver(new CheckingResolver());
+    }
+
+    /** A fetcher with its HTTP client started. */
+    public static ImageFetcher start(Settings settings, UrlPolicy policy) {
+        ImageFetcher fetcher = new ImageFetcher(settings, policy);
         try {
-            client.start();
+            fetcher.client.start();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the HTTP client", e);
         }
         // Images are already compressed; refusing transfer encodings also rules out decompression bombs.
-        client.getContentDecoderFactories().clear();
+        fetcher.client.getContentDecoderFactories().clear();
+        return fetcher;
     }
 
     /**

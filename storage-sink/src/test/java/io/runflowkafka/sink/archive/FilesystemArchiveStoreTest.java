@@ -24,7 +24,7 @@ class FilesystemArchiveStoreTest {
     @BeforeEach
     void create() throws Exception {
         root = Path.of("target", "test-archives", UUID.randomUUID().toString());
-        store = new FilesystemArchiveStore(root, true, true);
+        store = FilesystemArchiveStore.open(root, true, true);
     }
 
     @Test
@@ -78,7 +78,7 @@ class FilesystemArchiveStoreTest {
     void shouldWriteEverySizeExactlyWithDirectIoAndWithout(int size) throws Exception {
         byte[] content = new byte[size];
         new Random(size).nextBytes(content);
-        FilesystemArchiveStore buffered = new FilesystemArchiveStore(root.resolve("buffered"), true, false);
+        FilesystemArchiveStore buffered = FilesystemArchiveStore.open(root.resolve("buffered"), true, false);
 
         store.write(KEY, content, S3ArchiveStore.sha256Hex(content), "image/jpeg");
         buffered.write(KEY, content, S3ArchiveStore.sha256Hex(content), "image/jpeg");
@@ -150,11 +150,11 @@ class FilesystemArchiveStoreTest {
     void shouldReportAnUnwritableArchiveAsAnArchiveFailure() throws Exception {
         Path file = root.resolve("not-a-directory");
         Files.write(file, new byte[] {1});
-        FilesystemArchiveStore broken = new FilesystemArchiveStore(root, false, false);
+        FilesystemArchiveStore broken = FilesystemArchiveStore.open(root, false, false);
 
         assertThatThrownBy(() -> broken.write("not-a-directory/001.jpg", new byte[] {1}, "00", "image/jpeg"))
                 .isInstanceOf(ArchiveException.class);
-        assertThatThrownBy(() -> new FilesystemArchiveStore(file, false, false).probe())
+        assertThatThrownBy(() -> FilesystemArchiveStore.open(file, false, false).probe())
                 .isInstanceOf(ArchiveException.class);
     }
 }

@@ -3,7 +3,6 @@ package io.runflowkafka.sink.bench;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.common.kafka.Topics;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.tls.TlsTrust;
@@ -14,7 +13,7 @@ import io.runflowkafka.serde.MockSchemaRegistry;
 import io.runflowkafka.sink.EmulatedRunflow;
 import io.runflowkafka.sink.EventArchiver;
 import io.runflowkafka.sink.Outcome;
-import io.runflowkafka.sink.SinkKeys;
+import io.runflowkafka.sink.SinkConfig;
 import io.runflowkafka.sink.SinkMetrics;
 import io.runflowkafka.sink.StorageSink;
 import io.runflowkafka.sink.archive.FilesystemArchiveStore;
@@ -350,7 +349,7 @@ public final class SinkThroughputBench {
     private static final class ServiceTarget implements Target {
         private final String topic;
         private final String group;
-        private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        private final PrometheusMeterRegistry metrics;
         private final StorageSink sink;
         private final KafkaProducer<String, HeadshotsCompleted> producer;
         private final Admin admin;
@@ -369,6 +368,8 @@ public final class SinkThroughputBench {
             this.group = "storage-sink-bench-" + suffix;
             Map<String, String> env = new HashMap<>();
             env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+            env.put("HTTP_HOST", "127.0.0.1");
+            env.put("HTTP_PORT", "0");
             env.put("SCHEMA_REGISTRY_URL", registryUrl);
             env.put("SINK_TOPIC_COMPLETED", topic);
             env.put("SINK_TOPIC_ARCHIVED", "headshots.archived-" + suffix);
@@ -396,9 +397,9 @@ public final class SinkThroughputBench {
                     new StringSerializer(),
                     AvroSerdes.specific(HeadshotsCompleted.class, Map.of("schema.registry.url", registryUrl), false)
                             .serializer());
-            Health health = new Health();
-            this.sink =
-                    StorageSink.start(ServiceConfig.load(SinkKeys.define(), Optional.empty(), env), health, metrics);
+            this.sink = StorageSink.start(SinkConfig.load(Optional.empty(), env));
+            this.metrics = sink.registry();
+            Health health = sink.health();
             Waits.await("the sink to join its group and get partitions", Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(5))
                     .until(() -> health.components().containsKey("kafka")
@@ -478,7 +479,7 @@ public final class SinkThroughputBench {
                             options.concurrency(), options.perEvent(), 3, Duration.ofMillis(250), 120),
                     policy,
                     fetcher,
-                    new FilesystemArchiveStore(archive, options.fsync(), options.directIo()),
+                    FilesystemArchiveStore.open(archive, options.fsync(), options.directIo()),
                     new SinkMetrics(metrics),
                     Clock.systemUTC());
             this.workers = Executors.newFixedThreadPool(inFlight);
@@ -621,7 +622,7 @@ public final class SinkThroughputBench {
     }
 
     private static ImageFetcher fetcher(int concurrency, Path trustStore, UrlPolicy policy) {
-        return new ImageFetcher(
+        return ImageFetcher.start(
                 new ImageFetcher.Settings(
                         Duration.ofSeconds(5),
                         Duration.ofSeconds(30),

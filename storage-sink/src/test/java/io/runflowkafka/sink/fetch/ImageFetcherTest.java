@@ -90,7 +90,7 @@ class ImageFetcherTest {
     }
 
     private static ImageFetcher fetcher(UrlPolicy policy, int maxRedirects, Optional<TlsTrust> trust) {
-        return new ImageFetcher(
+        return ImageFetcher.start(
                 new ImageFetcher.Settings(
                         Duration.ofSeconds(3), Duration.ofSeconds(3), MAX_BYTES, maxRedirects, 8, trust),
                 policy);
@@ -207,7 +207,7 @@ class ImageFetcherTest {
     @Test
     void shouldTimeOutASlowResponseAsTransient() throws Exception {
         // Its own fetcher with a short request timeout, so the test waits half a second rather than three.
-        try (ImageFetcher quick = new ImageFetcher(
+        try (ImageFetcher quick = ImageFetcher.start(
                 new ImageFetcher.Settings(
                         Duration.ofSeconds(3),
                         Duration.ofMillis(500),

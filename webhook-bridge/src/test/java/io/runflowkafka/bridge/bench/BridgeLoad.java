@@ -4,7 +4,6 @@ import io.runflowkafka.bridge.BridgeConfig;
 import io.runflowkafka.bridge.BridgeMetrics.Outcome;
 import io.runflowkafka.bridge.WebhookBridge;
 import io.runflowkafka.callbacks.CallbackTokens;
-import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.testkit.InProcessKafkaBroker;
 import io.runflowkafka.testkit.KafkaClients;
 import io.runflowkafka.testkit.Unique;
@@ -83,8 +82,7 @@ public final class BridgeLoad {
             env.put("BRIDGE_TOPIC_HEADSHOTS_COMPLETED", topic);
             env.put("BRIDGE_CALLBACK_SECRETS", CALLBACK_SECRET);
             env.put("BRIDGE_REQUEST_LOG", "false");
-            WebhookBridge bridge =
-                    WebhookBridge.start(ServiceConfig.load(BridgeConfig.definition(), Optional.empty(), env));
+            WebhookBridge bridge = WebhookBridge.start(BridgeConfig.load(Optional.empty(), env));
             String wrkOutput;
             long cpuBefore;
             long finishedBefore;
