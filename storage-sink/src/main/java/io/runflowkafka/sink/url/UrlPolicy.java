@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * The rules an image URL from the internet must pass before the sink fetches it: {@code https} only, no
- * user-info, a host on the allowlist written in canonical form (a DNS name, a dotted-quad IPv4 address
+ * user-info, port 443 unless the allowlist entry names another, a host on the allowlist written in canonical form (a DNS name, a dotted-quad IPv4 address
  * without leading zeros, or a bracketed IPv6 address without zone), and every address the host resolves
  * to admitted by the {@link AddressPolicy}.
  *
@@ -37,7 +38,52 @@ public final class UrlPolicy {
     private static final Pattern CANONICAL_OCTET = Pattern.compile("0|[1-9][0-9]{0,2}");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-f:.]+");
 
-    private final Set<String> allowedHosts;
+    private static final int HTTPS_PORT = 443;
+
+    /** One allowlist entry: a host, exact or {@code *.suffix}, and the one port it may be fetched on. */
+    private record Entry(String host, int port) {
+
+        static Entry parse(String raw) {
+            String entry = raw.strip().toLowerCase(Locale.ROOT);
+            String host = entry;
+            String port = null;
+            if (entry.startsWith("[")) {
+                int close = entry.indexOf(']');
+                if (close < 0 || (close < entry.length() - 1 && entry.charAt(close + 1) != ':')) {
+                    throw new IllegalArgumentException("allowlist entry " + raw + " is not [IPv6] or [IPv6]:port");
+                }
+                host = entry.substring(1, close);
+                port = close < entry.length() - 1 ? entry.substring(close + 2) : null;
+            } else if (entry.indexOf(':') >= 0 && entry.indexOf(':') == entry.lastIndexOf(':')) {
+                host = entry.substring(0, entry.indexOf(':'));
+                port = entry.substring(entry.indexOf(':') + 1);
+            }
+            // More than one colon without brackets is a bare IPv6 address, which cannot carry a port.
+            return new Entry(host, port == null ? HTTPS_PORT : parsePort(raw, port));
+        }
+
+        private static int parsePort(String raw, String port) {
+            if (!port.matches("[1-9][0-9]{0,4}") || Integer.parseInt(port) > 65535) {
+                throw new IllegalArgumentException(
+                        "allowlist entry " + raw + " has no valid port after ':' (1 to 65535)");
+            }
+            return Integer.parseInt(port);
+        }
+
+        boolean matches(String candidate) {
+            return host.equals(candidate)
+                    || (host.startsWith("*.")
+                            && candidate.endsWith(host.substring(1))
+                            && candidate.length() > host.length() - 1);
+        }
+
+        @Override
+        public String toString() {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    private final Set<Entry> allowed;
     private final AddressPolicy addresses;
     private final NameResolver resolver;
 
@@ -45,22 +91,20 @@ public final class UrlPolicy {
      * A policy.
      *
      * @param allowedHosts exact host names or IP literals (IPv6 with or without brackets), or {@code *.suffix}
-     *     for any subdomain of {@code suffix}; compared case-insensitively
+     *     for any subdomain of {@code suffix}; compared case-insensitively. An entry allows port 443 only, unless it
+     *     names another: {@code host:8443}, {@code *.suffix:8443}, {@code [IPv6]:8443}
      * @param addresses which resolved addresses may be connected to
      * @param resolver how host names are looked up
+     * @throws IllegalArgumentException for an entry whose port is not a number from 1 to 65535
      */
     public UrlPolicy(Collection<String> allowedHosts, AddressPolicy addresses, NameResolver resolver) {
-        Set<String> normalized = new TreeSet<>();
+        Set<Entry> entries = new LinkedHashSet<>();
         for (String host : allowedHosts) {
-            String entry = host.strip().toLowerCase(Locale.ROOT);
-            if (entry.startsWith("[") && entry.endsWith("]")) {
-                entry = entry.substring(1, entry.length() - 1);
-            }
-            if (!entry.isEmpty()) {
-                normalized.add(entry);
+            if (!host.isBlank()) {
+                entries.add(Entry.parse(host));
             }
         }
-        this.allowedHosts = Set.copyOf(normalized);
+        this.allowed = Set.copyOf(entries);
         this.addresses = addresses;
         this.resolver = resolver;
     }
@@ -70,9 +114,11 @@ public final class UrlPolicy {
         this(allowedHosts, addresses, InetAddress::getAllByName);
     }
 
-    /** The allowlist, normalized. */
+    /** The allowlist, normalized, each entry as {@code host:port}. */
     public Set<String> allowedHosts() {
-        return allowedHosts;
+        Set<String> entries = new TreeSet<>();
+        allowed.forEach(entry -> entries.add(entry.toString()));
+        return entries;
     }
 
     /**
@@ -134,6 +180,10 @@ public final class UrlPolicy {
         if (!isAllowed(host)) {
             throw new UrlRefusedException("host " + host + " is not on the allowlist");
         }
+        if (!isAllowed(host, port)) {
+            throw new UrlRefusedException("port " + port + " of " + host
+                    + " is not on the allowlist (an entry without a port allows 443 only)");
+        }
         if (literal != null) {
             addresses.check(host, literal);
         }
@@ -142,7 +192,8 @@ public final class UrlPolicy {
 
     /**
      * Every address of an allowlisted {@code host}, each admitted by the address policy; the fetcher
-     * connects to exactly these, so a second lookup cannot swap in another address.
+     * connects to exactly these, so a second lookup cannot swap in another address. The port was judged by
+     * {@link #check}.
      *
      * @throws UrlRefusedException when the host is not allowlisted or any of its addresses is refused
      * @throws UnknownHostException when the name does not resolve (a transient condition for an allowlisted host)
@@ -176,15 +227,11 @@ public final class UrlPolicy {
     }
 
     private boolean isAllowed(String host) {
-        if (allowedHosts.contains(host)) {
-            return true;
-        }
-        for (String entry : allowedHosts) {
-            if (entry.startsWith("*.") && host.endsWith(entry.substring(1)) && host.length() > entry.length() - 1) {
-                return true;
-            }
-        }
-        return false;
+        return allowed.stream().anyMatch(entry -> entry.matches(host));
+    }
+
+    private boolean isAllowed(String host, int port) {
+        return allowed.stream().anyMatch(entry -> entry.port() == port && entry.matches(host));
     }
 
     static boolean isDnsName(String host) {

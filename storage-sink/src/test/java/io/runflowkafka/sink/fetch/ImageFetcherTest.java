@@ -68,7 +68,11 @@ class ImageFetcherTest {
                     TestHttpsServer.respond(exchange, 200, "image/jpeg", JPEG, false);
                 });
         policy = new UrlPolicy(
-                List.of("localhost", "images.test", "other.test", "169.254.169.254"),
+                List.of(
+                        onServerPort("localhost"),
+                        onServerPort("images.test"),
+                        onServerPort("other.test"),
+                        "169.254.169.254"),
                 new AddressPolicy(true),
                 this::lookUp);
         fetcher = fetcher(policy, 0, Optional.of(TestHttpsServer.trust()));
@@ -94,6 +98,11 @@ class ImageFetcherTest {
                 new ImageFetcher.Settings(
                         Duration.ofSeconds(3), Duration.ofSeconds(3), MAX_BYTES, maxRedirects, 8, trust),
                 policy);
+    }
+
+    /** An allowlist entry for {@code host} on the test server's port: an entry without a port allows 443 only. */
+    private String onServerPort(String host) {
+        return host + ":" + server.port();
     }
 
     private String url(String host, String path) {
@@ -143,7 +152,7 @@ class ImageFetcherTest {
     @Test
     void shouldRefuseAtConnectTimeWhenTheNameNowResolvesToAPrivateAddress() throws Exception {
         AtomicInteger answers = new AtomicInteger();
-        UrlPolicy rebinding = new UrlPolicy(List.of("images.test"), new AddressPolicy(false), host ->
+        UrlPolicy rebinding = new UrlPolicy(List.of(onServerPort("images.test")), new AddressPolicy(false), host ->
                 new InetAddress[] {InetAddress.getByName(answers.getAndIncrement() == 0 ? "104.18.2.3" : "127.0.0.1")});
         try (ImageFetcher strict = fetcher(rebinding, 0, Optional.of(TestHttpsServer.trust()))) {
             assertThat(rebinding.resolve("images.test")).containsExactly(InetAddress.getByName("104.18.2.3"));
@@ -158,7 +167,8 @@ class ImageFetcherTest {
 
     @Test
     void shouldNeverContactLoopbackWhenPrivateAddressesAreRefused() throws Exception {
-        UrlPolicy strictPolicy = new UrlPolicy(List.of("localhost"), new AddressPolicy(false), this::lookUp);
+        UrlPolicy strictPolicy =
+                new UrlPolicy(List.of(onServerPort("localhost")), new AddressPolicy(false), this::lookUp);
         try (ImageFetcher strict = fetcher(strictPolicy, 0, Optional.of(TestHttpsServer.trust()))) {
             assertFails(
                     () -> strict.fetch(strictPolicy.check(url("localhost", "/ok.jpg"))),

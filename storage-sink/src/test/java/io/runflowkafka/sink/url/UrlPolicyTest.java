@@ -55,7 +55,7 @@ class UrlPolicyTest {
 
     @Test
     void shouldCompareSchemeAndHostCaseInsensitively() throws Exception {
-        assertThat(production.check("HTTPS://CDN.Runflow.IO:8443/a.jpg").host()).isEqualTo("cdn.runflow.io");
+        assertThat(production.check("HTTPS://CDN.Runflow.IO:443/a.jpg").host()).isEqualTo("cdn.runflow.io");
     }
 
     @ParameterizedTest
@@ -199,7 +199,7 @@ class UrlPolicyTest {
     void shouldAcceptPublicIpLiteralsWhenAllowlisted() throws Exception {
         assertThat(policy(false, "104.18.2.3").check("https://104.18.2.3/a.jpg").host())
                 .isEqualTo("104.18.2.3");
-        assertThat(policy(false, "[2606:4700::1111]")
+        assertThat(policy(false, "[2606:4700::1111]:8443")
                         .check("https://[2606:4700::1111]:8443/a.jpg")
                         .port())
                 .isEqualTo(8443);
@@ -207,7 +207,7 @@ class UrlPolicyTest {
 
     @Test
     void shouldAcceptLoopbackOnlyWhenPrivateAddressesAreAllowed() throws Exception {
-        assertThat(policy(true, "127.0.0.1")
+        assertThat(policy(true, "127.0.0.1:9443")
                         .check("https://127.0.0.1:9443/a.jpg")
                         .port())
                 .isEqualTo(9443);
@@ -279,5 +279,64 @@ class UrlPolicyTest {
         String url = "https://cdn.runflow.io/" + "a".repeat(5000);
 
         assertThatThrownBy(() -> production.check(url)).hasMessageContaining("longer than");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "https://cdn.runflow.io:8443/a.jpg",
+                "https://cdn.runflow.io:80/a.jpg",
+                "https://cdn.runflow.io:22/",
+                "https://img.cdn.runflow.io:8443/a.jpg"
+            })
+    void shouldRefuseAnAllowlistedHostOnAPortTheEntryDoesNotName(String url) {
+        UrlPolicy policy = policy(false, "cdn.runflow.io", "*.cdn.runflow.io");
+
+        assertThatThrownBy(() -> policy.check(url))
+                .isInstanceOf(UrlRefusedException.class)
+                .hasMessageContaining("port")
+                .hasMessageContaining("443 only");
+    }
+
+    @Test
+    void shouldAllowOnlyThePortAnEntryNames() throws Exception {
+        UrlPolicy policy = policy(
+                false, "cdn.runflow.io:8443", "*.img.runflow.io:9443", "[2606:4700::1111]:8443", "2606:4700::2222");
+
+        assertThat(policy.check("https://cdn.runflow.io:8443/a.jpg").port()).isEqualTo(8443);
+        assertThat(policy.check("https://x.img.runflow.io:9443/a.jpg").port()).isEqualTo(9443);
+        assertThat(policy.check("https://[2606:4700::1111]:8443/a.jpg").port()).isEqualTo(8443);
+        assertThat(policy.check("https://[2606:4700::2222]/a.jpg").port()).isEqualTo(443);
+        for (String refused : List.of(
+                "https://cdn.runflow.io/a.jpg",
+                "https://cdn.runflow.io:443/a.jpg",
+                "https://x.img.runflow.io/a.jpg",
+                "https://[2606:4700::1111]/a.jpg",
+                "https://[2606:4700::2222]:8443/a.jpg")) {
+            assertThatThrownBy(() -> policy.check(refused)).as(refused).isInstanceOf(UrlRefusedException.class);
+        }
+        assertThat(policy.allowedHosts())
+                .containsExactlyInAnyOrder(
+                        "cdn.runflow.io:8443",
+                        "*.img.runflow.io:9443",
+                        "[2606:4700::1111]:8443",
+                        "[2606:4700::2222]:443");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "cdn.runflow.io:",
+                "cdn.runflow.io:0",
+                "cdn.runflow.io:65536",
+                "cdn.runflow.io:https",
+                "cdn.runflow.io:+443",
+                "[2606:4700::1111",
+                "[2606:4700::1111]8443"
+            })
+    void shouldRefuseAnAllowlistEntryWithoutAValidPort(String entry) {
+        assertThatThrownBy(() -> policy(false, entry))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(entry);
     }
 }
