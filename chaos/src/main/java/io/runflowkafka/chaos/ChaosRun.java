@@ -6,6 +6,7 @@ import io.runflowkafka.testkit.Waits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -114,7 +115,13 @@ public final class ChaosRun implements AutoCloseable {
                         proxy.url(),
                         callbackSecret,
                         emulator.baseUrl()),
-                i -> ServiceEnvironments.sink(common, i, archive, trustStore, PASSWORD),
+                i -> ServiceEnvironments.sink(
+                        common,
+                        i,
+                        archive,
+                        trustStore,
+                        PASSWORD,
+                        URI.create(emulator.publicBaseUrl()).getAuthority()),
                 log);
         closing.add(services::stopAll);
         services.startAll();

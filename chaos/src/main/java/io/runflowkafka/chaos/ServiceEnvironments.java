@@ -51,11 +51,16 @@ final class ServiceEnvironments {
     }
 
     static Map<String, String> sink(
-            Map<String, String> common, int index, Path archive, Path trustStore, String trustStorePassword) {
+            Map<String, String> common,
+            int index,
+            Path archive,
+            Path trustStore,
+            String trustStorePassword,
+            String imageAuthority) {
         Map<String, String> env = groupMember(common);
         env.put("SINK_TRANSACTIONAL_ID", "chaos-sink-" + index);
         env.put("SINK_ARCHIVE_DIR", archive.toString());
-        env.put("SINK_URL_ALLOWED_HOSTS", "127.0.0.1,localhost");
+        env.put("SINK_URL_ALLOWED_HOSTS", imageAuthority);
         env.put("SINK_URL_ALLOW_PRIVATE_ADDRESSES", "true");
         env.put("SINK_TLS_TRUSTSTORE", trustStore.toString());
         env.put("SINK_TLS_TRUSTSTORE_PASSWORD", trustStorePassword);

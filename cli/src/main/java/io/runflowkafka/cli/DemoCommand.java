@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -181,7 +182,10 @@ public final class DemoCommand implements Callable<Integer> {
             Map<String, String> sinkEnv = new HashMap<>(common);
             sinkEnv.put("HTTP_PORT", "0");
             sinkEnv.put("SINK_ARCHIVE_DIR", data.resolve("archive").toString());
-            sinkEnv.put("SINK_URL_ALLOWED_HOSTS", "127.0.0.1,localhost");
+            // The emulator's image host on its own port: an allowlist entry without a port allows 443 only.
+            sinkEnv.put(
+                    "SINK_URL_ALLOWED_HOSTS",
+                    URI.create(emulator.publicBaseUrl()).getAuthority());
             sinkEnv.put("SINK_URL_ALLOW_PRIVATE_ADDRESSES", "true");
             sinkEnv.put("SINK_TLS_TRUSTSTORE", trustStore.toString());
             sinkEnv.put("SINK_TLS_TRUSTSTORE_PASSWORD", PASSWORD);

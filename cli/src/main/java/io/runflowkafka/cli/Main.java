@@ -1,6 +1,7 @@
 package io.runflowkafka.cli;
 
 import io.runflowkafka.emulator.RunflowEmulatorCommand;
+import io.runflowkafka.registry.SchemasCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -46,6 +47,7 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine line = new CommandLine(new Main());
         line.addSubcommand("emulator", new RunflowEmulatorCommand());
+        line.addSubcommand("schemas", new SchemasCommand(ProjectSchemas.byTopic()));
         footer(line, "processor", ServiceCommands.Service.keys(new ServiceCommands.Processor().definition()));
         footer(line, "bridge", ServiceCommands.Service.keys(new ServiceCommands.Bridge().definition()));
         footer(line, "sink", ServiceCommands.Service.keys(new ServiceCommands.Sink().definition()));

@@ -32,7 +32,7 @@ class CliTest {
         Run help = run("--help");
 
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("demo", "processor", "bridge", "sink", "emulator", "dlq");
+        assertThat(help.out()).contains("demo", "processor", "bridge", "sink", "emulator", "dlq", "schemas");
     }
 
     @Test

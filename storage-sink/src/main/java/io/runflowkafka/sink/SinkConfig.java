@@ -88,8 +88,7 @@ public final class SinkConfig {
                         duration(SinkKeys.RETRY_MAX_BACKOFF_MS),
                         config.getInt(SinkKeys.MAX_EVENTS_IN_FLIGHT)),
                 archive(),
-                new SinkSettings.Urls(
-                        config.getList(SinkKeys.ALLOWED_HOSTS), config.getBoolean(SinkKeys.ALLOW_PRIVATE)),
+                urls(),
                 new ImageFetcher.Settings(
                         duration(SinkKeys.DOWNLOAD_CONNECT_TIMEOUT_MS),
                         duration(SinkKeys.DOWNLOAD_TIMEOUT_MS),
@@ -158,5 +157,16 @@ public final class SinkConfig {
 
     private Duration duration(String key) {
         return Duration.ofMillis(config.getLong(key));
+    }
+
+    private SinkSettings.Urls urls() {
+        SinkSettings.Urls urls = new SinkSettings.Urls(
+                config.getList(SinkKeys.ALLOWED_HOSTS), config.getBoolean(SinkKeys.ALLOW_PRIVATE));
+        try {
+            urls.policy();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(SinkKeys.ALLOWED_HOSTS + ": " + e.getMessage());
+        }
+        return urls;
     }
 }

@@ -77,6 +77,11 @@ public final class EmulatedRunflow implements AutoCloseable {
         return URI.create(emulator.publicBaseUrl()).getHost();
     }
 
+    /** The allowlist entry for the emulator's image URLs, {@code host:port}: an entry without a port allows 443 only. */
+    public String imageAllowlistEntry() {
+        return URI.create(emulator.publicBaseUrl()).getAuthority();
+    }
+
     /** Writes the emulator's dev truststore under {@code directory} for {@code sink.tls.truststore}. */
     public Path writeTrustStore(Path directory) throws Exception {
         Files.createDirectories(directory);

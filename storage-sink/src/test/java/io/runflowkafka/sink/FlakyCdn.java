@@ -90,6 +90,11 @@ final class FlakyCdn implements AutoCloseable {
         return Path.of(FlakyCdn.class.getResource("/tls/trust.p12").toURI());
     }
 
+    /** The sink's allowlist entry for this front: {@code localhost:port}. */
+    String allowlistEntry() {
+        return "localhost:" + server.getAddress().getPort();
+    }
+
     /** The same image URLs, served through this front at {@code https://localhost:port}. */
     List<String> through(List<String> emulatorUrls) {
         return emulatorUrls.stream()

@@ -56,4 +56,14 @@ class SinkConfigTest {
 
         assertThatThrownBy(config::settings).isInstanceOf(ConfigException.class).hasMessageContaining("sink.s3.bucket");
     }
+
+    @Test
+    void shouldRefuseAnAllowlistEntryWithABadPortNamingTheKey() {
+        SinkConfig config = SinkConfig.load(Optional.empty(), Map.of("SINK_URL_ALLOWED_HOSTS", "cdn.runflow.io:https"));
+
+        assertThatThrownBy(config::settings)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sink.url.allowed-hosts")
+                .hasMessageContaining("cdn.runflow.io:https");
+    }
 }

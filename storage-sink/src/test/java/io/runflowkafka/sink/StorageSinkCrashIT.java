@@ -96,7 +96,7 @@ class StorageSinkCrashIT {
         env.put("SINK_GROUP_ID", group);
         env.put("SINK_TRANSACTIONAL_ID", group + "-1");
         env.put("SINK_ARCHIVE_DIR", archive.toString());
-        env.put("SINK_URL_ALLOWED_HOSTS", runflow.imageHost());
+        env.put("SINK_URL_ALLOWED_HOSTS", runflow.imageAllowlistEntry());
         env.put("SINK_URL_ALLOW_PRIVATE_ADDRESSES", "true");
         env.put(
                 "SINK_TLS_TRUSTSTORE",

@@ -154,7 +154,7 @@ class StorageSinkIT {
                 .build());
         SinkFixtures.produce(KAFKA.clients().producerConfig(), completedTopic, completed.serializer(), input);
 
-        StorageSink sink = startSink(env(runflow.imageHost()));
+        StorageSink sink = startSink(env(runflow.imageAllowlistEntry()));
         SinkFixtures.awaitAllCommitted(KAFKA.bootstrapServers(), group, completedTopic, Duration.ofSeconds(120));
 
         List<ConsumerRecord<String, HeadshotsArchived>> events = archivedEvents();
@@ -235,7 +235,7 @@ class StorageSinkIT {
                     new byte[] {0, 0, 0, 0, 99, 1, 2});
             CountersSnapshot before = runflow.emulator().counters().snapshot();
 
-            startSink(env(runflow.imageHost()));
+            startSink(env(runflow.imageAllowlistEntry()));
             SinkFixtures.awaitAllCommitted(KAFKA.bootstrapServers(), group, completedTopic, Duration.ofSeconds(60));
 
             assertThat(shortLived.emulator().counters().snapshot().imagesExpired())
@@ -285,7 +285,7 @@ class StorageSinkIT {
             cdn.failWith(500);
             SinkFixtures.produce(
                     KAFKA.clients().producerConfig(), completedTopic, completed.serializer(), List.of(job));
-            Map<String, String> env = env("localhost");
+            Map<String, String> env = env(cdn.allowlistEntry());
             env.put("SINK_TLS_TRUSTSTORE", FlakyCdn.trustStore().toString());
             env.put("SINK_TLS_TRUSTSTORE_PASSWORD", "test-only");
 

@@ -109,7 +109,7 @@ class StorageSinkS3IT {
         env.put("SINK_S3_PREFIX", PREFIX);
         env.put("SINK_S3_ENDPOINT", s3.endpoint().toString());
         env.put("SINK_S3_PATH_STYLE", "true");
-        env.put("SINK_URL_ALLOWED_HOSTS", runflow.imageHost());
+        env.put("SINK_URL_ALLOWED_HOSTS", runflow.imageAllowlistEntry());
         env.put("SINK_URL_ALLOW_PRIVATE_ADDRESSES", "true");
         env.put("SINK_TLS_TRUSTSTORE", trustStore.toString());
         env.put("SINK_TLS_TRUSTSTORE_PASSWORD", EmulatedRunflow.TRUST_PASSWORD);

@@ -141,6 +141,11 @@ public final class BridgeConfig {
                         "Log one line per webhook request (token redacted) at INFO.");
     }
 
+    /** The topic of RunCompleted events when none is configured: the ConfigDef's default. */
+    public static String defaultRunsTopic() {
+        return (String) definition().defaultValues().get(RUNS_TOPIC);
+    }
+
     /**
      * Loads the configuration: defaults, then {@code file}, then {@code environment}.
      *

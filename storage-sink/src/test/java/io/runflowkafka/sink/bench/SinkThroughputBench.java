@@ -145,10 +145,11 @@ public final class SinkThroughputBench {
         Path archive = work.resolve("archive");
         try (PlainDownload plain = new PlainDownload(options.concurrency(), trustStore);
                 Target target = switch (options.mode()) {
-                    case "fetch" -> new FetchTarget(options, trustStore, runflow.imageHost());
-                    case "core" -> new CoreTarget(options, archive, trustStore, runflow.imageHost());
+                    case "fetch" -> new FetchTarget(options, trustStore, runflow.imageAllowlistEntry());
+                    case "core" -> new CoreTarget(options, archive, trustStore, runflow.imageAllowlistEntry());
                     default ->
-                        new ServiceTarget(options, broker, "mock://" + scope, archive, trustStore, runflow.imageHost());
+                        new ServiceTarget(
+                                options, broker, "mock://" + scope, archive, trustStore, runflow.imageAllowlistEntry());
                 }) {
             System.out.printf(
                     Locale.ROOT,
