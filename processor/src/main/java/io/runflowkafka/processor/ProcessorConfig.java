@@ -44,6 +44,7 @@ import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.client.RunflowClientConfig;
 import io.runflowkafka.common.config.CommonKeys;
 import io.runflowkafka.common.config.ServiceConfig;
+import io.runflowkafka.common.kafka.TopicCreation;
 import io.runflowkafka.common.tls.TlsTrust;
 import io.runflowkafka.processor.calls.CallSettings;
 import io.runflowkafka.processor.gate.GateSettings;
@@ -102,10 +103,7 @@ public final class ProcessorConfig {
     }
 
     TopicCreation topicCreation() {
-        return new TopicCreation(
-                config.getBoolean(CommonKeys.CREATE_TOPICS),
-                config.getInt(CommonKeys.TOPIC_PARTITIONS),
-                config.getShort(CommonKeys.TOPIC_REPLICATION));
+        return config.topicCreation();
     }
 
     StreamsSettings streams() {

@@ -83,15 +83,15 @@ public final class SinkConfig {
                         config.getString(SinkKeys.TOPIC_ARCHIVED),
                         config.getString(SinkKeys.TOPIC_DLQ),
                         POLL_TIMEOUT,
-                        duration(SinkKeys.COMMIT_INTERVAL_MS),
-                        duration(SinkKeys.RETRY_BACKOFF_MS),
-                        duration(SinkKeys.RETRY_MAX_BACKOFF_MS),
+                        config.millis(SinkKeys.COMMIT_INTERVAL_MS),
+                        config.millis(SinkKeys.RETRY_BACKOFF_MS),
+                        config.millis(SinkKeys.RETRY_MAX_BACKOFF_MS),
                         config.getInt(SinkKeys.MAX_EVENTS_IN_FLIGHT)),
                 archive(),
                 urls(),
                 new ImageFetcher.Settings(
-                        duration(SinkKeys.DOWNLOAD_CONNECT_TIMEOUT_MS),
-                        duration(SinkKeys.DOWNLOAD_TIMEOUT_MS),
+                        config.millis(SinkKeys.DOWNLOAD_CONNECT_TIMEOUT_MS),
+                        config.millis(SinkKeys.DOWNLOAD_TIMEOUT_MS),
                         config.getLong(SinkKeys.MAX_IMAGE_BYTES),
                         config.getInt(SinkKeys.MAX_REDIRECTS),
                         concurrency,
@@ -100,12 +100,9 @@ public final class SinkConfig {
                         concurrency,
                         config.getInt(SinkKeys.DOWNLOAD_PER_EVENT),
                         config.getInt(SinkKeys.DOWNLOAD_ATTEMPTS),
-                        duration(SinkKeys.DOWNLOAD_BACKOFF_MS),
+                        config.millis(SinkKeys.DOWNLOAD_BACKOFF_MS),
                         config.getInt(SinkKeys.MAX_IMAGES)),
-                new SinkSettings.TopicCreation(
-                        config.getBoolean(CommonKeys.CREATE_TOPICS),
-                        config.getInt(CommonKeys.TOPIC_PARTITIONS),
-                        config.getShort(CommonKeys.TOPIC_REPLICATION)));
+                config.topicCreation());
     }
 
     private SinkSettings.Archive archive() {
@@ -153,10 +150,6 @@ public final class SinkConfig {
             }
         }
         return groupId + "-" + host;
-    }
-
-    private Duration duration(String key) {
-        return Duration.ofMillis(config.getLong(key));
     }
 
     private SinkSettings.Urls urls() {

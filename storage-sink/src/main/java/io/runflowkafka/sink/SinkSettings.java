@@ -1,5 +1,6 @@
 package io.runflowkafka.sink;
 
+import io.runflowkafka.common.kafka.TopicCreation;
 import io.runflowkafka.sink.archive.ArchiveException;
 import io.runflowkafka.sink.archive.ArchiveStore;
 import io.runflowkafka.sink.archive.FilesystemArchiveStore;
@@ -123,5 +124,4 @@ public record SinkSettings(
      * @param partitions partitions of created topics
      * @param replication replication factor of created topics, -1 for the broker default
      */
-    public record TopicCreation(boolean create, int partitions, short replication) {}
 }

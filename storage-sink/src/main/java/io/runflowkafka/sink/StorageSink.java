@@ -1,7 +1,6 @@
 package io.runflowkafka.sink;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.runflowkafka.common.kafka.Topics;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.ops.OpsServer;
 import io.runflowkafka.common.service.RunningService;
@@ -20,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -143,17 +141,10 @@ public final class StorageSink implements RunningService {
                 started, new EventArchiver(settings.archiving(), policy, fetcher, store, metrics, Clock.systemUTC()));
 
         ArchiveLoop.Settings loopSettings = settings.loop();
-        SinkSettings.TopicCreation topics = settings.topics();
-        if (topics.create()) {
-            try (Admin admin = Admin.create(kafka)) {
-                Topics.ensure(
-                        admin,
-                        List.of(
-                                Topics.topic(loopSettings.completedTopic(), topics.partitions(), topics.replication()),
-                                Topics.topic(loopSettings.archivedTopic(), topics.partitions(), topics.replication()),
-                                Topics.topic(loopSettings.dlqTopic(), topics.partitions(), topics.replication())));
-            }
-        }
+        settings.topics()
+                .ensure(
+                        kafka,
+                        List.of(loopSettings.completedTopic(), loopSettings.archivedTopic(), loopSettings.dlqTopic()));
         Deserializer<HeadshotsCompleted> completed = push(
                 started,
                 AvroSerdes.specific(HeadshotsCompleted.class, schemas, false).deserializer());

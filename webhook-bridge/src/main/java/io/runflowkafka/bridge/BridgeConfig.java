@@ -4,7 +4,6 @@ import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.common.config.CommonKeys;
 import io.runflowkafka.common.config.ServiceConfig;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -202,24 +201,17 @@ public final class BridgeConfig {
                         config.getString(CommonKeys.HTTP_HOST),
                         config.getInt(CommonKeys.HTTP_PORT),
                         config.getInt(HTTP_THREADS),
-                        duration(SHUTDOWN_TIMEOUT),
+                        config.millis(SHUTDOWN_TIMEOUT),
                         config.getBoolean(REQUEST_LOG)),
                 new BridgeSettings.Limits(
-                        config.getInt(MAX_BODY_BYTES), duration(KAFKA_TIMEOUT), duration(RETRY_AFTER)),
+                        config.getInt(MAX_BODY_BYTES), config.millis(KAFKA_TIMEOUT), config.millis(RETRY_AFTER)),
                 config.getString(HEADSHOTS_TOPIC),
                 config.getString(RUNS_TOPIC),
                 tokens,
                 signatures,
-                duration(URL_LIFETIME),
-                duration(READINESS_INTERVAL),
-                new BridgeSettings.TopicCreation(
-                        config.getBoolean(CommonKeys.CREATE_TOPICS),
-                        config.getInt(CommonKeys.TOPIC_PARTITIONS),
-                        config.getShort(CommonKeys.TOPIC_REPLICATION)));
-    }
-
-    private Duration duration(String key) {
-        return Duration.ofMillis(config.getLong(key));
+                config.millis(URL_LIFETIME),
+                config.millis(READINESS_INTERVAL),
+                config.topicCreation());
     }
 
     private static List<String> split(String secrets) {

@@ -1,6 +1,7 @@
 package io.runflowkafka.bridge;
 
 import io.runflowkafka.callbacks.CallbackTokens;
+import io.runflowkafka.common.kafka.TopicCreation;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -89,5 +90,4 @@ public record BridgeSettings(
      * @param partitions partitions of created topics
      * @param replication replication factor of created topics, -1 for the broker default
      */
-    public record TopicCreation(boolean create, int partitions, short replication) {}
 }

@@ -3,7 +3,6 @@ package io.runflowkafka.bridge;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.runflowkafka.common.kafka.Topics;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.service.RunningService;
 import io.runflowkafka.common.service.ServiceTelemetry;
@@ -97,14 +96,7 @@ public final class WebhookBridge implements RunningService {
         KafkaReadiness readiness = null;
         KafkaEventPublisher publisher = null;
         try {
-            BridgeSettings.TopicCreation topics = settings.topics();
-            if (topics.create()) {
-                Topics.ensure(
-                        admin,
-                        List.of(
-                                Topics.topic(settings.headshotsTopic(), topics.partitions(), topics.replication()),
-                                Topics.topic(settings.runsTopic(), topics.partitions(), topics.replication())));
-            }
+            settings.topics().ensure(admin, List.of(settings.headshotsTopic(), settings.runsTopic()));
             producer = KafkaEventPublisher.createProducer(
                     kafkaProperties, settings.limits().kafkaTimeout());
             KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);

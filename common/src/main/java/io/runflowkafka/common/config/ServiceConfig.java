@@ -1,11 +1,13 @@
 package io.runflowkafka.common.config;
 
+import io.runflowkafka.common.kafka.TopicCreation;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -118,6 +120,19 @@ public final class ServiceConfig extends AbstractConfig {
 
     private static Object plain(Object value) {
         return value instanceof Password password ? password.value() : value;
+    }
+
+    /** Whether and how missing topics are created: the common {@code topics.*} keys. */
+    public TopicCreation topicCreation() {
+        return new TopicCreation(
+                getBoolean(CommonKeys.CREATE_TOPICS),
+                getInt(CommonKeys.TOPIC_PARTITIONS),
+                getShort(CommonKeys.TOPIC_REPLICATION));
+    }
+
+    /** A {@code …-ms} key as a duration. */
+    public Duration millis(String key) {
+        return Duration.ofMillis(getLong(key));
     }
 
     /** The value of a secret key, which is never printed by this class. */

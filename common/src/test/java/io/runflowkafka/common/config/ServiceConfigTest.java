@@ -3,6 +3,7 @@ package io.runflowkafka.common.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runflowkafka.common.kafka.TopicCreation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,18 @@ class ServiceConfigTest {
         assertThat(config.getInt("processor.max-in-flight")).isEqualTo(256);
         assertThat(config.getInt("http.port")).isEqualTo(9000);
         assertThat(config.getString("schema.registry.url")).isEqualTo("http://localhost:8081");
+    }
+
+    @Test
+    void shouldReadTheCommonTopicKeysIntoOneTopicCreation() {
+        ServiceConfig defaults = ServiceConfig.load(definition(), Optional.empty(), Map.of());
+        ServiceConfig chosen = ServiceConfig.load(
+                definition(),
+                Optional.empty(),
+                Map.of("TOPICS_CREATE", "false", "TOPICS_PARTITIONS", "12", "TOPICS_REPLICATION_FACTOR", "3"));
+
+        assertThat(chosen.topicCreation()).isEqualTo(new TopicCreation(false, 12, (short) 3));
+        assertThat(defaults.topicCreation().enabled()).isTrue();
     }
 
     @Test
