@@ -10,16 +10,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public final class DeadLetters {
 
-    public static final String EXCEPTION = DeadLetterHeaders.EXCEPTION;
-    public static final String MESSAGE = DeadLetterHeaders.MESSAGE;
-    public static final String TOPIC = DeadLetterHeaders.TOPIC;
-    public static final String PARTITION = DeadLetterHeaders.PARTITION;
-    public static final String OFFSET = DeadLetterHeaders.OFFSET;
-    /** Where it failed: {@code deserialize}, {@code score}, {@code submit}. */
-    public static final String STAGE = DeadLetterHeaders.STAGE;
-    /** How many calls to Runflow were made for it (0 when none). */
-    public static final String ATTEMPTS = DeadLetterHeaders.ATTEMPTS;
-
     private static final String SERVICE = "processor";
 
     private DeadLetters() {}

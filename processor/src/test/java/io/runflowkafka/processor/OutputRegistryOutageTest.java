@@ -7,6 +7,7 @@ import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.client.HeadshotsSubmission;
 import io.runflowkafka.client.RetryPolicy;
 import io.runflowkafka.client.ScoreResult;
+import io.runflowkafka.common.kafka.DeadLetterHeaders;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.calls.CallSettings;
 import io.runflowkafka.processor.gate.GateMetrics;
@@ -305,7 +306,7 @@ class OutputRegistryOutageTest {
                 driver.createOutputTopic(gateTopics.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer())
                         .readRecordsToList());
         return deadSoFar.stream()
-                .map(r -> r.key() + ": " + DeadLetters.text(r.headers(), DeadLetters.EXCEPTION))
+                .map(r -> r.key() + ": " + DeadLetters.text(r.headers(), DeadLetterHeaders.EXCEPTION))
                 .toList();
     }
 

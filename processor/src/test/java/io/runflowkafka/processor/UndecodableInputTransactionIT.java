@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.runflowkafka.client.ScoreResult;
+import io.runflowkafka.common.kafka.DeadLetterHeaders;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.gate.GateMetrics;
 import io.runflowkafka.processor.gate.GateTopics;
@@ -221,8 +222,8 @@ class UndecodableInputTransactionIT {
                                 ProducerRecord<?, ?> record = (ProducerRecord<?, ?>) args[0];
                                 if (record.topic().equals(deadLetterTopic)) {
                                     deadLetters.add(new long[] {
-                                        Long.parseLong(header(record, DeadLetters.PARTITION)),
-                                        Long.parseLong(header(record, DeadLetters.OFFSET))
+                                        Long.parseLong(header(record, DeadLetterHeaders.PARTITION)),
+                                        Long.parseLong(header(record, DeadLetterHeaders.OFFSET))
                                     });
                                 }
                             }

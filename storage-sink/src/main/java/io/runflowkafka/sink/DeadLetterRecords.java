@@ -14,23 +14,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public final class DeadLetterRecords {
 
-    /** Header: the stage that failed, e.g. {@code url-policy}. */
-    public static final String STAGE = DeadLetterHeaders.STAGE;
-    /** Header: the error class (an exception class name or a short code such as {@code UrlsExpired}). */
-    public static final String ERROR_CLASS = DeadLetterHeaders.EXCEPTION;
-    /** Header: the reason, a sentence with URLs redacted. */
-    public static final String ERROR_MESSAGE = DeadLetterHeaders.MESSAGE;
-    /** Header: the topic the record was read from. */
-    public static final String SOURCE_TOPIC = DeadLetterHeaders.TOPIC;
-    /** Header: its partition. */
-    public static final String SOURCE_PARTITION = DeadLetterHeaders.PARTITION;
-    /** Header: its offset. */
-    public static final String SOURCE_OFFSET = DeadLetterHeaders.OFFSET;
-    /** Header: when the sink gave up on it (ISO-8601). */
-    public static final String FAILED_AT = DeadLetterHeaders.FAILED_AT;
-    /** Header: the service that dead-lettered it. */
-    public static final String SERVICE = DeadLetterHeaders.SERVICE;
-
     private static final int MAX_MESSAGE_CHARS = 4_000;
 
     private DeadLetterRecords() {}

@@ -3,6 +3,7 @@ package io.runflowkafka.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.runflowkafka.common.kafka.DeadLetterHeaders;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.schema.HeadshotsArchived;
 import io.runflowkafka.schema.HeadshotsCompleted;
@@ -217,7 +218,7 @@ class ArchiveLoopTest {
         assertThat(sentTo(DLQ)).containsExactly("job-a", "junk");
         ProducerRecord<byte[], byte[]> junk = producer.history().get(1);
         assertThat(junk.value()).containsExactly(1, 2, 3);
-        assertThat(new String(junk.headers().lastHeader(DeadLetterRecords.STAGE).value(), StandardCharsets.UTF_8))
+        assertThat(new String(junk.headers().lastHeader(DeadLetterHeaders.STAGE).value(), StandardCharsets.UTF_8))
                 .isEqualTo("decode");
         assertThat(registry.get("sink.events.repeated").counter().count()).isEqualTo(1);
     }

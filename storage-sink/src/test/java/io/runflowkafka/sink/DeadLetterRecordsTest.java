@@ -2,6 +2,7 @@ package io.runflowkafka.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runflowkafka.common.kafka.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
@@ -43,13 +44,13 @@ class DeadLetterRecordsTest {
         assertThat(dead.key()).isEqualTo(key);
         assertThat(dead.value()).isEqualTo(value);
         assertThat(header(dead, "traceparent")).isEqualTo("00-abc-def-01");
-        assertThat(header(dead, DeadLetterRecords.STAGE)).isEqualTo("expired");
-        assertThat(header(dead, DeadLetterRecords.ERROR_CLASS)).isEqualTo("UrlsExpired");
-        assertThat(header(dead, DeadLetterRecords.ERROR_MESSAGE)).isEqualTo("job x lost 60 of 60 images");
-        assertThat(header(dead, DeadLetterRecords.SOURCE_TOPIC)).isEqualTo("headshots.completed");
-        assertThat(header(dead, DeadLetterRecords.SOURCE_PARTITION)).isEqualTo("4");
-        assertThat(header(dead, DeadLetterRecords.SOURCE_OFFSET)).isEqualTo("1234");
-        assertThat(header(dead, DeadLetterRecords.FAILED_AT)).isEqualTo("2026-11-21T10:00:00Z");
+        assertThat(header(dead, DeadLetterHeaders.STAGE)).isEqualTo("expired");
+        assertThat(header(dead, DeadLetterHeaders.EXCEPTION)).isEqualTo("UrlsExpired");
+        assertThat(header(dead, DeadLetterHeaders.MESSAGE)).isEqualTo("job x lost 60 of 60 images");
+        assertThat(header(dead, DeadLetterHeaders.TOPIC)).isEqualTo("headshots.completed");
+        assertThat(header(dead, DeadLetterHeaders.PARTITION)).isEqualTo("4");
+        assertThat(header(dead, DeadLetterHeaders.OFFSET)).isEqualTo("1234");
+        assertThat(header(dead, DeadLetterHeaders.FAILED_AT)).isEqualTo("2026-11-21T10:00:00Z");
     }
 
     private static String header(ProducerRecord<byte[], byte[]> record, String name) {

@@ -3,6 +3,7 @@ package io.runflowkafka.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.runflowkafka.common.kafka.DeadLetterHeaders;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.emulator.CountersSnapshot;
 import io.runflowkafka.emulator.RunflowEmulator;
@@ -249,22 +250,22 @@ class StorageSinkIT {
         Map<String, ConsumerRecord<byte[], byte[]>> dead = deadLetters().stream()
                 .collect(Collectors.toMap(r -> new String(r.key(), StandardCharsets.UTF_8), Function.identity()));
         assertThat(dead).hasSize(4);
-        assertThat(header(dead.get(pastExpiry.getHeadshotsId()), DeadLetterRecords.STAGE))
+        assertThat(header(dead.get(pastExpiry.getHeadshotsId()), DeadLetterHeaders.STAGE))
                 .isEqualTo("expired");
-        assertThat(header(dead.get(pastExpiry.getHeadshotsId()), DeadLetterRecords.ERROR_MESSAGE))
+        assertThat(header(dead.get(pastExpiry.getHeadshotsId()), DeadLetterHeaders.MESSAGE))
                 .contains("lost 60 of 60 images");
-        assertThat(header(dead.get(gone.getHeadshotsId()), DeadLetterRecords.STAGE))
+        assertThat(header(dead.get(gone.getHeadshotsId()), DeadLetterHeaders.STAGE))
                 .isEqualTo("expired");
-        assertThat(header(dead.get(gone.getHeadshotsId()), DeadLetterRecords.ERROR_MESSAGE))
+        assertThat(header(dead.get(gone.getHeadshotsId()), DeadLetterHeaders.MESSAGE))
                 .contains("lost 60 of 60 images")
                 .contains("HTTP 410");
-        assertThat(header(dead.get(refused.getHeadshotsId()), DeadLetterRecords.STAGE))
+        assertThat(header(dead.get(refused.getHeadshotsId()), DeadLetterHeaders.STAGE))
                 .isEqualTo("url-policy");
-        assertThat(header(dead.get(refused.getHeadshotsId()), DeadLetterRecords.ERROR_MESSAGE))
+        assertThat(header(dead.get(refused.getHeadshotsId()), DeadLetterHeaders.MESSAGE))
                 .contains("only https");
-        assertThat(header(dead.get("garbage"), DeadLetterRecords.STAGE)).isEqualTo("decode");
+        assertThat(header(dead.get("garbage"), DeadLetterHeaders.STAGE)).isEqualTo("decode");
         assertThat(dead.get("garbage").value()).containsExactly(0, 0, 0, 0, 99, 1, 2);
-        assertThat(header(dead.get(gone.getHeadshotsId()), DeadLetterRecords.SOURCE_TOPIC))
+        assertThat(header(dead.get(gone.getHeadshotsId()), DeadLetterHeaders.TOPIC))
                 .isEqualTo(completedTopic);
         assertThat(archivedEvents()).isEmpty();
         assertThat(counter("sink.images.lost")).isEqualTo(2 * IMAGES);

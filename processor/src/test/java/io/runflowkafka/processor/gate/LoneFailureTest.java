@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.runflowkafka.client.RetryPolicy;
 import io.runflowkafka.client.ScoreResult;
 import io.runflowkafka.client.ServerErrorException;
+import io.runflowkafka.common.kafka.DeadLetterHeaders;
 import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.ProcessorConfig;
 import io.runflowkafka.processor.ProcessorTopology;
@@ -96,10 +97,10 @@ class LoneFailureTest {
                 .as("held at least the deadline")
                 .isGreaterThanOrEqualTo(DEADLINE);
         assertThat(dead.key()).isEqualTo("order-1");
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.STAGE)).isEqualTo("score");
-        assertThat(Integer.parseInt(DeadLetters.text(dead.headers(), DeadLetters.ATTEMPTS)))
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.STAGE)).isEqualTo("score");
+        assertThat(Integer.parseInt(DeadLetters.text(dead.headers(), DeadLetterHeaders.ATTEMPTS)))
                 .isGreaterThan(1);
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.MESSAGE))
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.MESSAGE))
                 .contains("503", "while other calls succeeded");
         assertThat(accepted.readValuesToList()).hasSize(20);
     }

@@ -164,10 +164,11 @@ class QualityGateTopologyTest {
         TestRecord<String, byte[]> dead = deadLetters.readRecord();
         assertThat(dead.key()).isEqualTo("order-1");
         assertThat(dead.value()).isEqualTo(junk);
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.STAGE)).isEqualTo("deserialize");
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.TOPIC)).isEqualTo(TOPICS.uploaded());
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.OFFSET)).isEqualTo("0");
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.EXCEPTION)).contains("SerializationException");
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.STAGE)).isEqualTo("deserialize");
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.TOPIC)).isEqualTo(TOPICS.uploaded());
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.OFFSET)).isEqualTo("0");
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.EXCEPTION))
+                .contains("SerializationException");
         assertThat(accepted.readValue().getUploadId()).isEqualTo("u2");
         assertThat(scoredUris).containsExactly("https://img.example/ok.jpg");
     }
@@ -184,10 +185,10 @@ class QualityGateTopologyTest {
         TestRecord<String, byte[]> dead = deadLetters.readRecord();
         assertThat(dead.key()).isEqualTo("order-1");
         assertThat(dead.value()).isEqualTo(original);
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.STAGE)).isEqualTo("score");
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.ATTEMPTS)).isEqualTo("1");
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.MESSAGE)).contains("422");
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.EXCEPTION))
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.STAGE)).isEqualTo("score");
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.ATTEMPTS)).isEqualTo("1");
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.MESSAGE)).contains("422");
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.EXCEPTION))
                 .isEqualTo(InvalidRequestException.class.getName());
         assertThat(accepted.isEmpty()).isTrue();
         assertThat(retake.isEmpty()).isTrue();
@@ -228,13 +229,13 @@ class QualityGateTopologyTest {
                     .as("headers of the dead letter of %s", letter.key())
                     .extracting(Header::key)
                     .containsExactly(
-                            DeadLetters.EXCEPTION,
-                            DeadLetters.MESSAGE,
-                            DeadLetters.TOPIC,
-                            DeadLetters.PARTITION,
-                            DeadLetters.OFFSET,
-                            DeadLetters.STAGE,
-                            DeadLetters.ATTEMPTS,
+                            DeadLetterHeaders.EXCEPTION,
+                            DeadLetterHeaders.MESSAGE,
+                            DeadLetterHeaders.TOPIC,
+                            DeadLetterHeaders.PARTITION,
+                            DeadLetterHeaders.OFFSET,
+                            DeadLetterHeaders.STAGE,
+                            DeadLetterHeaders.ATTEMPTS,
                             DeadLetterHeaders.SERVICE);
         }
         assertThat(accepted.isEmpty()).isTrue();

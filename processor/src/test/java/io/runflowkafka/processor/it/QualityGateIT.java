@@ -2,6 +2,7 @@ package io.runflowkafka.processor.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runflowkafka.common.kafka.DeadLetterHeaders;
 import io.runflowkafka.emulator.RunflowEmulator;
 import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.ProcessorApp;
@@ -107,8 +108,8 @@ class QualityGateIT {
         var dead = KAFKA.clients()
                 .readAllCommitted(fixture.topics.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer());
         assertThat(dead).hasSize(20).allSatisfy(r -> {
-            assertThat(DeadLetters.text(r.headers(), DeadLetters.STAGE)).isEqualTo("score");
-            assertThat(DeadLetters.text(r.headers(), DeadLetters.MESSAGE)).contains("422");
+            assertThat(DeadLetters.text(r.headers(), DeadLetterHeaders.STAGE)).isEqualTo("score");
+            assertThat(DeadLetters.text(r.headers(), DeadLetterHeaders.MESSAGE)).contains("422");
         });
         assertThat(emulator.counters().snapshot().responses(429)).isPositive();
         assertThat(emulator.counters().snapshot().responses(503)).isPositive();

@@ -10,6 +10,7 @@ import io.runflowkafka.client.InvalidRequestException;
 import io.runflowkafka.client.RetryPolicy;
 import io.runflowkafka.client.ServerErrorException;
 import io.runflowkafka.client.UnauthorizedException;
+import io.runflowkafka.common.kafka.DeadLetterHeaders;
 import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.ProcessorConfig;
 import io.runflowkafka.processor.async.CallLimiter;
@@ -228,9 +229,9 @@ class HeadshotOrdersTopologyTest {
         TestRecord<String, byte[]> dead = undecodable.readRecord();
         assertThat(dead.key()).isEqualTo("order-1");
         assertThat(dead.value()).isEqualTo(junk);
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.STAGE)).isEqualTo("deserialize");
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.TOPIC)).isEqualTo(TOPICS.accepted());
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.OFFSET)).isEqualTo("2");
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.STAGE)).isEqualTo("deserialize");
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.TOPIC)).isEqualTo(TOPICS.accepted());
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.OFFSET)).isEqualTo("2");
         assertThat(undecodable.isEmpty()).isTrue();
         assertThat(jobs.readValue().getUploadIds())
                 .containsExactly("order-1-u1", "order-1-u2", "order-1-u3", "order-1-u4");
@@ -516,13 +517,13 @@ class HeadshotOrdersTopologyTest {
         assertThat(new String(dead.value(), StandardCharsets.UTF_8))
                 .contains("\"order_id\":\"order-1\"")
                 .contains("https://img.example/order-1/2.jpg");
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.STAGE)).isEqualTo("submit");
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.MESSAGE))
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.STAGE)).isEqualTo("submit");
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.MESSAGE))
                 .contains("422")
                 .contains("could not be fetched");
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.TOPIC)).isEqualTo(TOPICS.accepted());
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.OFFSET)).isEqualTo("1");
-        assertThat(DeadLetters.text(dead.headers(), DeadLetters.ATTEMPTS)).isEqualTo("1");
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.TOPIC)).isEqualTo(TOPICS.accepted());
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.OFFSET)).isEqualTo("1");
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.ATTEMPTS)).isEqualTo("1");
         assertThat(jobs.isEmpty()).isTrue();
     }
 
