@@ -105,6 +105,25 @@ public final class SinkConfig {
                 config.topicCreation());
     }
 
+    /**
+     * The settings, with the files they name read once: what the sink starts with. {@link #settings()} alone reads
+     * no file, so a deployment's configuration can be checked on another machine.
+     *
+     * @throws ConfigException naming the key when the truststore cannot be loaded
+     */
+    SinkSettings checkedSettings() {
+        SinkSettings settings = settings();
+        settings.fetch().trust().ifPresent(trust -> {
+            try {
+                trust.load();
+            } catch (IllegalArgumentException e) {
+                // TlsTrust's message names the file and the failure, never the password.
+                throw new ConfigException(SinkKeys.TLS_TRUSTSTORE + ": " + e.getMessage());
+            }
+        });
+        return settings;
+    }
+
     private SinkSettings.Archive archive() {
         if (config.getString(SinkKeys.ARCHIVE).equals("s3")) {
             String bucket = config.getString(SinkKeys.S3_BUCKET);

@@ -116,12 +116,4 @@ public record SinkSettings(
             return new UrlPolicy(allowedHosts, new AddressPolicy(allowPrivateAddresses));
         }
     }
-
-    /**
-     * Whether missing topics are created on start, and how.
-     *
-     * @param create whether to create missing topics
-     * @param partitions partitions of created topics
-     * @param replication replication factor of created topics, -1 for the broker default
-     */
 }

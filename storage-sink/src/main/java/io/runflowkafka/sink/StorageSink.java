@@ -78,7 +78,7 @@ public final class StorageSink implements RunningService {
      * @throws ConfigException when a setting is missing or inconsistent, or the filesystem archive cannot be created
      */
     public static StorageSink start(SinkConfig config) {
-        return start(config.settings(), config.kafkaProperties(), config.schemaRegistryProperties());
+        return start(config.checkedSettings(), config.kafkaProperties(), config.schemaRegistryProperties());
     }
 
     /**

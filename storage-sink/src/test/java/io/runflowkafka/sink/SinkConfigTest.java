@@ -3,7 +3,10 @@ package io.runflowkafka.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,15 +29,22 @@ class SinkConfigTest {
     }
 
     @Test
-    void shouldTakeOverridesFromTheEnvironmentAndMaskTheTruststorePassword() {
+    void shouldTakeOverridesFromTheEnvironmentAndMaskTheTruststorePassword() throws Exception {
+        Path trustStore =
+                Files.createDirectories(Path.of("target", "sink-config-test")).resolve("trust.p12");
+        KeyStore empty = KeyStore.getInstance("PKCS12");
+        empty.load(null, null);
+        try (OutputStream out = Files.newOutputStream(trustStore)) {
+            empty.store(out, "hunter2".toCharArray());
+        }
         SinkConfig config = SinkConfig.load(
                 Optional.empty(),
                 Map.of(
                         "SINK_URL_ALLOWED_HOSTS", "cdn.runflow.io,localhost",
                         "SINK_DOWNLOAD_CONCURRENCY", "32",
-                        "SINK_TLS_TRUSTSTORE", "trust.p12",
+                        "SINK_TLS_TRUSTSTORE", trustStore.toString(),
                         "SINK_TLS_TRUSTSTORE_PASSWORD", "hunter2"));
-        SinkSettings settings = config.settings();
+        SinkSettings settings = config.checkedSettings();
 
         assertThat(settings.urls().allowedHosts()).isEqualTo(List.of("cdn.runflow.io", "localhost"));
         assertThat(settings.archiving().globalConcurrency()).isEqualTo(32);
@@ -65,5 +75,24 @@ class SinkConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("sink.url.allowed-hosts")
                 .hasMessageContaining("cdn.runflow.io:https");
+    }
+
+    @Test
+    void shouldRefuseATruststoreThatCannotBeReadNamingTheKey() {
+        SinkConfig config = SinkConfig.load(
+                Optional.empty(),
+                Map.of(
+                        "SINK_TLS_TRUSTSTORE",
+                        "target/no-such-truststore.p12",
+                        "SINK_TLS_TRUSTSTORE_PASSWORD",
+                        "hunter2"));
+
+        assertThat(config.settings().fetch().trust())
+                .as("settings() reads no file")
+                .isPresent();
+        assertThatThrownBy(config::checkedSettings)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sink.tls.truststore")
+                .hasMessageNotContaining("hunter2");
     }
 }

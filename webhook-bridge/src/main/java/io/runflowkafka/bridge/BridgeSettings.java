@@ -82,12 +82,4 @@ public record BridgeSettings(
             Objects.requireNonNull(retryAfter, "retryAfter");
         }
     }
-
-    /**
-     * Whether missing topics are created on start, and how.
-     *
-     * @param create whether to create missing topics
-     * @param partitions partitions of created topics
-     * @param replication replication factor of created topics, -1 for the broker default
-     */
 }

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Runs one service as a process, the same way for all three: {@code main [properties-file]}, environment variables
  * over the file; stops gracefully on SIGTERM (exit 0 from the JVM's hooks), exits {@value #EXIT_INVALID_CONFIGURATION}
  * on an invalid configuration with a message naming the key, and {@value #EXIT_STOPPED_FOR_GOOD} when the service
- * stops on its own, so that a supervisor (Kubernetes, compose's restart policy, systemd) starts it again: it does not
+ * cannot start for another reason or stops on its own, so that a supervisor (Kubernetes, compose's restart policy, systemd) starts it again: it does not
  * restart a process that stays up doing nothing.
  *
  * @param <C> the service's configuration
@@ -76,6 +76,10 @@ public final class ServiceLauncher<C> {
             LOG.error("invalid configuration: {}", e.getMessage());
             System.err.println("invalid configuration: " + e.getMessage());
             return EXIT_INVALID_CONFIGURATION;
+        } catch (RuntimeException e) {
+            // A broker that cannot be reached, a port in use: the start may succeed when the supervisor retries it.
+            LOG.error("the {} could not start; exiting with status {}", name, EXIT_STOPPED_FOR_GOOD, e);
+            return EXIT_STOPPED_FOR_GOOD;
         }
         AtomicBoolean stopping = new AtomicBoolean();
         hooks.accept(new Thread(

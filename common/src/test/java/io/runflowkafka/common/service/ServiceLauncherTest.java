@@ -121,4 +121,14 @@ class ServiceLauncherTest {
 
         assertThat(seen).containsExactly(Optional.of("service.properties"));
     }
+
+    @Test
+    void shouldExitSeventyWhenTheServiceCannotStartForAnotherReason() {
+        var unreachable = new ServiceLauncher<String>("test service", file -> "ok", c -> c, c -> {
+            throw new IllegalStateException("no broker at 127.0.0.1:9092");
+        });
+
+        assertThat(unreachable.run(new String[0], hooks::add)).isEqualTo(ServiceLauncher.EXIT_STOPPED_FOR_GOOD);
+        assertThat(hooks).isEmpty();
+    }
 }
