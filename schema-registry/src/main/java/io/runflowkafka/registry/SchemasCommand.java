@@ -91,6 +91,12 @@ public final class SchemasCommand implements Runnable {
                 description = "A topic's value schema as an .avsc file; repeatable. Replaces the built-in schemas.")
         List<String> schemas = new ArrayList<>();
 
+        @Option(
+                names = "--fail-on-new",
+                description = "Exit 1 when a subject is not registered yet: against a registry the services already"
+                        + " use, a new subject means a topic name that is not the deployment's (give --schema).")
+        boolean failOnNew;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -106,7 +112,19 @@ public final class SchemasCommand implements Runnable {
             List<Result> results = new SchemaCheck(client, subjects).check(local);
             results.forEach(result -> out.println(result.line()));
             out.flush();
-            return SchemaCheck.exitCode(results);
+            int exit = SchemaCheck.exitCode(results);
+            boolean anyNew = results.stream().anyMatch(r -> r.outcome() == SchemaCheck.Outcome.NEW);
+            if (exit == 0 && anyNew && failOnNew) {
+                return 1;
+            }
+            if (exit == 0 && results.stream().allMatch(r -> r.outcome() == SchemaCheck.Outcome.NEW)) {
+                spec.commandLine()
+                        .getErr()
+                        .println("note: no subject is registered yet; if the services run under other topic names,"
+                                + " give them with --schema TOPIC=FILE (or --fail-on-new to make this an error)");
+                spec.commandLine().getErr().flush();
+            }
+            return exit;
         }
 
         private SchemaRegistryConfig config() {

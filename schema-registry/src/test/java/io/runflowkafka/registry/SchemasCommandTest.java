@@ -51,6 +51,17 @@ class SchemasCommandTest {
     }
 
     @Test
+    void shouldExitOneOnANewSubjectOnlyWhenAskedTo() {
+        Map<String, Schema> defaults = Map.of("renamed", parse(V1));
+
+        assertThat(run(new SchemasCommand(defaults), "check", "--registry", api.url()))
+                .isZero();
+        assertThat(err.toString()).contains("no subject is registered yet", "--schema TOPIC=FILE");
+        assertThat(run(new SchemasCommand(defaults), "check", "--registry", api.url(), "--fail-on-new"))
+                .isEqualTo(1);
+    }
+
+    @Test
     void shouldFailOnAnIncompatibleSchemaWithTheRegistrysReason() throws IOException {
         api.post("/subjects/uploads-value/versions", schemaBody(V1));
 
