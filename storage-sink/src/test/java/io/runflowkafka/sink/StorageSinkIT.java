@@ -236,7 +236,8 @@ class StorageSinkIT {
                     new byte[] {0, 0, 0, 0, 99, 1, 2});
             CountersSnapshot before = runflow.emulator().counters().snapshot();
 
-            startSink(env(runflow.imageAllowlistEntry()));
+            // Two emulators, two ports: each is its own allowlist entry.
+            startSink(env(runflow.imageAllowlistEntry() + "," + shortLived.imageAllowlistEntry()));
             SinkFixtures.awaitAllCommitted(KAFKA.bootstrapServers(), group, completedTopic, Duration.ofSeconds(60));
 
             assertThat(shortLived.emulator().counters().snapshot().imagesExpired())
