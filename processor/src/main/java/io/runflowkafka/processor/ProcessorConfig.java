@@ -44,6 +44,7 @@ import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.client.RunflowClientConfig;
 import io.runflowkafka.common.config.CommonKeys;
 import io.runflowkafka.common.config.ServiceConfig;
+import io.runflowkafka.common.config.ServiceConfigView;
 import io.runflowkafka.common.kafka.TopicCreation;
 import io.runflowkafka.common.tls.TlsTrust;
 import io.runflowkafka.processor.calls.CallSettings;
@@ -65,12 +66,10 @@ import org.apache.kafka.streams.state.HostInfo;
  * in {@link ProcessorKeys}), and handed out only as settings records: nothing else reads a key. A setting the
  * processor cannot run with fails, naming its key, when it is asked for.
  */
-public final class ProcessorConfig {
-
-    private final ServiceConfig config;
+public final class ProcessorConfig extends ServiceConfigView {
 
     private ProcessorConfig(ServiceConfig config) {
-        this.config = config;
+        super(config);
     }
 
     /** Loads the configuration from an optional file and the environment. */
@@ -81,21 +80,6 @@ public final class ProcessorConfig {
     /** Every key at its default (no file, no environment): what tests build default settings from. */
     public static ProcessorConfig defaults() {
         return load(Optional.empty(), Map.of());
-    }
-
-    /** Every key with its value, sorted, secrets masked: what is logged at start. */
-    public String describe() {
-        return config.describe();
-    }
-
-    /** The Kafka client properties given under {@code kafka.}, prefix removed. */
-    Map<String, Object> kafkaProperties() {
-        return config.kafkaProperties();
-    }
-
-    /** The Schema Registry serde settings under Confluent's key names, secrets in clear for the serde only. */
-    Map<String, Object> registryProperties() {
-        return config.schemaRegistryProperties();
     }
 
     HttpSettings http() {

@@ -127,7 +127,7 @@ final class StreamsProperties {
      * open transaction (the client's own defaults, 5 s + 10 s, are longer than Kafka Streams' 10 s transactions).
      */
     static Map<String, Object> registryProperties(ProcessorConfig config) {
-        Map<String, Object> properties = new HashMap<>(config.registryProperties());
+        Map<String, Object> properties = new HashMap<>(config.schemaRegistryProperties());
         // The client tries each URL in turn: the whole try stays within 2 s + 2 s whatever their number.
         int urls = String.valueOf(properties.get(SchemaRegistryConfig.SCHEMA_REGISTRY_URL))
                 .split(",")

@@ -2,6 +2,7 @@ package io.runflowkafka.sink;
 
 import io.runflowkafka.common.config.CommonKeys;
 import io.runflowkafka.common.config.ServiceConfig;
+import io.runflowkafka.common.config.ServiceConfigView;
 import io.runflowkafka.common.tls.TlsTrust;
 import io.runflowkafka.sink.archive.S3ArchiveStore;
 import io.runflowkafka.sink.fetch.ImageFetcher;
@@ -20,15 +21,13 @@ import org.apache.kafka.common.config.ConfigException;
  * every default lives), loaded from a properties file and the environment, and read into {@link SinkSettings}. No
  * other class reads a configuration key.
  */
-public final class SinkConfig {
+public final class SinkConfig extends ServiceConfigView {
 
     /** Longest wait of one poll while no event is in flight; not worth a key. */
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
 
-    private final ServiceConfig config;
-
     private SinkConfig(ServiceConfig config) {
-        this.config = config;
+        super(config);
     }
 
     /** The common keys plus the sink's own, each overridable by an environment variable. */
@@ -48,21 +47,6 @@ public final class SinkConfig {
     /** Loads the configuration from {@code file}, if any, and the process environment. */
     public static SinkConfig load(Optional<Path> file) {
         return load(file, System.getenv());
-    }
-
-    /** Every key with its value, secrets masked: what the sink prints at start. */
-    public String describe() {
-        return config.describe();
-    }
-
-    /** The Kafka client properties given under {@code kafka.}, prefix removed. */
-    public Map<String, Object> kafkaProperties() {
-        return config.kafkaProperties();
-    }
-
-    /** The Schema Registry serde properties. */
-    public Map<String, Object> schemaRegistryProperties() {
-        return config.schemaRegistryProperties();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.runflowkafka.bridge;
 import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.common.config.CommonKeys;
 import io.runflowkafka.common.config.ServiceConfig;
+import io.runflowkafka.common.config.ServiceConfigView;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.apache.kafka.common.config.ConfigException;
  * loaded from a properties file and the environment, and read into {@link BridgeSettings}. No other class reads a
  * configuration key.
  */
-public final class BridgeConfig {
+public final class BridgeConfig extends ServiceConfigView {
 
     /** Default port of the bridge's HTTP server (webhooks, health, metrics). */
     public static final int DEFAULT_HTTP_PORT = 8090;
@@ -37,10 +38,8 @@ public final class BridgeConfig {
     static final String HTTP_THREADS = "bridge.http-threads";
     static final String REQUEST_LOG = "bridge.request-log";
 
-    private final ServiceConfig config;
-
     private BridgeConfig(ServiceConfig config) {
-        this.config = config;
+        super(config);
     }
 
     /** The common keys (HTTP port {@value #DEFAULT_HTTP_PORT}) plus the bridge's own. */
@@ -157,21 +156,6 @@ public final class BridgeConfig {
     /** Loads the configuration from {@code file}, if any, and the process environment. */
     public static BridgeConfig load(Optional<Path> file) {
         return load(file, System.getenv());
-    }
-
-    /** Every key with its value, secrets masked: what the bridge prints at start. */
-    public String describe() {
-        return config.describe();
-    }
-
-    /** The Kafka client properties given under {@code kafka.}, prefix removed. */
-    public Map<String, Object> kafkaProperties() {
-        return config.kafkaProperties();
-    }
-
-    /** The Schema Registry serde properties. */
-    public Map<String, Object> schemaRegistryProperties() {
-        return config.schemaRegistryProperties();
     }
 
     /**
