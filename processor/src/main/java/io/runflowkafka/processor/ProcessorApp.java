@@ -11,11 +11,13 @@ import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.service.RunningService;
 import io.runflowkafka.common.service.ServiceTelemetry;
 import io.runflowkafka.processor.async.CallLimiter;
+import io.runflowkafka.processor.gate.LocalImages;
 import io.runflowkafka.processor.gate.RunflowScorer;
 import io.runflowkafka.processor.gate.Scorer;
 import io.runflowkafka.processor.kafka.ProcessorClientSupplier;
 import io.runflowkafka.processor.orders.InFlightSubmissions;
 import io.runflowkafka.processor.orders.PipelineBacklog;
+import io.runflowkafka.processor.orders.RunflowHeadshotsSubmitter;
 import io.runflowkafka.processor.status.JobStatusRoutes;
 import io.runflowkafka.processor.status.KafkaStreamsJobStatusLookup;
 import java.time.Duration;
@@ -111,14 +113,20 @@ public final class ProcessorApp implements RunningService {
             ExecutorService fileReads = Executors.newFixedThreadPool(2, DaemonThreads.numbered("image-file-reader"));
             opened.push(fileReads::shutdownNow);
             LazyS3 s3 = opened(opened, new LazyS3(config.s3()));
-            Scorer theScorer =
-                    scorer != null ? scorer : new RunflowScorer(client, s3, config.fileUrisEnabled(), fileReads);
+            // One reader, one URI policy: the gate scores and the orders submit s3:// and file:// photos with it.
+            LocalImages images = new LocalImages(s3, config.fileUrisEnabled(), fileReads);
+            Scorer theScorer = scorer != null ? scorer : new RunflowScorer(client, images);
             InFlightSubmissions submissions = new InFlightSubmissions();
             Optional<PipelineBacklog> backlog = wiring.startBacklog();
             backlog.ifPresent(opened::push);
 
             Topology topology = wiring.topology(
-                    theScorer, limiter, client::generateHeadshots, telemetry.registry(), submissions, backlog);
+                    theScorer,
+                    limiter,
+                    RunflowHeadshotsSubmitter.of(client, images),
+                    telemetry.registry(),
+                    submissions,
+                    backlog);
             LOG.info("topology:\n{}", topology.describe());
             Optional<Duration> drainInterval = Optional.of(config.calls().drainInterval());
             KafkaStreams streams = new KafkaStreams(

@@ -1,5 +1,6 @@
 package io.runflowkafka.processor.orders;
 
+import io.runflowkafka.processor.gate.LocalImages;
 import io.runflowkafka.processor.internal.OrderPhoto;
 import io.runflowkafka.processor.internal.OrderState;
 import io.runflowkafka.processor.internal.OrderStatus;
@@ -31,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * {@code min-photos}. The decision (a {@link SubmissionRequest} with a fresh job reference) and the
  * order's SUBMITTED mark are written in one transaction; the HTTP call is made downstream, only once that
  * transaction is committed.
+ *
+ * <p><b>URLs or files, never both.</b> Generate Headshots takes photo URLs (JSON) or photo files (multipart) in one
+ * request, and the processor reads {@code s3://} and {@code file://} photos but never downloads a URL. An order is
+ * therefore of the kind of its first collected photo; a later photo of the other kind is skipped with a warning.
  *
  * <p><b>Which clock the idle time-out runs on.</b> An order's deadline is its latest photo's own time (the
  * record timestamp, which the quality gate carries over from the upload; else {@code uploaded_at}) plus the
@@ -106,6 +111,17 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
                     orderId,
                     state.getJobRef());
             metrics.late();
+            return;
+        }
+        if (state != null && isLocal(state) != LocalImages.isLocal(photo.getImageUri())) {
+            // One request sends URLs or files, never both, and the processor downloads no URL (see the README).
+            LOG.warn(
+                    "photo {} of order {} is not collected: the order holds photos {}, and one Generate Headshots "
+                            + "request takes URLs or files, not both",
+                    photo.getUploadId(),
+                    orderId,
+                    isLocal(state) ? "as files (s3://, file://)" : "by URL");
+            metrics.skipped();
             return;
         }
         long now = context.currentSystemTimeMs();
@@ -260,9 +276,16 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
         if (photo.getUploadId() == null || photo.getUploadId().isBlank()) {
             return "no upload id";
         }
-        return isHttpUrl(photo.getImageUri())
+        return isHttpUrl(photo.getImageUri()) || LocalImages.isLocal(photo.getImageUri())
                 ? null
-                : "Generate Headshots takes http(s) image URLs, and this image_uri is not one";
+                : "Generate Headshots takes http(s) image URLs, or s3:// and file:// images as files, and this"
+                        + " image_uri is none of these";
+    }
+
+    /** Whether the order's photos are sent as files: all are of the kind of its first. */
+    private static boolean isLocal(OrderState state) {
+        return !state.getPhotos().isEmpty()
+                && LocalImages.isLocal(state.getPhotos().get(0).getImageUri());
     }
 
     private static boolean isHttpUrl(String value) {
