@@ -78,7 +78,8 @@ public final class DemoCommand implements Callable<Integer> {
             names = "--images",
             defaultValue = "${env:RUNFLOW_DEMO_IMAGES}",
             description =
-                    "Also score your own photos (JPEG, PNG, WebP) from this folder, as one more order (env RUNFLOW_DEMO_IMAGES).")
+                    "Also your own photos (JPEG, PNG, WebP) from this folder, as one more order: scored, and those accepted sent"
+                            + " to Generate Headshots as files (env RUNFLOW_DEMO_IMAGES).")
     Path images;
 
     @Option(names = "--keep-running", description = "Leave everything up after the summary (Ctrl-C stops it).")

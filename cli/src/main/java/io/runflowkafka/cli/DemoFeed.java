@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,11 +21,10 @@ import java.util.stream.Stream;
  * small or washed out, in turn), plus, with {@code --images}, the user's own photos as one more order.
  *
  * @param uploads every upload, in sending order
- * @param ordersWithJobs the orders expected to end archived (photos by URL)
- * @param ownPhotosOrder the order holding the user's photos, or null (file:// photos are scored, never
- *     submitted: Generate Headshots takes URLs)
+ * @param sampleOrders the sample orders (photos by URL), each expected to end archived
+ * @param ownPhotosOrder the order holding the user's photos (file://, sent to Generate Headshots as files), or null
  */
-record DemoFeed(List<UploadEvent> uploads, Set<String> ordersWithJobs, String ownPhotosOrder) {
+record DemoFeed(List<UploadEvent> uploads, Set<String> sampleOrders, String ownPhotosOrder) {
 
     private static final List<String> RETAKES = List.of("dark.jpg", "blurry.jpg", "small.jpg", "washed-out.jpg");
 
@@ -53,8 +53,22 @@ record DemoFeed(List<UploadEvent> uploads, Set<String> ordersWithJobs, String ow
         return new DemoFeed(List.copyOf(uploads), Set.copyOf(withJobs), own);
     }
 
+    /**
+     * The orders expected to end archived: every sample order, and the user's own once one of its photos is
+     * accepted (an order is submitted with at least one accepted photo; with none, there is nothing to submit).
+     *
+     * @param acceptedOrders the order of each photo accepted so far
+     */
+    Set<String> ordersWithJobs(Collection<String> acceptedOrders) {
+        Set<String> expected = new LinkedHashSet<>(sampleOrders);
+        if (ownPhotosOrder != null && acceptedOrders.contains(ownPhotosOrder)) {
+            expected.add(ownPhotosOrder);
+        }
+        return expected;
+    }
+
     Set<String> orders() {
-        Set<String> all = new LinkedHashSet<>(ordersWithJobs);
+        Set<String> all = new LinkedHashSet<>(sampleOrders);
         if (ownPhotosOrder != null) {
             all.add(ownPhotosOrder);
         }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -94,7 +95,7 @@ final class Progress implements AutoCloseable {
         }
         out.println((console ? "\r" : "") + line((System.nanoTime() - started) / 1e9));
         out.flush();
-        return archivedOrders() == feed.ordersWithJobs().size()
+        return archivedOrders() == expectedOrders().size()
                 && scoredCount() == feed.uploads().size();
     }
 
@@ -112,8 +113,13 @@ final class Progress implements AutoCloseable {
     private boolean finished() {
         boolean allScored = scoredCount() == feed.uploads().size();
         return allScored
-                && archivedOrders() + failedOrders.size()
-                        >= feed.ordersWithJobs().size();
+                && archivedOrders() + failedOrders.size() >= expectedOrders().size();
+    }
+
+    /** The orders that end with a job: every sample order, and the user's own once one of its photos is accepted. */
+    private Set<String> expectedOrders() {
+        return feed.ordersWithJobs(
+                accepted.stream().map(ScoredUpload::getOrderId).toList());
     }
 
     private int scoredCount() {
@@ -121,9 +127,7 @@ final class Progress implements AutoCloseable {
     }
 
     private long archivedOrders() {
-        return archived.keySet().stream()
-                .filter(feed.ordersWithJobs()::contains)
-                .count();
+        return archived.keySet().stream().filter(expectedOrders()::contains).count();
     }
 
     private String line(double seconds) {
@@ -136,7 +140,7 @@ final class Progress implements AutoCloseable {
                 retakes.size(),
                 deadUploads.size(),
                 jobByOrder.size(),
-                feed.ordersWithJobs().size(),
+                expectedOrders().size(),
                 completed.size(),
                 archivedOrders(),
                 seconds);

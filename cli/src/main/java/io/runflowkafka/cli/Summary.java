@@ -45,10 +45,9 @@ record Summary(
         for (String order : feed.orders()) {
             HeadshotJob job = jobs.get(order);
             HeadshotsArchived archive = archived.get(order);
-            if (order.equals(feed.ownPhotosOrder())) {
-                out.printf(
-                        "  %-28s your photos: scored above; file:// photos are not sent to Generate Headshots%n",
-                        order);
+            if (order.equals(feed.ownPhotosOrder())
+                    && accepted.stream().noneMatch(photo -> order.equals(photo.getOrderId()))) {
+                out.printf("  %-28s your photos: none accepted (see the retakes above), so no headshots%n", order);
             } else if (archive != null) {
                 out.printf(
                         "  %-28s job %s → %d images archived in %s%n",

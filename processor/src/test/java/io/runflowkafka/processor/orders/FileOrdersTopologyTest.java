@@ -14,6 +14,7 @@ import io.runflowkafka.processor.ProcessorConfig;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.calls.CallSettings;
 import io.runflowkafka.processor.gate.LocalImages;
+import io.runflowkafka.processor.gate.RunflowScorer;
 import io.runflowkafka.schema.Decision;
 import io.runflowkafka.schema.HeadshotJob;
 import io.runflowkafka.schema.ScoredUpload;
@@ -321,6 +322,32 @@ class FileOrdersTopologyTest {
         assertThat(byUrl).containsExactly(List.of("https://img.example/urls/1.jpg"));
         assertThat(jobs.readValuesToList()).hasSize(2);
         assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseForGoodARequestThatMixesUrlsAndFiles() throws Exception {
+        RunflowHeadshotsSubmitter submitter = new RunflowHeadshotsSubmitter(
+                (callbackUrl, urls) -> {
+                    byUrl.add(urls);
+                    return accept();
+                },
+                (callbackUrl, files) -> {
+                    byFile.add(files);
+                    return accept();
+                },
+                files(true));
+
+        CompletableFuture<HeadshotsSubmission> mixed = submitter.submit(
+                "https://hooks.example.com/h", List.of("https://img.example/1.jpg", photoFile("2.jpg")));
+
+        assertThat(mixed)
+                .failsWithin(Duration.ofSeconds(1))
+                .withThrowableThat()
+                .havingCause()
+                .isInstanceOf(RunflowScorer.InvalidImageReferenceException.class)
+                .withMessageContaining("mixes photos by URL and photos as files");
+        assertThat(byUrl).isEmpty();
+        assertThat(byFile).isEmpty();
     }
 
     /** An S3 client whose every GetObject gets the scripted answer. */

@@ -30,6 +30,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +56,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Headshot orders end to end: a real broker, the emulator over HTTP as Runflow, a loopback receiver as
@@ -598,5 +601,46 @@ class HeadshotOrdersIT {
         assertThat(job.getUploadIds())
                 .as("every photo uploaded within the idle window")
                 .containsExactly("order-1-photo-1", "order-1-photo-2", "order-1-photo-3", "order-1-photo-4");
+    }
+
+    @Test
+    void shouldSubmitAnOrderOfFilePhotosInTheMultipartFormAndGetRunflowsCallback(@TempDir Path photos)
+            throws Exception {
+        topics = Topics.create(2);
+        byte[] portrait = http.send(
+                        HttpRequest.newBuilder(URI.create(emulator.sampleUrl("portrait.jpg")))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray())
+                .body();
+        List<UploadEvent> uploads = new ArrayList<>();
+        for (int n = 1; n <= 4; n++) {
+            Path photo = Files.write(photos.resolve("me-" + n + ".jpg"), portrait);
+            uploads.addAll(photos("files-order", n, n, photo.toUri().toString()));
+        }
+        feed(uploads);
+        Map<String, String> env = environment(
+                Unique.name("file-orders"),
+                Unique.directory("file-orders-state").toString(),
+                freePort());
+        env.put("PROCESSOR_FILE_URIS_ENABLED", "true");
+
+        start(env, null);
+
+        Waits.await("the order of file photos on headshots.jobs", Duration.ofSeconds(90))
+                .until(() -> !jobs().isEmpty());
+        HeadshotJob job = jobs().get(0);
+        assertThat(job.getOrderId()).isEqualTo("files-order");
+        assertThat(job.getInputImageUrls())
+                .as("the URIs, never the bytes")
+                .hasSize(4)
+                .allMatch(uri -> uri.startsWith("file:"));
+        // The JSON form refuses file:// URLs (422): an accepted job is one sent as files.
+        assertThat(emulator.counters().snapshot().headshotSubmissions()).isEqualTo(1);
+        Waits.await("Runflow's callback for the order of file photos")
+                .until(() -> callbacks.containsKey(job.getJobRef()));
+        assertThat(callbacks.get(job.getJobRef())).containsOnly(job.getHeadshotsId());
+        assertThat(KAFKA.clients()
+                        .readAllCommitted(topics.jobsDlq(), new StringDeserializer(), new StringDeserializer()))
+                .isEmpty();
     }
 }
