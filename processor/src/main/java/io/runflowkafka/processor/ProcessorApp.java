@@ -114,7 +114,7 @@ public final class ProcessorApp implements RunningService {
             opened.push(fileReads::shutdownNow);
             LazyS3 s3 = opened(opened, new LazyS3(config.s3()));
             // One reader, one URI policy: the gate scores and the orders submit s3:// and file:// photos with it.
-            LocalImages images = new LocalImages(s3, config.fileUrisEnabled(), fileReads);
+            LocalImages images = new LocalImages(s3, config.fileUrisEnabled(), config.maxImageBytes(), fileReads);
             Scorer theScorer = scorer != null ? scorer : new RunflowScorer(client, images);
             InFlightSubmissions submissions = new InFlightSubmissions();
             Optional<PipelineBacklog> backlog = wiring.startBacklog();

@@ -9,6 +9,7 @@ import static io.runflowkafka.processor.ProcessorKeys.DRAIN_INTERVAL_MS;
 import static io.runflowkafka.processor.ProcessorKeys.FILE_URIS;
 import static io.runflowkafka.processor.ProcessorKeys.GIVE_UP_AFTER_MS;
 import static io.runflowkafka.processor.ProcessorKeys.GUARANTEE;
+import static io.runflowkafka.processor.ProcessorKeys.MAX_IMAGE_BYTES;
 import static io.runflowkafka.processor.ProcessorKeys.MAX_IN_FLIGHT;
 import static io.runflowkafka.processor.ProcessorKeys.ORDERED;
 import static io.runflowkafka.processor.ProcessorKeys.ORDERS_ENABLED;
@@ -174,6 +175,11 @@ public final class ProcessorConfig extends ServiceConfigView {
 
     public boolean fileUrisEnabled() {
         return config.getBoolean(FILE_URIS);
+    }
+
+    /** Largest s3:// or file:// image the processor reads. */
+    public int maxImageBytes() {
+        return config.getInt(MAX_IMAGE_BYTES);
     }
 
     public boolean ordersEnabled() {

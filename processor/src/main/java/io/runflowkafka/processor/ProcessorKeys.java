@@ -31,6 +31,7 @@ public final class ProcessorKeys {
     public static final String GUARANTEE = "processor.processing-guarantee";
     public static final String STATE_DIR = "processor.state-dir";
     public static final String FILE_URIS = "processor.file-uris-enabled";
+    public static final String MAX_IMAGE_BYTES = "processor.max-image-bytes";
     public static final String SHUTDOWN_TIMEOUT_MS = "processor.shutdown-timeout-ms";
     public static final String S3_ENDPOINT = "processor.s3.endpoint";
     public static final String S3_REGION = "processor.s3.region";
@@ -146,6 +147,13 @@ public final class ProcessorKeys {
                     false,
                     Importance.MEDIUM,
                     "Accept file:// image URIs (read from this machine's disk). Off: such uploads are dead-lettered.")
+            .define(
+                    MAX_IMAGE_BYTES,
+                    Type.INT,
+                    20 * 1024 * 1024,
+                    Range.between(1024, Integer.MAX_VALUE - 1),
+                    Importance.MEDIUM,
+                    "Largest s3:// or file:// image read, to score or to submit; a larger one is dead-lettered.")
             .define(
                     SHUTDOWN_TIMEOUT_MS,
                     Type.LONG,

@@ -5,6 +5,7 @@ import io.runflowkafka.common.image.ImageType;
 import io.runflowkafka.processor.gate.RunflowScorer.ImageStoreUnavailableException;
 import io.runflowkafka.processor.gate.RunflowScorer.InvalidImageReferenceException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -36,18 +37,33 @@ public final class LocalImages {
 
     private static final Pattern S3_BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
+    /** Runflow publishes no limit; this is the emulator's, and a photo is far smaller. */
+    public static final int DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+
     private final Supplier<S3AsyncClient> s3;
     private final boolean fileUrisEnabled;
+    private final int maxBytes;
     private final Executor fileReads;
+
+    /** A reader with the default size cap ({@link #DEFAULT_MAX_BYTES}). */
+    public LocalImages(Supplier<S3AsyncClient> s3, boolean fileUrisEnabled, Executor fileReads) {
+        this(s3, fileUrisEnabled, DEFAULT_MAX_BYTES, fileReads);
+    }
 
     /**
      * @param s3 gives the S3 client on first use (built only when an s3:// image is read)
      * @param fileUrisEnabled whether file:// URIs may be read from this machine
+     * @param maxBytes the largest image read: never more than one byte past it is held, and a larger one is
+     *     refused for good
      * @param fileReads where blocking file reads run, never the stream thread
      */
-    public LocalImages(Supplier<S3AsyncClient> s3, boolean fileUrisEnabled, Executor fileReads) {
+    public LocalImages(Supplier<S3AsyncClient> s3, boolean fileUrisEnabled, int maxBytes, Executor fileReads) {
+        if (maxBytes < 1 || maxBytes == Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("maxBytes must be in [1, Integer.MAX_VALUE)");
+        }
         this.s3 = s3;
         this.fileUrisEnabled = fileUrisEnabled;
+        this.maxBytes = maxBytes;
         this.fileReads = fileReads;
     }
 
@@ -83,9 +99,11 @@ public final class LocalImages {
                     // Refused here: the SDK would fail it as a client error, which reads as "S3 unreachable" and waits.
                     return refuse("'" + uri.getHost() + "' is not a valid S3 bucket name");
                 }
+                // One byte past the cap at most: a larger object is told by its length, never held whole.
                 GetObjectRequest request = GetObjectRequest.builder()
                         .bucket(uri.getHost())
                         .key(uri.getPath().substring(1))
+                        .range("bytes=0-" + maxBytes)
                         .build();
                 bytes = s3.get()
                         .getObject(request, AsyncResponseTransformer.toBytes())
@@ -106,9 +124,12 @@ public final class LocalImages {
         return bytes.thenCompose(read -> image(read, uri, declaredType));
     }
 
-    private static CompletableFuture<ImageFile> image(byte[] bytes, URI uri, String declaredType) {
+    private CompletableFuture<ImageFile> image(byte[] bytes, URI uri, String declaredType) {
         if (bytes.length == 0) {
             return refuse(uri + " is empty");
+        }
+        if (bytes.length > maxBytes) {
+            return refuse(uri + " is larger than " + maxBytes + " bytes (processor.max-image-bytes)");
         }
         String path = uri.getPath();
         String name = path.substring(path.lastIndexOf('/') + 1);
@@ -123,7 +144,7 @@ public final class LocalImages {
                 .orElseGet(() -> declaredType != null ? declaredType : "application/octet-stream");
     }
 
-    private static byte[] readFile(URI uri) {
+    private byte[] readFile(URI uri) {
         Path path;
         try {
             path = Path.of(uri);
@@ -131,8 +152,8 @@ public final class LocalImages {
             throw new UncheckedIOException(
                     new InvalidImageReferenceException("file image_uri is not a local path: " + e.getMessage()));
         }
-        try {
-            return Files.readAllBytes(path);
+        try (InputStream in = Files.newInputStream(path)) {
+            return in.readNBytes(maxBytes + 1);
         } catch (IOException e) {
             throw new UncheckedIOException(new InvalidImageReferenceException(
                     "cannot read " + path + ": " + e.getClass().getSimpleName()));

@@ -350,6 +350,55 @@ class FileOrdersTopologyTest {
         assertThat(byFile).isEmpty();
     }
 
+    @Test
+    void shouldDeadLetterAnOrderWithAPhotoLargerThanTheCap() throws Exception {
+        start(1, new LocalImages(() -> null, true, 1024, Runnable::run));
+        Path large = photos.resolve("large.jpg");
+        Files.write(large, Arrays.copyOf(JPEG_START, 4096));
+
+        accept("order-1", 1, large.toUri().toString());
+
+        TestRecord<String, byte[]> dead = deadLetters.readRecord();
+        assertThat(DeadLetters.text(dead.headers(), DeadLetterHeaders.MESSAGE))
+                .contains("large.jpg")
+                .contains("larger than 1024 bytes");
+        assertThat(byFile).isEmpty();
+    }
+
+    @Test
+    void shouldAskS3ForNoMoreThanOneBytePastTheCap() {
+        List<GetObjectRequest> requests = new CopyOnWriteArrayList<>();
+        S3AsyncClient s3 = new FakeS3(() -> CompletableFuture.completedFuture(
+                ResponseBytes.fromByteArray(GetObjectResponse.builder().build(), Arrays.copyOf(JPEG_START, 1025))));
+        LocalImages images = new LocalImages(() -> new FakeS3Recording(s3, requests), false, 1024, Runnable::run);
+
+        assertThat(images.read("s3://photos/order-1/1.jpg", null))
+                .failsWithin(Duration.ofSeconds(1))
+                .withThrowableThat()
+                .havingCause()
+                .isInstanceOf(RunflowScorer.InvalidImageReferenceException.class)
+                .withMessageContaining("larger than 1024 bytes");
+        assertThat(requests).singleElement().extracting(GetObjectRequest::range).isEqualTo("bytes=0-1024");
+    }
+
+    /** Records each GetObject request, then asks the client it wraps. */
+    private record FakeS3Recording(S3AsyncClient s3, List<GetObjectRequest> requests) implements S3AsyncClient {
+        @Override
+        public <T> CompletableFuture<T> getObject(
+                GetObjectRequest request, AsyncResponseTransformer<GetObjectResponse, T> transformer) {
+            requests.add(request);
+            return s3.getObject(request, transformer);
+        }
+
+        @Override
+        public String serviceName() {
+            return "s3";
+        }
+
+        @Override
+        public void close() {}
+    }
+
     /** An S3 client whose every GetObject gets the scripted answer. */
     private static final class FakeS3 implements S3AsyncClient {
         private final java.util.function.Supplier<CompletableFuture<ResponseBytes<GetObjectResponse>>> answer;
