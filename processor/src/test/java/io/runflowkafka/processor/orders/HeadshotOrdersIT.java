@@ -608,10 +608,12 @@ class HeadshotOrdersIT {
             throws Exception {
         topics = Topics.create(2);
         byte[] portrait = http.send(
-                        HttpRequest.newBuilder(URI.create(emulator.sampleUrl("portrait.jpg")))
+                        // Over plain HTTP: this test's client does not trust the emulator's dev certificate.
+                        HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/sandbox/samples/portrait.jpg"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofByteArray())
                 .body();
+        assertThat(portrait).hasSizeGreaterThan(1000);
         List<UploadEvent> uploads = new ArrayList<>();
         for (int n = 1; n <= 4; n++) {
             Path photo = Files.write(photos.resolve("me-" + n + ".jpg"), portrait);
