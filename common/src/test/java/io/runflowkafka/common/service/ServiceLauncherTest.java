@@ -2,10 +2,11 @@ package io.runflowkafka.common.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.config.ConfigException;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class ServiceLauncherTest {
 
-    private final List<Thread> hooks = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<Thread> hooks = new LinkedBlockingQueue<>();
 
     /** A service that stops for good when told to, and counts its closes. */
     private static final class Service implements RunningService {
@@ -77,13 +78,15 @@ class ServiceLauncherTest {
         CompletableFuture<Integer> status =
                 CompletableFuture.supplyAsync(() -> launcher(service).run(new String[0], hooks::add));
 
-        Thread.sleep(200);
+        // The hook is registered once the service runs, just before the launcher waits on it.
+        Thread hook = hooks.poll(10, TimeUnit.SECONDS);
+        assertThat(hook).as("the shutdown hook, registered once").isNotNull();
         assertThat(status).isNotDone();
         service.stopped.complete("Kafka Streams reached its ERROR state");
 
         assertThat(status.get(10, TimeUnit.SECONDS)).isEqualTo(ServiceLauncher.EXIT_STOPPED_FOR_GOOD);
         assertThat(service.closes).hasValue(1);
-        assertThat(hooks).hasSize(1);
+        assertThat(hooks).isEmpty();
     }
 
     @Test
@@ -91,11 +94,8 @@ class ServiceLauncherTest {
         Service service = new Service(true);
         CompletableFuture<Integer> status =
                 CompletableFuture.supplyAsync(() -> launcher(service).run(new String[0], hooks::add));
-        while (hooks.isEmpty()) {
-            Thread.sleep(10);
-        }
-
-        Thread hook = hooks.get(0);
+        Thread hook = hooks.poll(10, TimeUnit.SECONDS);
+        assertThat(hook).as("the shutdown hook").isNotNull();
         hook.start();
         hook.join(10_000);
 
