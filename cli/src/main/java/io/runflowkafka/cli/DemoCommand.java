@@ -35,6 +35,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -53,6 +55,8 @@ import picocli.CommandLine.Spec;
         description = "Run the whole pipeline in one process on sample photos and show what happens.")
 public final class DemoCommand implements Callable<Integer> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+
     private static final String PASSWORD = "changeit";
 
     @Spec
@@ -65,7 +69,9 @@ public final class DemoCommand implements Callable<Integer> {
                     "Where the broker, the registry, state and the archive live (env RUNFLOW_DEMO_DATA; default ${DEFAULT-VALUE}).")
     Path data;
 
-    @Option(names = "--fresh", description = "Delete the data folder first.")
+    @Option(
+            names = "--fresh",
+            description = "Delete what the data folder holds first, but the log this run is already writing to.")
     boolean fresh;
 
     @Option(
@@ -121,10 +127,11 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
         if (fresh) {
-            deleteRecursively(data);
+            clearData(data, liveLog());
         }
         Files.createDirectories(data);
         String run = "demo-" + Long.toString(System.currentTimeMillis(), 36);
+        LOG.info("{} started, data in {}", run, data.toAbsolutePath().normalize());
         out.printf(
                 "runflow-kafka demo %s: data in %s%n",
                 run, data.toAbsolutePath().normalize());
@@ -264,20 +271,37 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
+    /** The file the demo's log is written to, when {@code Main} chose it before the first logger existed. */
+    private static Optional<Path> liveLog() {
+        return Optional.ofNullable(System.getProperty(Main.DEMO_LOG_PROPERTY)).map(Path::of);
+    }
+
+    /**
+     * Deletes everything under {@code data} but {@code keep}: the logger opened the demo's log before this command
+     * ran, so deleting it would send this run's lines to an unlinked file.
+     */
+    static void clearData(Path data, Optional<Path> keep) {
+        if (!Files.exists(data)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+        Optional<Path> kept = keep.map(k -> k.toAbsolutePath().normalize());
+        try (Stream<Path> paths = Files.walk(data)) {
+            paths.sorted(Comparator.reverseOrder())
+                    .filter(path -> !path.equals(data))
+                    .filter(path -> kept.map(
+                                    k -> !k.startsWith(path.toAbsolutePath().normalize()))
+                            .orElse(true))
+                    .forEach(DemoCommand::delete);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
+            throw new UncheckedIOException("cannot clear " + data, e);
+        }
+    }
+
+    private static void delete(Path path) {
+        try {
+            Files.delete(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -20,6 +20,9 @@ import picocli.CommandLine.Command;
         })
 public final class Main implements Runnable {
 
+    /** The system property that names the demo's log file, read by {@code logback-demo.xml}. */
+    static final String DEMO_LOG_PROPERTY = "runflow.demo.log";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -28,7 +31,7 @@ public final class Main implements Runnable {
             // Before any logger exists: the demo's terminal shows progress, its log goes to a file.
             System.setProperty("logback.configurationFile", "logback-demo.xml");
             System.setProperty(
-                    "runflow.demo.log", demoData(args).resolve("demo.log").toString());
+                    DEMO_LOG_PROPERTY, demoData(args).resolve("demo.log").toString());
         }
         System.exit(commandLine().execute(args));
     }
