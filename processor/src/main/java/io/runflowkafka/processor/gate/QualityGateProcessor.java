@@ -5,6 +5,7 @@ import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.async.AsyncCallEngine;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.async.OutputEncoder;
+import io.runflowkafka.processor.async.WhileBusy;
 import io.runflowkafka.processor.internal.PendingCall;
 import io.runflowkafka.schema.Decision;
 import io.runflowkafka.schema.ScoredUpload;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -51,6 +51,7 @@ final class QualityGateProcessor
 
     private ProcessorContext<String, GateOutcome> context;
     private AsyncCallEngine<UploadEvent, ScoreResult> engine;
+    private WhileBusy drains;
 
     QualityGateProcessor(
             Scorer scorer,
@@ -86,7 +87,12 @@ final class QualityGateProcessor
                 context::currentSystemTimeMs,
                 false);
         engine.restore();
-        context.schedule(settings.calls().drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> engine.drain());
+        drains = new WhileBusy(
+                context,
+                settings.calls().drainInterval(),
+                now -> engine.drain(),
+                () -> engine.pending() > 0 || engine.heldOutputs() > 0);
+        drains.wakeIfBusy();
     }
 
     @Override
@@ -126,6 +132,7 @@ final class QualityGateProcessor
                 .build();
         engine.submit(AsyncCallEngine.callId(source.offset()), call, upload.event());
         engine.drain();
+        drains.wake();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.runflowkafka.processor.orders;
 
+import io.runflowkafka.processor.async.WhileBusy;
 import io.runflowkafka.processor.gate.LocalImages;
 import io.runflowkafka.processor.internal.OrderPhoto;
 import io.runflowkafka.processor.internal.OrderState;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -69,6 +69,7 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
     private ProcessorContext<String, SubmissionRequest> context;
     private KeyValueStore<String, OrderState> orders;
     private KeyValueStore<String, String> deadlines;
+    private WhileBusy idleChecks;
 
     OrderCollector(OrderSettings settings, OrderMetrics metrics, InputBacklog backlog) {
         this.settings = settings;
@@ -81,7 +82,8 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
         this.context = context;
         this.orders = context.getStateStore(HeadshotOrdersTopology.ORDERS_STORE);
         this.deadlines = context.getStateStore(HeadshotOrdersTopology.DEADLINES_STORE);
-        context.schedule(settings.idleCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::submitIdleOrders);
+        idleChecks = new WhileBusy(context, settings.idleCheckInterval(), this::submitIdleOrders, this::awaitsDeadline);
+        idleChecks.wakeIfBusy();
     }
 
     @Override
@@ -167,6 +169,14 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
         state.setIdleDeadline(deadline);
         deadlines.put(deadlineKey(deadline, orderId), orderId);
         orders.put(orderId, state);
+        idleChecks.wake();
+    }
+
+    /** Whether an order of this task waits for its idle deadline. */
+    private boolean awaitsDeadline() {
+        try (KeyValueIterator<String, String> any = deadlines.all()) {
+            return any.hasNext();
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.async.AsyncCallEngine;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.async.OutputEncoder;
+import io.runflowkafka.processor.async.WhileBusy;
 import io.runflowkafka.processor.internal.PendingCall;
 import io.runflowkafka.processor.internal.SubmissionRequest;
 import io.runflowkafka.schema.HeadshotJob;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -54,6 +54,7 @@ final class SubmissionProcessor
 
     private ProcessorContext<String, SubmissionOutcome> context;
     private AsyncCallEngine<SubmissionRequest, HeadshotsSubmission> engine;
+    private WhileBusy drains;
 
     SubmissionProcessor(
             HeadshotsSubmitter submitter,
@@ -87,7 +88,12 @@ final class SubmissionProcessor
                 context::currentSystemTimeMs,
                 true);
         engine.restore();
-        context.schedule(settings.calls().drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> engine.drain());
+        drains = new WhileBusy(
+                context,
+                settings.calls().drainInterval(),
+                now -> engine.drain(),
+                () -> engine.pending() > 0 || engine.heldOutputs() > 0);
+        drains.wakeIfBusy();
     }
 
     @Override
@@ -108,6 +114,7 @@ final class SubmissionProcessor
                 .build();
         engine.submit(AsyncCallEngine.callId(source.offset()), call, request);
         engine.drain();
+        drains.wake();
     }
 
     /** Called for every submission an earlier owner of the task left unanswered: it is about to be sent again. */

@@ -377,6 +377,39 @@ class HeadshotOrdersIT {
     }
 
     @Test
+    void shouldCommitNoTransactionOnceIdle() throws Exception {
+        topics = Topics.create(2);
+        feed(photos("order-idle", 1, 4, emulator.sampleUrl("portrait.jpg")));
+        ProcessorApp app = start(
+                environment(
+                        Unique.name("orders-idle"),
+                        Unique.directory("orders-idle").toString(),
+                        0),
+                null);
+
+        Waits.await("the order's job", Duration.ofSeconds(60)).until(() -> jobs().size() == 1);
+        Waits.await("no call pending")
+                .until(() ->
+                        app.registry().get("processor.pending.calls").gauge().value() == 0);
+        double before = commits(app.streams());
+        Thread.sleep(3_000);
+        double after = commits(app.streams());
+
+        // Kafka Streams commits a task after each of its wall-clock punctuations: one left scheduled while there is
+        // nothing to do would commit an offsets-only transaction every commit interval (100 ms) on every thread.
+        assertThat(after - before).as("commits in 3 s of idling").isZero();
+    }
+
+    /** Commits of every stream thread so far (each commits its tasks in one transaction). */
+    private static double commits(KafkaStreams streams) {
+        return streams.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("commit-total")
+                        && e.getKey().group().equals("stream-thread-metrics"))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .sum();
+    }
+
+    @Test
     void shouldSubmitEveryOrderOnceAcrossAnAbruptRestart() throws Exception {
         topics = Topics.create(2);
         String portrait = emulator.sampleUrl("portrait.jpg");
