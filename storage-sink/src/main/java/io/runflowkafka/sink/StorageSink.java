@@ -94,7 +94,7 @@ public final class StorageSink implements RunningService {
         // What is started is closed again, newest first, when a later step fails.
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
-            ServiceTelemetry telemetry = push(started, new ServiceTelemetry());
+            ServiceTelemetry telemetry = push(started, new ServiceTelemetry("runflow-kafka-sink"));
             OpsServer ops = push(
                     started,
                     telemetry.serve(settings.ops().host(), settings.ops().port()));
