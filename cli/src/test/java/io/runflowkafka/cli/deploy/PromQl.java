@@ -24,6 +24,7 @@ final class PromQl {
     private static final Pattern NUMBER = Pattern.compile("(?<![A-Za-z_:0-9])[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
     private static final Pattern IDENTIFIER = Pattern.compile("(?<![A-Za-z_:0-9$])[A-Za-z_:][A-Za-z0-9_:]*");
     private static final Pattern SELECTOR = Pattern.compile("([A-Za-z_:][A-Za-z0-9_:]*)\\s*(\\{[^}]*})");
+    private static final Pattern APPLICATION_MATCHER = Pattern.compile("\\bapplication\\s*=\\s*\"([^\"]+)\"");
     private static final Pattern LE_MATCHER = Pattern.compile("\\ble\\s*=\\s*\"([^\"]+)\"");
     private static final Set<String> KEYWORDS = Set.of(
             "by",
@@ -81,5 +82,18 @@ final class PromQl {
             }
         }
         return bounds;
+    }
+
+    /** The application each selector names exactly ({@code application="..."}), by metric. */
+    static Map<String, String> applications(String expression) {
+        Map<String, String> applications = new LinkedHashMap<>();
+        Matcher selector = SELECTOR.matcher(expression);
+        while (selector.find()) {
+            Matcher application = APPLICATION_MATCHER.matcher(selector.group(2));
+            if (application.find()) {
+                applications.put(selector.group(1), application.group(1));
+            }
+        }
+        return applications;
     }
 }
