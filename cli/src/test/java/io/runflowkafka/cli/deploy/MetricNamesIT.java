@@ -30,8 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -145,35 +143,15 @@ class MetricNamesIT {
         scrapes.forEach((application, scrape) -> assertThat(scrape.samples())
                 .as(application + " says it is ready, under its application tag")
                 .contains("service_ready{application=\"" + application + "\"} 1.0"));
-        Set<String> exposed = new TreeSet<>();
-        scrapes.values().forEach(s -> exposed.addAll(s.names()));
 
         Map<String, String> expressions = new LinkedHashMap<>();
         PrometheusRules.alerts().forEach(a -> expressions.put("alert " + a.name(), a.expression()));
         expressions.putAll(GrafanaDashboard.expressions());
         assertThat(expressions).as("expressions of the rules and the dashboard").hasSizeGreaterThan(30);
 
-        List<String> missing = new ArrayList<>();
-        expressions.forEach((where, expression) -> {
-            for (String name : PromQl.metricNames(expression)) {
-                if (!exposed.contains(name) && !NOT_EXPOSED.containsKey(name)) {
-                    missing.add(where + ": " + name);
-                }
-            }
-            PromQl.bucketBounds(expression)
-                    .forEach((name, bounds) -> bounds.forEach(bound -> {
-                        if (scrapes.values().stream().noneMatch(s -> s.hasBucket(name, bound))) {
-                            missing.add(where + ": " + name + " with le=\"" + bound + "\"");
-                        }
-                    }));
-            PromQl.applications(expression).forEach((name, application) -> {
-                Scrape scrape = scrapes.get(application);
-                if (scrape == null || (!scrape.names().contains(name) && !NOT_EXPOSED.containsKey(name))) {
-                    missing.add(where + ": " + name + " from " + application);
-                }
-            });
-        });
-        assertThat(missing).as("metrics read but not exposed by the services").isEmpty();
+        assertThat(MetricNames.missing(scrapes, expressions, NOT_EXPOSED))
+                .as("metrics read but not exposed by the services")
+                .isEmpty();
     }
 
     private static void send(String registryUrl, RunflowEmulator emulator) {
