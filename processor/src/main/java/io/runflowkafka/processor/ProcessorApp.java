@@ -106,7 +106,7 @@ public final class ProcessorApp implements RunningService {
         config.topicCreation().ensure(config.kafkaProperties(), wiring.topics());
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
-            ServiceTelemetry telemetry = opened(opened, new ServiceTelemetry());
+            ServiceTelemetry telemetry = opened(opened, new ServiceTelemetry("runflow-kafka-processor"));
             RunflowClient client = opened(opened, new RunflowClient(clientConfig));
             CallLimiter limiter =
                     opened(opened, new CallLimiter(config.maxInFlight(), config.rateLimit(), config.giveUpAfter()));

@@ -69,6 +69,17 @@ public final class SinkMetrics {
                         Duration.ofHours(23),
                         Duration.ofHours(24))
                 .register(registry);
+        // Registered at 0, so that the first dead letter is an increase a rule can see, not a new series.
+        for (Stage stage : Stage.values()) {
+            dlqCounter(stage);
+        }
+    }
+
+    private Counter dlqCounter(Stage stage) {
+        return Counter.builder("sink.dlq.events")
+                .tag("stage", stage.label())
+                .description("Completion events sent to the dead-letter topic")
+                .register(registry);
     }
 
     /** A job's archived event was committed. */
@@ -83,11 +94,7 @@ public final class SinkMetrics {
 
     /** An event was committed to the DLQ. */
     public void deadLettered(Stage stage) {
-        Counter.builder("sink.dlq.events")
-                .tag("stage", stage.label())
-                .description("Completion events sent to the dead-letter topic")
-                .register(registry)
-                .increment();
+        dlqCounter(stage).increment();
     }
 
     /** An event will be retried. */

@@ -1,5 +1,6 @@
 package io.runflowkafka.sink;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.ops.OpsServer;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -49,6 +51,7 @@ public final class StorageSink implements RunningService {
     private final Thread thread;
     private final Deserializer<HeadshotsCompleted> completed;
     private final Serializer<HeadshotsArchived> archived;
+    private final List<KafkaClientMetrics> clientMetrics;
     private final CompletableFuture<String> stoppedForGood = new CompletableFuture<>();
     private volatile boolean closing;
 
@@ -60,7 +63,8 @@ public final class StorageSink implements RunningService {
             EventArchiver archiver,
             ArchiveLoop loop,
             Deserializer<HeadshotsCompleted> completed,
-            Serializer<HeadshotsArchived> archived) {
+            Serializer<HeadshotsArchived> archived,
+            List<KafkaClientMetrics> clientMetrics) {
         this.telemetry = telemetry;
         this.ops = ops;
         this.store = store;
@@ -69,6 +73,7 @@ public final class StorageSink implements RunningService {
         this.loop = loop;
         this.completed = completed;
         this.archived = archived;
+        this.clientMetrics = clientMetrics;
         this.thread = new Thread(this::consume, "sink-consumer");
     }
 
@@ -94,7 +99,7 @@ public final class StorageSink implements RunningService {
         // What is started is closed again, newest first, when a later step fails.
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
-            ServiceTelemetry telemetry = push(started, new ServiceTelemetry());
+            ServiceTelemetry telemetry = push(started, new ServiceTelemetry("runflow-kafka-sink"));
             OpsServer ops = push(
                     started,
                     telemetry.serve(settings.ops().host(), settings.ops().port()));
@@ -152,6 +157,7 @@ public final class StorageSink implements RunningService {
                 started,
                 AvroSerdes.specific(HeadshotsArchived.class, schemas, false).serializer());
 
+        List<KafkaClientMetrics> clientMetrics = new CopyOnWriteArrayList<>();
         Map<String, Object> consumerProps = new HashMap<>(kafka);
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -164,7 +170,10 @@ public final class StorageSink implements RunningService {
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         ArchiveLoop loop = new ArchiveLoop(
                 loopSettings,
-                () -> new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                () -> measured(
+                        new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                        telemetry,
+                        clientMetrics),
                 () -> new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer()),
                 completed,
                 archived,
@@ -180,7 +189,16 @@ public final class StorageSink implements RunningService {
                 settings.urls().allowPrivateAddresses() ? "ALLOWED" : "refused",
                 settings.archiving().globalConcurrency(),
                 settings.archiving().perEventConcurrency());
-        return new StorageSink(telemetry, ops, store, fetcher, archiver, loop, completed, archived);
+        return new StorageSink(telemetry, ops, store, fetcher, archiver, loop, completed, archived, clientMetrics);
+    }
+
+    /** Binds the consumer's metrics (its lag among them: {@code kafka_consumer_fetch_manager_records_lag*}). */
+    private static KafkaConsumer<byte[], byte[]> measured(
+            KafkaConsumer<byte[], byte[]> consumer, ServiceTelemetry telemetry, List<KafkaClientMetrics> bound) {
+        KafkaClientMetrics metrics = new KafkaClientMetrics(consumer);
+        metrics.bindTo(telemetry.registry());
+        bound.add(metrics);
+        return consumer;
     }
 
     private static <T extends AutoCloseable> T push(Deque<AutoCloseable> started, T resource) {
@@ -255,6 +273,7 @@ public final class StorageSink implements RunningService {
         }
         closing = true;
         loop.close();
+        clientMetrics.forEach(KafkaClientMetrics::close);
         archiver.close();
         fetcher.close();
         completed.close();

@@ -80,7 +80,7 @@ public final class WebhookBridge implements RunningService {
     public static WebhookBridge start(
             BridgeSettings settings, Map<String, Object> kafkaProperties, Map<String, Object> registryProperties) {
         Objects.requireNonNull(settings, "settings");
-        ServiceTelemetry telemetry = new ServiceTelemetry();
+        ServiceTelemetry telemetry = new ServiceTelemetry("runflow-kafka-bridge");
         PrometheusMeterRegistry registry = telemetry.registry();
         Health health = telemetry.health();
         health.down(HTTP_COMPONENT, "starting");

@@ -82,6 +82,7 @@ final class KubernetesChecks {
             }
         });
         rendering.ofKind("Ingress").forEach(i -> problems.addAll(ingressProblems(i)));
+        problems.addAll(KedaChecks.problems(rendering, this));
         return problems;
     }
 

@@ -1,5 +1,6 @@
 package io.runflowkafka.common.service;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -11,11 +12,16 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.ops.OpsRoutes;
 import io.runflowkafka.common.ops.OpsServer;
+import java.util.Objects;
 
 /**
  * What a service reports about itself, made the same way in every service: its {@link Health} and a Prometheus
  * registry with the JVM's own metrics (memory, GC, threads, class loading, CPU, uptime) already bound. Served by
  * {@link OpsRoutes} on the service's own HTTP server, or by an {@link OpsServer} for a service that has none.
+ *
+ * <p>Every meter carries the tag {@code application} (the service's name, e.g. {@code runflow-kafka-sink}), so that
+ * dashboards and alert rules tell the services apart whatever the scrape configuration labels them; the gauge
+ * {@code service_ready} is 1 while {@code /health/ready} answers 200, else 0.
  */
 public final class ServiceTelemetry implements AutoCloseable {
 
@@ -23,8 +29,17 @@ public final class ServiceTelemetry implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
-    /** A fresh health and registry, with the JVM metrics bound. */
-    public ServiceTelemetry() {
+    /**
+     * A fresh health and registry, with the JVM metrics and the readiness gauge bound.
+     *
+     * @param application the value of every meter's {@code application} tag: {@code runflow-kafka-processor},
+     *     {@code runflow-kafka-bridge} or {@code runflow-kafka-sink}
+     */
+    public ServiceTelemetry(String application) {
+        registry.config().commonTags("application", Objects.requireNonNull(application, "application"));
+        Gauge.builder("service.ready", health, h -> h.ready() ? 1 : 0)
+                .description("1 while the service is ready (GET /health/ready answers 200), else 0")
+                .register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

@@ -8,7 +8,7 @@ class ServiceTelemetryTest {
 
     @Test
     void shouldServeTheJvmsOwnMetricsBesideTheServices() {
-        try (ServiceTelemetry telemetry = new ServiceTelemetry()) {
+        try (ServiceTelemetry telemetry = new ServiceTelemetry("runflow-kafka-test")) {
             telemetry.registry().counter("runflow.test.events").increment();
 
             String scrape = telemetry.registry().scrape();
@@ -19,7 +19,35 @@ class ServiceTelemetryTest {
                     .contains("jvm_classes_loaded_classes")
                     .contains("process_cpu_usage")
                     .contains("process_uptime_seconds")
-                    .contains("runflow_test_events_total 1.0");
+                    .contains("runflow_test_events_total{application=\"runflow-kafka-test\"} 1.0");
         }
+    }
+
+    @Test
+    void shouldTagEveryMeterWithTheApplication() {
+        try (ServiceTelemetry telemetry = new ServiceTelemetry("runflow-kafka-test")) {
+            assertThat(telemetry.registry().getMeters())
+                    .isNotEmpty()
+                    .allSatisfy(meter ->
+                            assertThat(meter.getId().getTag("application")).isEqualTo("runflow-kafka-test"));
+        }
+    }
+
+    @Test
+    void shouldReportReadinessAsAGaugeThatFollowsTheHealth() {
+        try (ServiceTelemetry telemetry = new ServiceTelemetry("runflow-kafka-test")) {
+            assertThat(ready(telemetry)).as("nothing registered yet: not ready").isZero();
+
+            telemetry.health().up("kafka", "connected");
+            assertThat(ready(telemetry)).isEqualTo(1);
+            assertThat(telemetry.registry().scrape()).contains("service_ready{application=\"runflow-kafka-test\"} 1.0");
+
+            telemetry.health().down("archive", "bucket unreachable");
+            assertThat(ready(telemetry)).isZero();
+        }
+    }
+
+    private static double ready(ServiceTelemetry telemetry) {
+        return telemetry.registry().get("service.ready").gauge().value();
     }
 }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.runflowkafka.client.RateLimitedException;
 import io.runflowkafka.processor.async.AsyncCallEngine;
 import io.runflowkafka.processor.async.CallLimiter;
+import io.runflowkafka.processor.calls.RunflowErrors;
 import java.time.Duration;
 
 /** The quality gate's meters: calls in flight, call latency, retries, 429s and each outcome. */
@@ -19,6 +20,7 @@ public final class GateMetrics implements AsyncCallEngine.Observer {
     private final Counter rateLimited;
     private final Timer latency;
     private final Timer failedLatency;
+    private final RunflowErrors errors;
 
     public GateMetrics(MeterRegistry registry, CallLimiter limiter) {
         Gauge.builder("runflow.calls.in.flight", limiter, CallLimiter::inFlight)
@@ -39,6 +41,7 @@ public final class GateMetrics implements AsyncCallEngine.Observer {
                 .tag("outcome", "failure")
                 .publishPercentileHistogram()
                 .register(registry);
+        errors = new RunflowErrors(registry, "score");
     }
 
     void accepted() {
@@ -62,6 +65,9 @@ public final class GateMetrics implements AsyncCallEngine.Observer {
     public void answered(Duration duration, Throwable failureOrNull) {
         if (failureOrNull instanceof RateLimitedException) {
             rateLimited.increment();
+        }
+        if (failureOrNull != null) {
+            errors.record(failureOrNull);
         }
         (failureOrNull == null ? latency : failedLatency).record(duration);
     }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.runflowkafka.processor.async.AsyncCallEngine;
+import io.runflowkafka.processor.calls.RunflowErrors;
 import io.runflowkafka.processor.internal.SubmissionTrigger;
 import java.time.Duration;
 
@@ -26,6 +27,7 @@ public final class OrderMetrics implements AsyncCallEngine.Observer {
     private final Counter retries;
     private final Timer latency;
     private final Timer failedLatency;
+    private final RunflowErrors errors;
 
     /** Registers the meters; {@code inFlight} feeds the in-flight gauge. */
     public OrderMetrics(MeterRegistry registry, InFlightSubmissions inFlight) {
@@ -63,6 +65,7 @@ public final class OrderMetrics implements AsyncCallEngine.Observer {
         Gauge.builder("headshots.submissions.in.flight", inFlight, InFlightSubmissions::inFlight)
                 .description("Submissions sent to Runflow whose answer is not forwarded yet")
                 .register(registry);
+        errors = new RunflowErrors(registry, "generate_headshots");
     }
 
     private static Counter photos(MeterRegistry registry, String outcome) {
@@ -112,5 +115,8 @@ public final class OrderMetrics implements AsyncCallEngine.Observer {
     @Override
     public void answered(Duration duration, Throwable failureOrNull) {
         (failureOrNull == null ? latency : failedLatency).record(duration);
+        if (failureOrNull != null) {
+            errors.record(failureOrNull);
+        }
     }
 }

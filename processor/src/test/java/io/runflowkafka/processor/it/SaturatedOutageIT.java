@@ -46,7 +46,7 @@ class SaturatedOutageIT {
     private static final int MAX_IN_FLIGHT = 8;
     private static final int BACKLOG = 100 * MAX_IN_FLIGHT + 400;
     private static final Pattern GAUGE =
-            Pattern.compile("^(processor_pending_calls(?:_bound)?)\\s+([0-9.eE+]+)$", Pattern.MULTILINE);
+            Pattern.compile("^(processor_pending_calls(?:_bound)?)(?:\\{[^}]*})?\\s+([0-9.eE+]+)$", Pattern.MULTILINE);
     private static RunflowEmulator emulator;
     private static LocalSchemaRegistryServer registry;
 
