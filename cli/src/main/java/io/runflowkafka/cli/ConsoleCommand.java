@@ -130,6 +130,13 @@ public final class ConsoleCommand implements Callable<Integer> {
     Path photoDir;
 
     @Option(
+            names = "--topic",
+            paramLabel = "LABEL=NAME",
+            description = "A topic not under its default name, by label: uploaded, accepted, retake, jobs, completed,"
+                    + " archived, uploaded-dlq, jobs-dlq, completed-dlq; repeatable.")
+    Map<String, String> topics = new LinkedHashMap<>();
+
+    @Option(
             names = "--property",
             paramLabel = "KEY=VALUE",
             description = "Any Kafka client property (security.protocol, sasl.*, ssl.*); repeatable.")
@@ -185,7 +192,7 @@ public final class ConsoleCommand implements Callable<Integer> {
                 bootstrapServers,
                 kafkaProperties,
                 registry,
-                ConsoleSettings.PipelineTopics.defaults(),
+                ConsoleSettings.PipelineTopics.defaults().with(topics),
                 services,
                 source,
                 Optional.ofNullable(photoDir));

@@ -44,6 +44,7 @@ class CliTest {
         assertThat(run("console", "--host", "127.0.0.1", "--token", "short").err())
                 .contains("at least 16 characters");
         assertThat(run("console", "--archive", "s3").err()).contains("--archive s3 needs --s3-bucket");
+        assertThat(run("console", "--topic", "uploads=photos").err()).contains("no topic labelled uploads");
     }
 
     @Test

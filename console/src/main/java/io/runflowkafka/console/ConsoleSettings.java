@@ -55,6 +55,11 @@ public record ConsoleSettings(
                 throw new IllegalArgumentException(
                         "service " + service.getKey() + ": its URL must be http or https, not " + service.getValue());
             }
+            if (service.getValue().getRawUserInfo() != null) {
+                // The URL is shown on the page: a password in it would be too.
+                throw new IllegalArgumentException(
+                        "service " + service.getKey() + ": its URL must not carry credentials");
+            }
         }
         kafkaProperties = Map.copyOf(kafkaProperties);
         schemaRegistry = Map.copyOf(schemaRegistry);
@@ -106,6 +111,46 @@ public record ConsoleSettings(
                     "headshots.completed",
                     "headshots.archived",
                     List.of("photos.uploaded.dlq", "headshots.jobs.dlq", "headshots.completed.dlq"));
+        }
+
+        /**
+         * These names with some replaced, by label: {@code uploaded}, {@code accepted}, {@code retake}, {@code jobs},
+         * {@code completed}, {@code archived}, {@code uploaded-dlq}, {@code jobs-dlq}, {@code completed-dlq}.
+         *
+         * @throws IllegalArgumentException for an unknown label or a blank name
+         */
+        public PipelineTopics with(Map<String, String> names) {
+            Map<String, String> all = new java.util.LinkedHashMap<>();
+            all.put("uploaded", uploaded);
+            all.put("accepted", accepted);
+            all.put("retake", retake);
+            all.put("jobs", jobs);
+            all.put("completed", completed);
+            all.put("archived", archived);
+            List<String> dlqLabels = List.of("uploaded-dlq", "jobs-dlq", "completed-dlq");
+            for (int i = 0; i < dlqLabels.size(); i++) {
+                all.put(dlqLabels.get(i), i < deadLetters.size() ? deadLetters.get(i) : null);
+            }
+            names.forEach((label, name) -> {
+                if (!all.containsKey(label)) {
+                    throw new IllegalArgumentException("no topic labelled " + label + "; labels are " + all.keySet());
+                }
+                if (name == null || name.isBlank()) {
+                    throw new IllegalArgumentException("topic " + label + " needs a name");
+                }
+                all.put(label, name.strip());
+            });
+            return new PipelineTopics(
+                    all.get("uploaded"),
+                    all.get("accepted"),
+                    all.get("retake"),
+                    all.get("jobs"),
+                    all.get("completed"),
+                    all.get("archived"),
+                    dlqLabels.stream()
+                            .map(all::get)
+                            .filter(java.util.Objects::nonNull)
+                            .toList());
         }
 
         /** Every topic, the dead-letter topics last. */

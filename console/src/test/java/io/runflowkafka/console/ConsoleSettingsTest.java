@@ -39,6 +39,22 @@ class ConsoleSettingsTest {
                 .hasMessageContaining("at least 16");
         assertThatThrownBy(() -> settings("127.0.0.1", Optional.empty(), Map.of("sink", URI.create("file:///etc"))))
                 .hasMessageContaining("must be http or https");
+        assertThatThrownBy(() ->
+                        settings("127.0.0.1", Optional.empty(), Map.of("sink", URI.create("http://user:pw@sink:8091"))))
+                .hasMessageContaining("must not carry credentials");
+    }
+
+    @Test
+    void shouldRenameTopicsByLabel() {
+        ConsoleSettings.PipelineTopics topics = ConsoleSettings.PipelineTopics.defaults()
+                .with(Map.of("uploaded", "prod.photos.uploaded", "completed-dlq", "prod.completed.dlq"));
+
+        assertThat(topics.uploaded()).isEqualTo("prod.photos.uploaded");
+        assertThat(topics.deadLetters())
+                .containsExactly("photos.uploaded.dlq", "headshots.jobs.dlq", "prod.completed.dlq");
+        assertThat(topics.all()).hasSize(9).contains("headshots.archived");
+        assertThatThrownBy(() -> ConsoleSettings.PipelineTopics.defaults().with(Map.of("uploads", "x")))
+                .hasMessageContaining("no topic labelled uploads");
     }
 
     @Test
