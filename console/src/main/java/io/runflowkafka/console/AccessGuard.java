@@ -3,9 +3,9 @@ package io.runflowkafka.console;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -42,17 +42,15 @@ final class AccessGuard {
         if (token.isPresent()) {
             String query = ctx.queryParam("token");
             if (query != null && matches(query)) {
-                ctx.header(
-                        "Set-Cookie",
-                        COOKIE + "=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
-                                + "; Path=/; HttpOnly; SameSite=Strict");
+                // Base64url keeps any token character out of the cookie's syntax.
+                ctx.header("Set-Cookie", COOKIE + "=" + cookieValue(query) + "; Path=/; HttpOnly; SameSite=Strict");
                 ctx.redirect(ctx.path(), HttpStatus.SEE_OTHER);
                 ctx.skipRemainingHandlers();
                 return;
             }
             String bearer = ctx.header("Authorization");
             boolean ok = (bearer != null && bearer.startsWith("Bearer ") && matches(bearer.substring(7)))
-                    || (ctx.cookie(COOKIE) != null && matches(ctx.cookie(COOKIE)));
+                    || (ctx.cookie(COOKIE) != null && matches(fromCookie(ctx.cookie(COOKIE))));
             if (!ok) {
                 deny(ctx, HttpStatus.UNAUTHORIZED, "a token is required: open the console's URL with ?token=...");
                 return;
@@ -63,6 +61,19 @@ final class AccessGuard {
         }
         if (HandlerType.POST.equals(ctx.method()) && !"1".equals(ctx.header(REQUEST_HEADER))) {
             deny(ctx, HttpStatus.FORBIDDEN, "a POST needs the " + REQUEST_HEADER + " header");
+        }
+    }
+
+    /** The cookie that carries {@code token}. */
+    static String cookieValue(String token) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String fromCookie(String value) {
+        try {
+            return new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return "";
         }
     }
 

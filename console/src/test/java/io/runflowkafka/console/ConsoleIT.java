@@ -159,10 +159,10 @@ class ConsoleIT {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(link.statusCode()).isEqualTo(303);
         assertThat(link.headers().firstValue("Set-Cookie").orElseThrow())
-                .contains(AccessGuard.COOKIE + "=" + TOKEN, "HttpOnly", "SameSite=Strict");
+                .contains(AccessGuard.COOKIE + "=" + AccessGuard.cookieValue(TOKEN), "HttpOnly", "SameSite=Strict");
         HttpResponse<byte[]> page = HTTP.send(
                 HttpRequest.newBuilder(URI.create(base))
-                        .header("Cookie", AccessGuard.COOKIE + "=" + TOKEN)
+                        .header("Cookie", AccessGuard.COOKIE + "=" + AccessGuard.cookieValue(TOKEN))
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(page.statusCode()).isEqualTo(200);
