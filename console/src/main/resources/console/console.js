@@ -67,9 +67,10 @@ function renderOrders(data) {
       el("h3", { text: o.orderId }),
       el("div", { class: "hint", text: "user " + (o.userId || "?") + (job ? " · headshots " + job.headshotsId : " · no job yet") }),
       el("div", { class: "states" }, ...states.map(([name, at]) => el("span", { class: "state" + (at ? " reached" : ""), "data-state": name, text: name + (at ? " " + time(at) : "") }))),
-      el("div", { class: "photos" }, ...o.photos.map(({ photo: p, thumbnail }) => el("div", { class: "photo" + (p.decision === "RETAKE" ? " retake" : ""), "data-upload": p.uploadId, "data-decision": p.decision || "PENDING" },
+      el("div", { class: "photos" }, ...o.photos.map(({ photo: p, thumbnail }) => el("div", { class: "photo" + (p.decision === "RETAKE" ? " retake" : p.decision === "DEAD_LETTERED" ? " dead" : ""), "data-upload": p.uploadId, "data-decision": p.decision || "PENDING" },
         thumbnail ? el("img", { src: "/thumbs/photo?upload=" + encodeURIComponent(p.uploadId), alt: "photo " + p.uploadId, loading: "lazy" }) : el("div", { class: "uri", text: p.imageUri }),
-        el("div", { text: (p.decision || "waiting for a score") + (p.score !== null ? " · score " + p.score.toFixed(2) + " (threshold " + p.threshold.toFixed(2) + ")" : "") }),
+        el("div", { text: (p.decision === "DEAD_LETTERED" ? "dead-lettered" : p.decision || "waiting for a score") + (p.score !== null ? " · score " + p.score.toFixed(2) + " (threshold " + p.threshold.toFixed(2) + ")" : "") }),
+        p.deadLetterReason ? el("div", { class: "reason", text: p.deadLetterReason }) : null,
         p.tips.length ? el("ul", { class: "tips" }, ...p.tips.map(t => el("li", { class: "tip", text: t }))) : null))));
   }));
 }

@@ -61,6 +61,11 @@ public record ConsoleSettings(
                         "service " + service.getKey() + ": its URL must not carry credentials");
             }
         }
+        photoDir.ifPresent(dir -> {
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("the photo folder " + dir + " is not a folder");
+            }
+        });
         kafkaProperties = Map.copyOf(kafkaProperties);
         schemaRegistry = Map.copyOf(schemaRegistry);
         services = Map.copyOf(services);
@@ -151,6 +156,11 @@ public record ConsoleSettings(
                             .map(all::get)
                             .filter(java.util.Objects::nonNull)
                             .toList());
+        }
+
+        /** The dead-letter topic of uploads (the first of {@link #deadLetters}, label {@code uploaded-dlq}). */
+        public String uploadedDeadLetters() {
+            return deadLetters.isEmpty() ? null : deadLetters.get(0);
         }
 
         /** Every topic, the dead-letter topics last. */

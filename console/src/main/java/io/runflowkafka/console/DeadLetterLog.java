@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * The latest dead letters of every dead-letter topic, each with its reason and headers. Header values of secret-like
@@ -50,11 +51,7 @@ final class DeadLetterLog {
         for (Header header : record.headers()) {
             headers.put(header.key(), shown(header.key(), header.value()));
         }
-        String exception = DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.EXCEPTION);
-        String message = DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.MESSAGE);
-        String reason = exception == null && message == null
-                ? "(no reason header)"
-                : (exception == null ? "" : exception + ": ") + (message == null ? "" : message);
+        String reason = reason(record.headers());
         Deque<Letter> letters = byTopic.computeIfAbsent(record.topic(), t -> new ArrayDeque<>());
         letters.addFirst(new Letter(
                 record.topic(),
@@ -62,7 +59,7 @@ final class DeadLetterLog {
                 record.offset(),
                 record.timestamp(),
                 record.key() == null ? null : cut(new String(record.key(), StandardCharsets.UTF_8)),
-                cut(reason),
+                reason,
                 headers,
                 record.value() == null ? 0 : record.value().length));
         while (letters.size() > MAX_PER_TOPIC) {
@@ -81,6 +78,16 @@ final class DeadLetterLog {
     /** How many letters each topic held in all (not only the latest kept). */
     synchronized Map<String, Long> totals() {
         return new LinkedHashMap<>(totals);
+    }
+
+    /** A dead letter's reason: its exception and message headers, or a note that it has none. */
+    static String reason(Headers headers) {
+        String exception = DeadLetterHeaders.read(headers, DeadLetterHeaders.EXCEPTION);
+        String message = DeadLetterHeaders.read(headers, DeadLetterHeaders.MESSAGE);
+        String reason = exception == null && message == null
+                ? "(no reason header)"
+                : (exception == null ? "" : exception + ": ") + (message == null ? "" : message);
+        return cut(reason);
     }
 
     private static String shown(String name, byte[] value) {

@@ -32,7 +32,8 @@ final class OrderBook {
             Double score,
             Double threshold,
             List<String> tips,
-            Long scoredAt) {}
+            Long scoredAt,
+            String deadLetterReason) {}
 
     /** One job's states; a null time is a state not reached (or not seen) yet. */
     record Job(
@@ -75,8 +76,29 @@ final class OrderBook {
                                 null,
                                 null,
                                 List.of(),
+                                null,
                                 null),
                         (scored, fresh) -> scored);
+    }
+
+    /** An upload the processor dead-lettered; a later score (after a replay) replaces it, never the other way. */
+    synchronized void deadLettered(UploadEvent upload, String reason, long at) {
+        String order = upload.getOrderId();
+        touch(order, upload.getUserId(), at);
+        photos(order)
+                .merge(
+                        upload.getUploadId(),
+                        new Photo(
+                                upload.getUploadId(),
+                                upload.getImageUri(),
+                                upload.getUploadedAt().toEpochMilli(),
+                                "DEAD_LETTERED",
+                                null,
+                                null,
+                                List.of(),
+                                null,
+                                reason),
+                        (known, dead) -> known.scoredAt() != null ? known : dead);
     }
 
     synchronized void scored(ScoredUpload scored) {
@@ -93,7 +115,8 @@ final class OrderBook {
                                 scored.getQualityScore(),
                                 scored.getThreshold(),
                                 List.copyOf(scored.getTips()),
-                                scored.getScoredAt().toEpochMilli()));
+                                scored.getScoredAt().toEpochMilli(),
+                                null));
     }
 
     synchronized void submitted(HeadshotJob job) {

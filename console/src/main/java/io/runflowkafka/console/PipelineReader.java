@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
@@ -61,10 +62,18 @@ final class PipelineReader implements AutoCloseable {
         handlers.put(t.jobs(), decoded(t.jobs(), HeadshotJob.class, serde, orders::submitted));
         handlers.put(t.completed(), decoded(t.completed(), HeadshotsCompleted.class, serde, orders::completed));
         handlers.put(t.archived(), decoded(t.archived(), HeadshotsArchived.class, serde, orders::archived));
+        Deserializer<UploadEvent> uploads =
+                AvroSerdes.specific(UploadEvent.class, serde, false).deserializer();
         for (String dlq : t.deadLetters()) {
+            boolean ofUploads = dlq.equals(t.uploadedDeadLetters());
             handlers.put(dlq, record -> {
                 deadLetters.add(record);
                 stats.count(record.topic(), record.timestamp(), true);
+                if (ofUploads) {
+                    upload(uploads, record)
+                            .ifPresent(u ->
+                                    orders.deadLettered(u, DeadLetterLog.reason(record.headers()), record.timestamp()));
+                }
             });
         }
         this.thread = DaemonThreads.named("console-reader").newThread(this::run);
@@ -119,6 +128,16 @@ final class PipelineReader implements AutoCloseable {
         consumer.seekToBeginning(added);
         LOG.info("console reading {} partition(s) of {}", all.size(), topics);
         return all;
+    }
+
+    /** The upload a dead letter holds, when its bytes are one (an undecodable upload is dead-lettered too). */
+    private static Optional<UploadEvent> upload(
+            Deserializer<UploadEvent> uploads, ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return Optional.ofNullable(uploads.deserialize(record.topic(), record.value()));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private <T extends SpecificRecord> Consumer<ConsumerRecord<byte[], byte[]>> decoded(

@@ -82,6 +82,7 @@ class ConsoleIT {
         long now = System.currentTimeMillis();
         send(topics.uploaded(), upload("u-1", photos.resolve("dark.jpg").toUri().toString()));
         send(topics.uploaded(), upload("u-2", "https://photos.example/u-2.jpg"));
+        send(topics.uploaded(), upload("u-3", "https://photos.example/u-3.jpg"));
         send(topics.retake(), scored("u-1", photos.resolve("dark.jpg").toUri().toString(), Decision.RETAKE));
         send(topics.accepted(), scored("u-2", "https://photos.example/u-2.jpg", Decision.ACCEPTED));
         send(
@@ -125,6 +126,16 @@ class ConsoleIT {
         try (var producer = KAFKA.clients().producer(new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(
                             "photos.uploaded.dlq", null, bytes("order-x"), bytes("garbled"), headers))
+                    .get();
+            // An upload Runflow refused, dead-lettered with its bytes: the Orders view shows it with the reason.
+            RecordHeaders refused = new RecordHeaders();
+            refused.add("__streams.errors.topic", bytes(topics.uploaded()));
+            refused.add("__streams.errors.exception", bytes("RunflowException"));
+            refused.add("__streams.errors.message", bytes("permanent 400: image_url unreachable"));
+            byte[] u3 = REGISTRY.valueSerde(UploadEvent.class)
+                    .serializer()
+                    .serialize(topics.uploaded(), upload("u-3", "https://photos.example/u-3.jpg"));
+            producer.send(new ProducerRecord<>("photos.uploaded.dlq", null, bytes(ORDER), u3, refused))
                     .get();
         }
 
@@ -185,15 +196,34 @@ class ConsoleIT {
                 .isLessThan(job.path("completedAt").asLong());
         assertThat(job.path("completedAt").asLong())
                 .isLessThan(job.path("archivedAt").asLong());
-        JsonNode retake = order.path("photos").path(0);
+        Map<String, JsonNode> photos = Waits.await("the three photos' outcomes")
+                .until(
+                        () -> {
+                            Map<String, JsonNode> byId = new java.util.HashMap<>();
+                            json("api/orders")
+                                    .path("orders")
+                                    .path(0)
+                                    .path("photos")
+                                    .forEach(p -> byId.put(
+                                            p.path("photo").path("uploadId").asText(), p));
+                            return byId;
+                        },
+                        byId -> byId.size() == 3
+                                && byId.values().stream()
+                                        .noneMatch(p ->
+                                                p.path("photo").path("decision").isNull()));
+        JsonNode retake = photos.get("u-1");
         assertThat(retake.path("photo").path("decision").asText()).isEqualTo("RETAKE");
         assertThat(retake.path("photo").path("tips").path(0).asText()).isEqualTo("face a window");
         assertThat(retake.path("thumbnail").asBoolean())
                 .as("a file under the photo folder")
                 .isTrue();
-        assertThat(order.path("photos").path(1).path("thumbnail").asBoolean())
+        assertThat(photos.get("u-2").path("thumbnail").asBoolean())
                 .as("a photo by URL is never fetched")
                 .isFalse();
+        assertThat(photos.get("u-3").path("photo").path("decision").asText()).isEqualTo("DEAD_LETTERED");
+        assertThat(photos.get("u-3").path("photo").path("deadLetterReason").asText())
+                .isEqualTo("RunflowException: permanent 400: image_url unreachable");
 
         BufferedImage thumbnail = image(get("thumbs/photo?upload=u-1", TOKEN));
         assertThat(Math.max(thumbnail.getWidth(), thumbnail.getHeight())).isEqualTo(Thumbnails.MAX_SIDE);
@@ -219,12 +249,13 @@ class ConsoleIT {
 
     @Test
     void shouldShowDeadLettersWithSecretHeadersMaskedAndReplayOnlyAfterADryRun() throws Exception {
-        JsonNode letter = Waits.await("the dead letter")
+        JsonNode letters = Waits.await("the dead letters")
                 .until(
                         () -> json("api/dead-letters").path("topics").path("photos.uploaded.dlq"),
-                        t -> t.path("total").asLong() == 1)
-                .path("letters")
-                .path(0);
+                        t -> t.path("total").asLong() == 2)
+                .path("letters");
+        assertThat(letters.path(0).path("offset").asLong()).as("newest first").isEqualTo(1);
+        JsonNode letter = letters.path(1);
         assertThat(letter.path("reason").asText()).isEqualTo("SerializationException: not Confluent Avro wire format");
         assertThat(letter.path("headers").path("runflow.api-key").asText()).isEqualTo(DeadLetterLog.MASK);
         assertThat(letter.toString()).doesNotContain("sk-must-not-show", "garbled");
@@ -242,23 +273,28 @@ class ConsoleIT {
                 .isEqualTo(400);
 
         JsonNode dryRun = JSON.readTree(post("api/replay/dry-run", topic, true).body());
-        assertThat(dryRun.path("records").asInt()).isEqualTo(1);
+        assertThat(dryRun.path("records").asInt()).isEqualTo(2);
         assertThat(dryRun.path("lines").path(0).asText())
                 .startsWith("would replay photos.uploaded.dlq-0@0 -> photos.uploaded key=order-x");
         assertThat(KAFKA.clients().countCommitted("photos.uploaded"))
                 .as("a dry run sends nothing")
-                .isEqualTo(2);
+                .isEqualTo(3);
 
         String confirm = "{\"topic\":\"photos.uploaded.dlq\",\"confirmation\":\""
                 + dryRun.path("confirmation").asText() + "\"}";
         JsonNode replay = JSON.readTree(post("api/replay", confirm, true).body());
-        assertThat(replay.path("records").asInt()).isEqualTo(1);
+        assertThat(replay.path("records").asInt()).isEqualTo(2);
         var uploaded = KAFKA.clients()
                 .readAllCommitted("photos.uploaded", new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        assertThat(uploaded).hasSize(3);
-        assertThat(new String(uploaded.get(2).value(), StandardCharsets.UTF_8)).isEqualTo("garbled");
-        assertThat(uploaded.get(2).headers().lastHeader(DeadLetterReplay.REPLAYED_FROM_HEADER))
-                .isNotNull();
+        assertThat(uploaded).hasSize(5);
+        assertThat(new String(uploaded.get(3).value(), StandardCharsets.UTF_8)).isEqualTo("garbled");
+        assertThat(uploaded.get(3)
+                        .headers()
+                        .lastHeader(DeadLetterReplay.REPLAYED_FROM_HEADER)
+                        .value())
+                .asString(StandardCharsets.UTF_8)
+                .isEqualTo("photos.uploaded.dlq-0@0");
+        assertThat(uploaded.get(4).value()).as("copied byte for byte").isEqualTo(u3Bytes());
         assertThat(post("api/replay", confirm, true).statusCode())
                 .as("a confirmation is good for one replay")
                 .isEqualTo(400);
@@ -266,6 +302,13 @@ class ConsoleIT {
         assertThat(again.path("records").asInt())
                 .as("a dry run starts where the replay stopped")
                 .isZero();
+    }
+
+    private static byte[] u3Bytes() {
+        return KAFKA.clients()
+                .readAllCommitted("photos.uploaded.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .get(1)
+                .value();
     }
 
     private static HttpResponse<byte[]> get(String path, String token) throws IOException, InterruptedException {
