@@ -2,6 +2,7 @@ package io.runflowkafka.cli;
 
 import io.runflowkafka.bridge.BridgeConfig;
 import io.runflowkafka.bridge.WebhookBridge;
+import io.runflowkafka.console.Console;
 import io.runflowkafka.emulator.RunflowEmulator;
 import io.runflowkafka.processor.ProcessorApp;
 import io.runflowkafka.processor.ProcessorConfig;
@@ -117,6 +118,12 @@ public final class DemoCommand implements Callable<Integer> {
     int emulatorPort;
 
     @Option(
+            names = "--console-port",
+            defaultValue = "${env:RUNFLOW_DEMO_CONSOLE_PORT:-0}",
+            description = "Console port, on 127.0.0.1 (0: a free one).")
+    int consolePort;
+
+    @Option(
             names = "--bridge-port",
             defaultValue = "${env:RUNFLOW_DEMO_BRIDGE_PORT:-0}",
             description = "Webhook bridge port (0: a free one).")
@@ -202,6 +209,19 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf(
                     "  kafka %s · registry %s · emulator %s · bridge :%d · processor :%d%n",
                     kafka.bootstrapServers(), registry.url(), emulator.baseUrl(), bridge.port(), processor.httpPort());
+            Console console = start(
+                    running,
+                    DemoConsole.start(
+                            kafka.bootstrapServers(),
+                            registry.url(),
+                            consolePort,
+                            data.resolve("archive"),
+                            images,
+                            Map.of(
+                                    "processor", processor.httpPort(),
+                                    "bridge", bridge.port(),
+                                    "sink", sink.opsPort())));
+            out.printf("  console %s%n", console.baseUrl());
             out.flush();
 
             DemoFeed feed = DemoFeed.samples(run, orders, emulator, images);
@@ -216,12 +236,10 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
             if (keepRunning) {
                 out.printf(
-                        "still running (Ctrl-C to stop): kafka %s · schema registry %s%n",
-                        kafka.bootstrapServers(), registry.url());
+                        "still running (Ctrl-C to stop): kafka %s · schema registry %s · console %s%n",
+                        kafka.bootstrapServers(), registry.url(), console.baseUrl());
                 out.flush();
-                CountDownLatch stop = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                stop.await();
+                awaitShutdown();
             }
             if (sink.isStopped()) {
                 out.println("the storage sink stopped on an error: see the log above");
@@ -235,6 +253,20 @@ public final class DemoCommand implements Callable<Integer> {
                     spec.commandLine().getErr().printf("while stopping: %s%n", e.getMessage());
                 }
             }
+        }
+    }
+
+    /** Until Ctrl-C (or, for a caller running the demo on a thread, an interrupt). */
+    private static void awaitShutdown() {
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread hook = new Thread(stop::countDown);
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            // The interrupt asked to stop, which returning does; the flag is not set again because the closes that
+            // follow (Kafka clients, HTTP servers) need a thread that is not interrupted.
+            Runtime.getRuntime().removeShutdownHook(hook);
         }
     }
 

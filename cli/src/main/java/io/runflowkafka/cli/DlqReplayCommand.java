@@ -1,25 +1,12 @@
 package io.runflowkafka.cli;
 
 import io.runflowkafka.common.kafka.DeadLetterHeaders;
+import io.runflowkafka.console.DeadLetterReplay;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,7 +18,7 @@ import picocli.CommandLine.Spec;
  * {@link DeadLetterHeaders}) after the cause was fixed. Keys and values are copied byte for byte (the dead-letter
  * headers are not: a replayed record carries {@code runflow.replayed-from} instead);
  * the replay's progress is committed in the same transaction as the copies, so an interrupted replay
- * resumes without sending a record twice.
+ * resumes without sending a record twice. The work is {@link DeadLetterReplay}'s, which the console shares.
  */
 @Command(
         name = "replay",
@@ -39,7 +26,7 @@ import picocli.CommandLine.Spec;
         description = "Re-send dead-lettered uploads or completions to their source topic (--dry-run lists them).")
 public final class DlqReplayCommand implements Callable<Integer> {
 
-    static final String REPLAYED_FROM_HEADER = "runflow.replayed-from";
+    static final String REPLAYED_FROM_HEADER = DeadLetterReplay.REPLAYED_FROM_HEADER;
 
     @Spec
     private CommandSpec spec;
@@ -68,7 +55,7 @@ public final class DlqReplayCommand implements Callable<Integer> {
 
     @Option(
             names = "--group",
-            defaultValue = "${env:DLQ_REPLAY_GROUP:-runflow-kafka-dlq-replay}",
+            defaultValue = "${env:DLQ_REPLAY_GROUP:-" + DeadLetterReplay.DEFAULT_GROUP + "}",
             description =
                     "Consumer group that remembers what was replayed (env DLQ_REPLAY_GROUP; default ${DEFAULT-VALUE}).")
     String group;
@@ -95,93 +82,10 @@ public final class DlqReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, Object> consumerConfig = new HashMap<>(properties);
-        consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // A dry run joins no group, so it neither moves nor depends on the replay's progress.
-        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, dryRun ? "dlq-dry-run-" + UUID.randomUUID() : group);
-        int replayed = 0;
-        int skipped = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                        new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-                KafkaProducer<byte[], byte[]> producer = dryRun ? null : transactionalProducer()) {
-            consumer.subscribe(List.of(topic));
-            if (producer != null) {
-                producer.initTransactions();
-            }
-            long idleSince = System.nanoTime();
-            while (replayed < max && System.nanoTime() - idleSince < idleTimeout.toNanos()) {
-                var records = consumer.poll(Duration.ofMillis(200));
-                if (records.isEmpty()) {
-                    continue;
-                }
-                idleSince = System.nanoTime();
-                List<ProducerRecord<byte[], byte[]>> batch = new ArrayList<>();
-                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    if (replayed + batch.size() >= max) {
-                        break;
-                    }
-                    offsets.put(
-                            new TopicPartition(record.topic(), record.partition()),
-                            new OffsetAndMetadata(record.offset() + 1));
-                    String target = to != null
-                            ? to
-                            : DeadLetterHeaders.sourceTopic(record.headers()).orElse(null);
-                    if (target == null) {
-                        out.printf(
-                                "skip  %s-%d@%d: no %s header and no --to%n",
-                                record.topic(), record.partition(), record.offset(), DeadLetterHeaders.TOPIC);
-                        skipped++;
-                        continue;
-                    }
-                    out.printf(
-                            "%s %s-%d@%d -> %s key=%s stage=%s error=%s: %s%n",
-                            dryRun ? "would replay" : "replay",
-                            record.topic(),
-                            record.partition(),
-                            record.offset(),
-                            target,
-                            text(record.key()),
-                            DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.STAGE),
-                            DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.EXCEPTION),
-                            DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.MESSAGE));
-                    ProducerRecord<byte[], byte[]> copy =
-                            new ProducerRecord<>(target, null, record.key(), record.value());
-                    copy.headers()
-                            .add(
-                                    REPLAYED_FROM_HEADER,
-                                    (record.topic() + "-" + record.partition() + "@" + record.offset())
-                                            .getBytes(StandardCharsets.UTF_8));
-                    batch.add(copy);
-                }
-                if (producer != null) {
-                    producer.beginTransaction();
-                    batch.forEach(producer::send);
-                    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-                    producer.commitTransaction();
-                }
-                replayed += batch.size();
-            }
-        }
-        out.printf(
-                "%s %d record(s) from %s%s%n",
-                dryRun ? "would replay" : "replayed", replayed, topic, skipped > 0 ? ", skipped " + skipped : "");
+        DeadLetterReplay.run(
+                new DeadLetterReplay.Request(bootstrapServers, properties, topic, to, dryRun, group, max, idleTimeout),
+                out::println);
         out.flush();
         return 0;
-    }
-
-    private KafkaProducer<byte[], byte[]> transactionalProducer() {
-        Map<String, Object> config = new HashMap<>(properties);
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "-" + topic);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static String text(byte[] bytes) {
-        return bytes == null ? "null" : new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ServiceCommands.Processor.class,
             ServiceCommands.Bridge.class,
             ServiceCommands.Sink.class,
+            ConsoleCommand.class,
             Main.Dlq.class
         })
 public final class Main implements Runnable {

@@ -32,7 +32,34 @@ class CliTest {
         Run help = run("--help");
 
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("demo", "processor", "bridge", "sink", "emulator", "dlq", "schemas");
+        assertThat(help.out()).contains("demo", "processor", "bridge", "sink", "console", "emulator", "dlq", "schemas");
+    }
+
+    @Test
+    void shouldRefuseAConsoleBeyondLoopbackWithoutAToken() {
+        Run console = run("console", "--host", "0.0.0.0", "--port", "0");
+
+        assertThat(console.exit()).isEqualTo(2);
+        assertThat(console.err()).contains("beyond loopback: give it a token (--token or CONSOLE_TOKEN)");
+        assertThat(run("console", "--host", "127.0.0.1", "--token", "short").err())
+                .contains("at least 16 characters");
+        assertThat(run("console", "--archive", "s3").err()).contains("--archive s3 needs --s3-bucket");
+        assertThat(run("console", "--topic", "uploads=photos").err()).contains("no topic labelled uploads");
+    }
+
+    @Test
+    void shouldDescribeTheConsoleOptionsWithTheirVariables() {
+        Run help = run("console", "--help");
+
+        assertThat(help.exit()).isZero();
+        assertThat(help.out().replaceAll("\\s+", " ")) // picocli wraps the descriptions
+                .contains(
+                        "CONSOLE_HOST; default 127.0.0.1",
+                        "CONSOLE_PORT; default 8070",
+                        "CONSOLE_TOKEN",
+                        "CONSOLE_SERVICES",
+                        "CONSOLE_ARCHIVE_DIR; default ./data/archive",
+                        "CONSOLE_PHOTO_DIR");
     }
 
     @Test

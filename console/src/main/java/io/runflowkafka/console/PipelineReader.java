@@ -1,0 +1,172 @@
+package io.runflowkafka.console;
+
+import io.runflowkafka.common.concurrent.DaemonThreads;
+import io.runflowkafka.schema.HeadshotJob;
+import io.runflowkafka.schema.HeadshotsArchived;
+import io.runflowkafka.schema.HeadshotsCompleted;
+import io.runflowkafka.schema.ScoredUpload;
+import io.runflowkafka.schema.UploadEvent;
+import io.runflowkafka.serde.AvroSerdes;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads every pipeline topic from its beginning, {@code read_committed}, with the project's Avro serdes, and feeds
+ * {@link TopicStats}, {@link OrderBook} and {@link DeadLetterLog}. It assigns partitions itself and joins no consumer
+ * group, so it commits nothing and moves no one's offsets; topics created later (or grown) are picked up every
+ * {@link #REFRESH}.
+ */
+final class PipelineReader implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineReader.class);
+    static final Duration REFRESH = Duration.ofSeconds(5);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<String, Consumer<ConsumerRecord<byte[], byte[]>>> handlers = new HashMap<>();
+    private final List<String> topics;
+    private final TopicStats stats;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    PipelineReader(ConsoleSettings settings, TopicStats stats, OrderBook orders, DeadLetterLog deadLetters) {
+        this.stats = stats;
+        this.topics = settings.topics().all();
+        Map<String, Object> config = new HashMap<>(settings.kafkaProperties());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "runflow-kafka-console");
+        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> serde = settings.schemaRegistry();
+        ConsoleSettings.PipelineTopics t = settings.topics();
+        handlers.put(t.uploaded(), decoded(t.uploaded(), UploadEvent.class, serde, orders::uploaded));
+        handlers.put(t.accepted(), decoded(t.accepted(), ScoredUpload.class, serde, orders::scored));
+        handlers.put(t.retake(), decoded(t.retake(), ScoredUpload.class, serde, orders::scored));
+        handlers.put(t.jobs(), decoded(t.jobs(), HeadshotJob.class, serde, orders::submitted));
+        handlers.put(t.completed(), decoded(t.completed(), HeadshotsCompleted.class, serde, orders::completed));
+        handlers.put(t.archived(), decoded(t.archived(), HeadshotsArchived.class, serde, orders::archived));
+        Deserializer<UploadEvent> uploads =
+                AvroSerdes.specific(UploadEvent.class, serde, false).deserializer();
+        for (String dlq : t.deadLetters()) {
+            boolean ofUploads = dlq.equals(t.uploadedDeadLetters());
+            handlers.put(dlq, record -> {
+                deadLetters.add(record);
+                stats.count(record.topic(), record.timestamp(), true);
+                if (ofUploads) {
+                    upload(uploads, record)
+                            .ifPresent(u ->
+                                    orders.deadLettered(u, DeadLetterLog.reason(record.headers()), record.timestamp()));
+                }
+            });
+        }
+        this.thread = DaemonThreads.named("console-reader").newThread(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    private void run() {
+        long nextRefresh = 0;
+        Set<TopicPartition> assigned = new HashSet<>();
+        try {
+            while (running) {
+                if (System.nanoTime() - nextRefresh > 0) {
+                    assigned = refresh(assigned);
+                    nextRefresh = System.nanoTime() + REFRESH.toNanos();
+                }
+                if (assigned.isEmpty()) {
+                    Thread.sleep(200);
+                    continue;
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    handlers.get(record.topic()).accept(record);
+                }
+            }
+        } catch (WakeupException | InterruptedException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("the console stopped reading the pipeline's topics: {}", e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Adds the partitions of topics that appeared or grew, each read from its beginning. */
+    private Set<TopicPartition> refresh(Set<TopicPartition> assigned) {
+        Set<TopicPartition> all = new HashSet<>(assigned);
+        var existing = consumer.listTopics(Duration.ofSeconds(10));
+        for (String topic : topics) {
+            var partitions = existing.get(topic);
+            if (partitions != null) {
+                partitions.forEach(p -> all.add(new TopicPartition(p.topic(), p.partition())));
+            }
+        }
+        if (all.size() == assigned.size()) {
+            return assigned;
+        }
+        Set<TopicPartition> added = new HashSet<>(all);
+        added.removeAll(assigned);
+        consumer.assign(all);
+        consumer.seekToBeginning(added);
+        LOG.info("console reading {} partition(s) of {}", all.size(), topics);
+        return all;
+    }
+
+    /** The upload a dead letter holds, when its bytes are one (an undecodable upload is dead-lettered too). */
+    private static Optional<UploadEvent> upload(
+            Deserializer<UploadEvent> uploads, ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return Optional.ofNullable(uploads.deserialize(record.topic(), record.value()));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private <T extends SpecificRecord> Consumer<ConsumerRecord<byte[], byte[]>> decoded(
+            String topic, Class<T> type, Map<String, Object> serde, Consumer<T> sink) {
+        Deserializer<T> deserializer = AvroSerdes.specific(type, serde, false).deserializer();
+        return record -> {
+            T value;
+            try {
+                value = deserializer.deserialize(topic, record.value());
+            } catch (RuntimeException e) {
+                // Someone else's bytes on a pipeline topic: counted, not shown, and no reason to stop reading.
+                stats.count(topic, record.timestamp(), false);
+                return;
+            }
+            stats.count(topic, record.timestamp(), true);
+            if (value != null) {
+                sink.accept(value);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
