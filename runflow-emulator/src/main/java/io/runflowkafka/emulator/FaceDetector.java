@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * {@code org.bytedeco:opencv} natives jar), on the analysis plane's luma after histogram
  * equalisation, so a dark or washed-out face is still found.
  *
- * <p>The natives load once, on first use. Where they cannot load (a platform whose natives are not
+ * <p>The natives load once per JVM, when the first {@link ImageAnalyzer} is built. Where they cannot load (a platform whose natives are not
  * on the class path), {@link #available()} is false, the reason is logged once, and photos are
  * scored on the whole frame as before. A {@link CascadeClassifier} is not safe for concurrent use:
  * each thread gets its own.
@@ -52,6 +52,7 @@ final class FaceDetector {
     FaceDetector(String cascade) {
         String path = null;
         String reason = null;
+        long start = System.nanoTime();
         try {
             Loader.load(opencv_objdetect.class);
             // One thread per detection: the emulator's analysis pool already runs one per core.
@@ -61,10 +62,11 @@ final class FaceDetector {
                     "/org/bytedeco/opencv/" + Loader.getPlatform() + "/share/opencv4/" + cascade);
             path = file.getAbsolutePath();
             LOG.info(
-                    "face detection: OpenCV {} with {}",
-                    opencv_objdetect.class.getPackage().getImplementationVersion(),
-                    cascade);
-        } catch (Throwable e) { // UnsatisfiedLinkError, NoClassDefFoundError, IOException: all mean "no detector"
+                    "face detection: OpenCV natives for {} and {} loaded in {} ms",
+                    Loader.getPlatform(),
+                    cascade,
+                    (System.nanoTime() - start) / 1_000_000);
+        } catch (Exception | LinkageError e) { // missing natives or cascade: no detector, not a failure
             reason = e.getClass().getSimpleName() + ": " + e.getMessage();
             LOG.warn(
                     "face detection unavailable on {} ({}); photos are scored on the whole frame",
