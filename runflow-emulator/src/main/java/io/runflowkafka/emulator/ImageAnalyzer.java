@@ -6,6 +6,7 @@ import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -18,6 +19,9 @@ import javax.imageio.stream.ImageInputStream;
  */
 final class ImageAnalyzer {
 
+    /** Faces at least this share of the largest one's width count as people in the photo. */
+    static final double SECOND_FACE_SHARE = 0.5;
+
     /** Long side of the plane the measurements are taken on. */
     static final int ANALYSIS_SIZE = 512;
     /** Photos above this many pixels are refused, to stay clear of decompression bombs. */
@@ -26,6 +30,16 @@ final class ImageAnalyzer {
     static {
         // ImageIO would otherwise spool streams to the system temp folder.
         ImageIO.setUseCache(false);
+    }
+
+    private final FaceDetector detector;
+
+    ImageAnalyzer() {
+        this(FaceDetector.shared());
+    }
+
+    ImageAnalyzer(FaceDetector detector) {
+        this.detector = detector;
     }
 
     ImageMetrics analyze(byte[] encoded) {
@@ -69,7 +83,37 @@ final class ImageAnalyzer {
         int planeWidth = Math.max(1, (int) Math.round(sourceWidth * scale));
         int planeHeight = Math.max(1, (int) Math.round(sourceHeight * scale));
         float[] plane = boxResize(luma, sourceWidth, sourceHeight, planeWidth, planeHeight);
-        return measure(plane, planeWidth, planeHeight, width, height);
+        ImageMetrics.Region frame = measure(plane, planeWidth, 0, 0, planeWidth, planeHeight);
+        return new ImageMetrics(width, height, frame, faces(plane, planeWidth, planeHeight, width));
+    }
+
+    /** Finds the faces on a smaller copy of the plane and measures the largest on the plane itself. */
+    ImageMetrics.Faces faces(float[] plane, int w, int h, int originalWidth) {
+        if (!detector.available()) {
+            return ImageMetrics.Faces.NOT_SEARCHED;
+        }
+        double scale = Math.min(1.0, (double) FaceDetector.DETECTION_SIZE / Math.max(w, h));
+        int dw = Math.max(1, (int) Math.round(w * scale));
+        int dh = Math.max(1, (int) Math.round(h * scale));
+        List<FaceDetector.FaceBox> boxes = detector.detect(boxResize(plane, w, h, dw, dh), dw, dh);
+        if (boxes.isEmpty()) {
+            return ImageMetrics.Faces.NONE;
+        }
+        FaceDetector.FaceBox main = boxes.get(0);
+        int count = (int) boxes.stream()
+                .filter(b -> b.width() >= SECOND_FACE_SHARE * main.width())
+                .count();
+        double toPlane = (double) w / dw;
+        int x0 = clamp((int) Math.floor(main.x() * toPlane), 0, w - 1);
+        int y0 = clamp((int) Math.floor(main.y() * toPlane), 0, h - 1);
+        int x1 = clamp((int) Math.ceil((main.x() + main.width()) * toPlane), x0 + 1, w);
+        int y1 = clamp((int) Math.ceil((main.y() + main.height()) * toPlane), y0 + 1, h);
+        double widthPx = main.width() * (double) originalWidth / dw;
+        return new ImageMetrics.Faces(true, count, widthPx, measure(plane, w, x0, y0, x1, y1));
+    }
+
+    private static int clamp(int value, int min, int max) {
+        return Math.max(min, Math.min(max, value));
     }
 
     /**
@@ -130,21 +174,25 @@ final class ImageAnalyzer {
         return dst;
     }
 
-    static ImageMetrics measure(float[] plane, int w, int h, int originalWidth, int originalHeight) {
+    /** Measures the rectangle [x0, x1) × [y0, y1) of a plane {@code w} pixels wide. */
+    static ImageMetrics.Region measure(float[] plane, int w, int x0, int y0, int x1, int y1) {
         int[] histogram = new int[256];
         double sum = 0;
         double sumSquares = 0;
         long clipped = 0;
-        for (float v : plane) {
-            sum += v;
-            sumSquares += (double) v * v;
-            int bin = Math.min(255, Math.max(0, Math.round(v)));
-            histogram[bin]++;
-            if (bin >= 250) {
-                clipped++;
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                float v = plane[y * w + x];
+                sum += v;
+                sumSquares += (double) v * v;
+                int bin = Math.min(255, Math.max(0, Math.round(v)));
+                histogram[bin]++;
+                if (bin >= 250) {
+                    clipped++;
+                }
             }
         }
-        int n = plane.length;
+        int n = (x1 - x0) * (y1 - y0);
         double mean = sum / n;
         double lumaVariance = Math.max(0, sumSquares / n - mean * mean);
         double spread = percentile(histogram, n, 0.98) - percentile(histogram, n, 0.02);
@@ -152,8 +200,8 @@ final class ImageAnalyzer {
         double lapSum = 0;
         double lapSumSquares = 0;
         long count = 0;
-        for (int y = 1; y < h - 1; y++) {
-            for (int x = 1; x < w - 1; x++) {
+        for (int y = y0 + 1; y < y1 - 1; y++) {
+            for (int x = x0 + 1; x < x1 - 1; x++) {
                 int i = y * w + x;
                 double lap = plane[i - 1] + plane[i + 1] + plane[i - w] + plane[i + w] - 4.0 * plane[i];
                 lapSum += lap;
@@ -162,8 +210,7 @@ final class ImageAnalyzer {
             }
         }
         double variance = count == 0 ? 0 : Math.max(0, lapSumSquares / count - (lapSum / count) * (lapSum / count));
-        return new ImageMetrics(
-                originalWidth, originalHeight, mean, spread, (double) clipped / n, lumaVariance, variance);
+        return new ImageMetrics.Region(mean, spread, (double) clipped / n, lumaVariance, variance);
     }
 
     private static int percentile(int[] histogram, int total, double fraction) {

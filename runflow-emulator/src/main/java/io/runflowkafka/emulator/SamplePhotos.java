@@ -6,7 +6,6 @@ import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.RadialGradientPaint;
 import java.awt.RenderingHints;
-import java.awt.geom.Arc2D;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.image.BufferedImage;
@@ -77,20 +76,34 @@ final class SamplePhotos {
                 g.setColor(random.nextBoolean() ? new Color(90, 62, 40) : new Color(25, 15, 10));
                 g.draw(new Line2D.Double(x, y, x + random.nextDouble() * 14 - 7, y + 6 + random.nextDouble() * 24));
             }
+            // The features a face detector keys on: brows and eye sockets darker than the cheeks and
+            // the bridge of the nose, a shadowed nose tip and a dark mouth.
+            Color socket = new Color(168, 120, 98);
             for (int side = -1; side <= 1; side += 2) {
                 double ex = cx + side * faceW * 0.2;
                 double ey = faceTop + faceH * 0.45;
-                g.setColor(Color.WHITE);
-                g.fill(new Ellipse2D.Double(ex - faceW * 0.09, ey - faceH * 0.03, faceW * 0.18, faceH * 0.06));
-                g.setColor(new Color(60, 90, 60));
-                g.fill(new Ellipse2D.Double(ex - faceW * 0.035, ey - faceH * 0.03, faceW * 0.07, faceH * 0.06));
+                g.setColor(socket);
+                g.fill(new Ellipse2D.Double(ex - faceW * 0.14, ey - faceH * 0.06, faceW * 0.28, faceH * 0.12));
+                g.setColor(new Color(55, 35, 22));
+                g.fill(new Ellipse2D.Double(ex - faceW * 0.14, ey - faceH * 0.115, faceW * 0.28, faceH * 0.04));
+                g.setColor(new Color(235, 230, 225));
+                g.fill(new Ellipse2D.Double(ex - faceW * 0.08, ey - faceH * 0.025, faceW * 0.16, faceH * 0.05));
+                g.setColor(new Color(70, 50, 35));
+                g.fill(new Ellipse2D.Double(ex - faceW * 0.04, ey - faceH * 0.028, faceW * 0.08, faceH * 0.056));
                 g.setColor(Color.BLACK);
                 g.fill(new Ellipse2D.Double(ex - faceW * 0.015, ey - faceH * 0.012, faceW * 0.03, faceH * 0.024));
+                g.setColor(new Color(150, 100, 80));
+                g.fill(new Ellipse2D.Double(
+                        cx + side * faceW * 0.07 - faceW * 0.035, faceTop + faceH * 0.64, faceW * 0.07, faceH * 0.035));
             }
-            g.setColor(new Color(150, 60, 60));
+            g.setColor(new Color(190, 140, 115));
+            g.fill(new Ellipse2D.Double(cx - faceW * 0.09, faceTop + faceH * 0.6, faceW * 0.18, faceH * 0.06));
+            g.setColor(new Color(120, 50, 50));
+            g.fill(new Ellipse2D.Double(cx - faceW * 0.16, faceTop + faceH * 0.74, faceW * 0.32, faceH * 0.07));
+            g.setColor(new Color(70, 25, 25));
             g.setStroke(new BasicStroke(Math.max(2f, width / 200f)));
-            g.draw(new Arc2D.Double(
-                    cx - faceW * 0.15, faceTop + faceH * 0.62, faceW * 0.3, faceH * 0.14, 200, 140, Arc2D.OPEN));
+            g.draw(new Line2D.Double(
+                    cx - faceW * 0.15, faceTop + faceH * 0.775, cx + faceW * 0.15, faceTop + faceH * 0.775));
         } finally {
             g.dispose();
         }

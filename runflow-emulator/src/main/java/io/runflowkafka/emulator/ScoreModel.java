@@ -4,9 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns {@link ImageMetrics} into a {@link ScoreReport}. The quality score is the product of four
- * factors in 0–1 (exposure, contrast, sharpness, resolution), each 1 in its good range and falling
- * linearly outside it, so a single serious defect is enough to fail the 0.6 gate.
+ * Turns {@link ImageMetrics} into a {@link ScoreReport}, judging the photo as a selfie for headshots.
+ * Exposure, contrast and sharpness are measured on the main face where one is found (so a bright
+ * window behind the person or a dark room around them does not decide), otherwise on the whole frame.
+ *
+ * <p>The quality score is the product of factors in 0–1 (exposure, contrast, focus, resolution, one
+ * person, a face at all), each 1 in its good range, so a single serious defect is enough to fail the
+ * 0.6 gate. A factor under {@value #TIP_BELOW} names its problem in a tip; the ramps are set so that
+ * a factor fails the gate on its own only well past the point where its tip starts.
  */
 final class ScoreModel {
 
@@ -14,70 +19,111 @@ final class ScoreModel {
     static final String TIP_BRIGHT = "too bright: step out of direct sunlight and turn off the flash";
     static final String TIP_WASHED_OUT = "washed out: low contrast, avoid backlight and haze and wipe the lens";
     static final String TIP_BLURRY = "blurry: hold the camera steady, tap to focus on the face and clean the lens";
+    static final String TIP_NO_FACE =
+            "no face found: look straight at the camera with your whole face in the frame and nothing covering it";
+    static final String TIP_MORE_THAN_ONE_PERSON =
+            "more than one person: take the photo of yourself alone, with nobody else in the frame";
     static final String TIP_LOW_RESOLUTION_PREFIX = "low resolution";
 
-    /** Brightness (0–100) range judged well exposed. */
-    static final double DARK_BELOW = 35;
+    /** A factor under this names its problem in a tip. */
+    static final double TIP_BELOW = 0.8;
 
-    static final double BRIGHT_ABOVE = 80;
-    /** Luma spread (p98 − p2) under which a photo looks washed out. */
-    static final double FLAT_BELOW = 110;
-    /** Sharpness (0–100) under which a photo looks blurred. */
-    static final double BLURRY_BELOW = 50;
-    /** Short side (px) under which a photo is too small for headshots. */
-    static final int SMALL_BELOW = 720;
+    /**
+     * Width the face must have, in the photo's own pixels (the detector's box, brows to mouth): the
+     * emulator's headshots are 800×1000 px with the face about 300 px wide, so a smaller face would
+     * be enlarged more than about 3.3×.
+     */
+    static final int FACE_WIDTH_NEEDED = 90;
+    /** Short side needed when no face was found to measure (or face detection is unavailable). */
+    static final int SHORT_SIDE_NEEDED = 400;
+    /** A photo without a face, or with several people, keeps at most this share of its score. */
+    static final double NOT_ONE_PERSON = 0.5;
     /** Relative sharpness (Laplacian variance over luma variance) at which sharpness reaches 63 of 100. */
     static final double SHARPNESS_SCALE = 0.045;
 
-    ScoreReport score(ImageMetrics m) {
-        double brightness = round1(m.meanLuma() / 255.0 * 100.0);
-        double sharpness = round1(100.0 * (1.0 - Math.exp(-m.relativeSharpness() / SHARPNESS_SCALE)));
-        int shortSide = Math.min(m.width(), m.height());
+    /** Face brightness (0–100): the factor's ramp at the dark end and at the bright end. */
+    static final Ramp FACE_DARK = new Ramp(17, 42);
 
-        double exposure;
-        if (brightness < DARK_BELOW) {
-            exposure = ramp(brightness, 8, DARK_BELOW);
-        } else if (brightness > BRIGHT_ABOVE) {
-            exposure = ramp(100 - brightness, 0, 100 - BRIGHT_ABOVE);
-        } else {
-            exposure = 1.0;
-        }
-        exposure = Math.min(exposure, ramp(0.6 - m.highlightClipping(), 0.0, 0.45));
-        double contrast = 0.3 + 0.7 * ramp(m.lumaSpread(), 30, FLAT_BELOW);
-        double focus = ramp(sharpness, 15, BLURRY_BELOW + 5);
-        double resolution = ramp(shortSide, 96, SMALL_BELOW);
-        double quality = Math.round(exposure * contrast * focus * resolution * 100.0) / 100.0;
+    static final Ramp FACE_BRIGHT = new Ramp(100 - 5, 100 - 30);
+    /** Face luma spread (p98 − p2, 0–255): under this the face looks washed out. */
+    static final Ramp FACE_FLAT = new Ramp(60, 140);
+    /** Whole-frame ramps, used when no face is found: the frame holds background as well. */
+    static final Ramp FRAME_DARK = new Ramp(8, 35);
+
+    static final Ramp FRAME_BRIGHT = new Ramp(100, 80);
+    static final Ramp FRAME_FLAT = new Ramp(30, 110);
+    /** Share of clipped highlights (luma ≥ 250): the factor falls from 1 at 5 % to 0 at 30 %. */
+    static final Ramp CLIPPED = new Ramp(0.30, 0.05);
+    /** Sharpness (0–100). */
+    static final Ramp FOCUS = new Ramp(15, 55);
+
+    ScoreReport score(ImageMetrics m) {
+        ImageMetrics.Faces faces = m.faces();
+        ImageMetrics.Region face = faces.main();
+        ImageMetrics.Region judged = face != null ? face : m.frame();
+        double brightness = round1(judged.meanLuma() / 255.0 * 100.0);
+        double sharpness = round1(100.0 * (1.0 - Math.exp(-judged.relativeSharpness() / SHARPNESS_SCALE)));
+
+        double dark = (face != null ? FACE_DARK : FRAME_DARK).factor(brightness);
+        double brightLevel = (face != null ? FACE_BRIGHT : FRAME_BRIGHT).factor(brightness);
+        double clipped = CLIPPED.factor(judged.highlightClipping());
+        double bright = Math.min(brightLevel, clipped);
+        double contrast = (face != null ? FACE_FLAT : FRAME_FLAT).factor(judged.lumaSpread());
+        double focus = FOCUS.factor(sharpness);
+        int shortSide = Math.min(m.width(), m.height());
+        boolean small = face != null ? faces.widthPx() < FACE_WIDTH_NEEDED : shortSide < SHORT_SIDE_NEEDED;
+        double resolution = !small
+                ? 1.0
+                : 0.55 * (face != null ? faces.widthPx() / FACE_WIDTH_NEEDED : (double) shortSide / SHORT_SIDE_NEEDED);
+        boolean noFace = faces.searched() && face == null;
+        boolean severalPeople = faces.count() > 1;
+        double people = noFace || severalPeople ? NOT_ONE_PERSON : 1.0;
+        double quality = dark * bright * contrast * focus * resolution * people;
 
         List<String> tips = new ArrayList<>();
-        if (brightness < DARK_BELOW) {
-            tips.add(TIP_DARK);
-        } else if (brightness > BRIGHT_ABOVE || m.highlightClipping() > 0.15) {
-            tips.add(TIP_BRIGHT);
+        if (noFace) {
+            tips.add(TIP_NO_FACE);
         }
-        if (m.lumaSpread() < FLAT_BELOW && brightness >= DARK_BELOW) {
+        if (severalPeople) {
+            tips.add(TIP_MORE_THAN_ONE_PERSON);
+        }
+        if (dark < TIP_BELOW) {
             // A dark photo is also flat; "too dark" already says what to do.
+            tips.add(TIP_DARK);
+        } else if (contrast < TIP_BELOW) {
             tips.add(TIP_WASHED_OUT);
         }
-        if (sharpness < BLURRY_BELOW) {
+        // A washed-out photo is light but not overexposed: "too bright" only with clipped highlights,
+        // or when the face is light and still has its contrast.
+        if (clipped < TIP_BELOW || (brightLevel < TIP_BELOW && contrast >= TIP_BELOW)) {
+            tips.add(TIP_BRIGHT);
+        }
+        if (focus < TIP_BELOW) {
             tips.add(TIP_BLURRY);
         }
-        if (shortSide < SMALL_BELOW) {
-            tips.add(TIP_LOW_RESOLUTION_PREFIX + " (" + m.width() + "x" + m.height()
-                    + " px): send the camera's original photo, at least " + SMALL_BELOW
-                    + " px on the short side, not a thumbnail or screenshot");
+        if (small) {
+            tips.add(TIP_LOW_RESOLUTION_PREFIX + " (" + m.width() + "x" + m.height() + " px): "
+                    + (face != null
+                            ? "your face is " + Math.round(faces.widthPx()) + " px wide, headshots need at least "
+                                    + FACE_WIDTH_NEEDED + "; "
+                            : "at least " + SHORT_SIDE_NEEDED + " px on the short side; ")
+                    + "send the camera's original photo or come closer, not a thumbnail or screenshot");
         }
-        return new ScoreReport(quality, brightness, sharpness, tips);
+        return new ScoreReport(Math.round(quality * 100.0) / 100.0, brightness, sharpness, tips);
     }
 
-    /** 0 at or below {@code zero}, 1 at or above {@code one}, linear between. */
-    private static double ramp(double value, double zero, double one) {
-        if (value <= zero) {
-            return 0.0;
+    /**
+     * A linear ramp: 0 at {@code zero}, 1 at {@code one} and beyond, either direction.
+     *
+     * @param zero where the factor reaches 0
+     * @param one where the factor reaches 1
+     */
+    record Ramp(double zero, double one) {
+
+        double factor(double value) {
+            double t = (value - zero) / (one - zero);
+            return Math.max(0.0, Math.min(1.0, t));
         }
-        if (value >= one) {
-            return 1.0;
-        }
-        return (value - zero) / (one - zero);
     }
 
     private static double round1(double value) {

@@ -97,6 +97,20 @@ class PhotoScoringTest {
     }
 
     @Test
+    void shouldScoreTheWholeFrameWhenNoFaceDetectorLoads() {
+        ImageAnalyzer withoutFaces = new ImageAnalyzer(new FaceDetector("no-such-cascade.xml"));
+
+        ScoreReport good = model.score(withoutFaces.analyze(SamplePhotos.jpeg(portrait, 0.9f)));
+        ScoreReport small =
+                model.score(withoutFaces.analyze(SamplePhotos.jpeg(SamplePhotos.resize(portrait, 200, 250), 0.9f)));
+
+        assertThat(good.qualityScore()).isGreaterThanOrEqualTo(0.6);
+        assertThat(good.tips()).isEmpty();
+        assertThat(small.qualityScore()).isLessThan(0.6);
+        assertThat(small.tips()).singleElement().asString().startsWith("low resolution (200x250 px): at least 400 px");
+    }
+
+    @Test
     void shouldGiveTheSameAnswerForTheSameBytes() {
         byte[] jpeg = SamplePhotos.jpeg(SamplePhotos.blur(portrait, 2), 0.8f);
 

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /** The emulator over real HTTP(S) on loopback, driven by the JDK's own HTTP client. */
 class RunflowEmulatorIT {
@@ -154,6 +156,41 @@ class RunflowEmulatorIT {
         assertThat(counters.scoreRequests()).isEqualTo(2);
         assertThat(counters.scoreAnalyses()).isEqualTo(1);
         assertThat(counters.scoreCacheHits()).isEqualTo(1);
+    }
+
+    @Test
+    @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
+    void shouldRetakeTheWashedOutPhotoOfTwoPeopleAndAcceptARealPortraitUploadedAsFiles() throws Exception {
+        JsonNode twoPeople = JSON.readTree(
+                upload(Portraits.variant("two-people", "dim-bar-washed-out")).body());
+        JsonNode portrait =
+                JSON.readTree(upload(Portraits.bytes("grace_hopper.jpg")).body());
+
+        assertThat(twoPeople.path("quality_score").asDouble()).isLessThan(0.6);
+        assertThat(twoPeople.path("tips").toString())
+                .contains(ScoreModel.TIP_MORE_THAN_ONE_PERSON)
+                .contains(ScoreModel.TIP_WASHED_OUT);
+        assertThat(portrait.path("quality_score").asDouble()).isGreaterThanOrEqualTo(0.6);
+        assertThat(portrait.path("tips")).isEmpty();
+    }
+
+    private static HttpResponse<String> upload(byte[] photo) throws Exception {
+        String boundary = "ph0to";
+        byte[] multipart = concat(
+                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"photo.jpg\"\r\n"
+                                + "Content-Type: image/jpeg\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII),
+                photo,
+                ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/api/v1/images/score"))
+                        .header("x-api-key", KEY)
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(multipart))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response;
     }
 
     @Test
