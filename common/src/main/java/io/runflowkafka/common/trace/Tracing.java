@@ -3,7 +3,9 @@ package io.runflowkafka.common.trace;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -21,8 +23,11 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -38,6 +43,15 @@ public final class Tracing implements AutoCloseable {
     public static final String TRACEPARENT = "traceparent";
 
     public static final String TRACESTATE = "tracestate";
+
+    /** Span attributes naming the pipeline's ids, so that a trace can be found by any of them. */
+    public static final AttributeKey<String> UPLOAD_ID = AttributeKey.stringKey("runflow.upload_id");
+
+    public static final AttributeKey<String> ORDER_ID = AttributeKey.stringKey("runflow.order_id");
+    public static final AttributeKey<String> JOB_REF = AttributeKey.stringKey("runflow.job_ref");
+    public static final AttributeKey<String> HEADSHOTS_ID = AttributeKey.stringKey("runflow.headshots_id");
+    public static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("runflow.outcome");
+    public static final AttributeKey<Long> ATTEMPTS = AttributeKey.longKey("runflow.attempts");
 
     private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
     private static final TextMapPropagator PROPAGATOR = W3CTraceContextPropagator.getInstance();
@@ -121,9 +135,65 @@ public final class Tracing implements AutoCloseable {
         return (trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed) + "/v1/traces";
     }
 
+    /** Checks an OTLP endpoint setting as {@link #tracesUrl} does; empty passes (no export). */
+    public static ConfigDef.Validator endpointValidator() {
+        return (name, value) -> {
+            if (value instanceof String endpoint && !endpoint.isBlank()) {
+                try {
+                    tracesUrl(endpoint);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, endpoint, e.getMessage());
+                }
+            }
+        };
+    }
+
     /** The tracer every span of the service is made with. */
     public Tracer tracer() {
         return tracer;
+    }
+
+    /**
+     * Records one finished step: a span of {@code kind} from {@code startEpochMs} until now, a child of {@code parent}
+     * (a new trace when it is invalid), linked to {@code links}.
+     *
+     * @return the span's context, to write into the step's output records
+     */
+    public SpanContext step(
+            String name,
+            SpanKind kind,
+            SpanContext parent,
+            List<SpanContext> links,
+            long startEpochMs,
+            Attributes attributes) {
+        SpanBuilder builder = tracer.spanBuilder(name)
+                .setSpanKind(kind)
+                .setParent(parent(parent))
+                .setAllAttributes(attributes);
+        if (startEpochMs > 0) {
+            builder.setStartTimestamp(startEpochMs, TimeUnit.MILLISECONDS);
+        }
+        for (SpanContext link : links) {
+            if (link.isValid()) {
+                builder.addLink(link);
+            }
+        }
+        Span span = builder.startSpan();
+        span.end();
+        return span.getSpanContext();
+    }
+
+    /** {@link #step} without links. */
+    public SpanContext step(String name, SpanKind kind, SpanContext parent, long startEpochMs, Attributes attributes) {
+        return step(name, kind, parent, List.of(), startEpochMs, attributes);
+    }
+
+    /**
+     * {@code context} when it is valid; otherwise the context of a new trace, started here by a span {@code name}:
+     * how a record that arrives without trace context gets one.
+     */
+    public SpanContext orNewTrace(SpanContext context, String name, Attributes attributes) {
+        return context.isValid() ? context : step(name, SpanKind.CONSUMER, SpanContext.getInvalid(), 0L, attributes);
     }
 
     /** Whether ended spans go anywhere (an OTLP endpoint or a test exporter). */
