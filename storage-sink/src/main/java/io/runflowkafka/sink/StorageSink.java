@@ -5,6 +5,7 @@ import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.ops.OpsServer;
 import io.runflowkafka.common.service.RunningService;
 import io.runflowkafka.common.service.ServiceTelemetry;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.schema.HeadshotsArchived;
 import io.runflowkafka.schema.HeadshotsCompleted;
 import io.runflowkafka.serde.AvroSerdes;
@@ -49,6 +50,7 @@ public final class StorageSink implements RunningService {
     private final Thread thread;
     private final Deserializer<HeadshotsCompleted> completed;
     private final Serializer<HeadshotsArchived> archived;
+    private final Tracing tracing;
     private final CompletableFuture<String> stoppedForGood = new CompletableFuture<>();
     private volatile boolean closing;
 
@@ -60,7 +62,9 @@ public final class StorageSink implements RunningService {
             EventArchiver archiver,
             ArchiveLoop loop,
             Deserializer<HeadshotsCompleted> completed,
-            Serializer<HeadshotsArchived> archived) {
+            Serializer<HeadshotsArchived> archived,
+            Tracing tracing) {
+        this.tracing = tracing;
         this.telemetry = telemetry;
         this.ops = ops;
         this.store = store;
@@ -162,6 +166,7 @@ public final class StorageSink implements RunningService {
         producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        Tracing tracing = push(started, Tracing.create(SinkKeys.SERVICE_NAME, settings.otlpEndpoint()));
         ArchiveLoop loop = new ArchiveLoop(
                 loopSettings,
                 () -> new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
@@ -172,7 +177,9 @@ public final class StorageSink implements RunningService {
                 store.uri(),
                 metrics,
                 health,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                TimeSource.SYSTEM,
+                tracing);
         LOG.info(
                 "storage sink started: archive {}, allowed hosts {}, private addresses {}, {} downloads ({} per event)",
                 store.uri(),
@@ -180,7 +187,7 @@ public final class StorageSink implements RunningService {
                 settings.urls().allowPrivateAddresses() ? "ALLOWED" : "refused",
                 settings.archiving().globalConcurrency(),
                 settings.archiving().perEventConcurrency());
-        return new StorageSink(telemetry, ops, store, fetcher, archiver, loop, completed, archived);
+        return new StorageSink(telemetry, ops, store, fetcher, archiver, loop, completed, archived, tracing);
     }
 
     private static <T extends AutoCloseable> T push(Deque<AutoCloseable> started, T resource) {
@@ -262,5 +269,6 @@ public final class StorageSink implements RunningService {
         store.close();
         ops.close();
         telemetry.close();
+        tracing.close();
     }
 }
