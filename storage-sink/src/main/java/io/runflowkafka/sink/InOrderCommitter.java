@@ -203,7 +203,7 @@ final class InOrderCommitter {
                 SpanKind.CONSUMER,
                 Tracing.spanContext(record.headers()),
                 0L,
-                Attributes.of(
+                () -> Attributes.of(
                         Tracing.HEADSHOTS_ID,
                         headshotsId,
                         Tracing.JOB_REF,

@@ -138,6 +138,18 @@ class ArchiveLoopTest {
                 Optional.empty()));
     }
 
+    /** A completion whose record carries the trace context the bridge wrote, in offset order. */
+    private void addTraced(TopicPartition partition, long offset, String id, String traceId) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("traceparent", ("00-" + traceId + "-00f067aa0ba902b7-01").getBytes(StandardCharsets.UTF_8));
+        addRaw(
+                partition,
+                offset,
+                id.getBytes(StandardCharsets.UTF_8),
+                completed.serializer().serialize(INPUT, completion(id)),
+                headers);
+    }
+
     private void stepUntil(String what, BooleanSupplier condition) {
         Awaitility.await(what)
                 .atMost(Duration.ofSeconds(10))
@@ -198,17 +210,8 @@ class ArchiveLoopTest {
         script("job-b", new Outcome.DeadLetter(Stage.EXPIRED, "job-b lost 60 of 60 images"));
         String traceA = "4bf92f3577b34da6a3ce929d0e0e4736";
         String traceB = "5bf92f3577b34da6a3ce929d0e0e4736";
-        for (var job : Map.of("job-a", traceA, "job-b", traceB).entrySet()) {
-            RecordHeaders headers = new RecordHeaders();
-            headers.add(
-                    "traceparent", ("00-" + job.getValue() + "-00f067aa0ba902b7-01").getBytes(StandardCharsets.UTF_8));
-            addRaw(
-                    P0,
-                    job.getKey().equals("job-a") ? 0 : 1,
-                    job.getKey().getBytes(StandardCharsets.UTF_8),
-                    completed.serializer().serialize(INPUT, completion(job.getKey())),
-                    headers);
-        }
+        addTraced(P0, 0, "job-a", traceA);
+        addTraced(P0, 1, "job-b", traceB);
         add(P1, 0, "job-c");
 
         stepUntil("three committed", () -> committed(P0) == 2 && committed(P1) == 1);

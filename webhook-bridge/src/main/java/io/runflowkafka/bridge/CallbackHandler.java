@@ -182,7 +182,7 @@ final class CallbackHandler implements Handler {
                 signed,
                 callers.isValid() ? List.of(callers) : List.of(),
                 receivedAt.toEpochMilli(),
-                Attributes.of(
+                () -> Attributes.of(
                         Tracing.JOB_REF,
                         jobRef,
                         CALLBACK_KIND,

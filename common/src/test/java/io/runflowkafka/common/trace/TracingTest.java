@@ -3,11 +3,14 @@ package io.runflowkafka.common.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -96,6 +99,55 @@ class TracingTest {
             assertThat(tracing.exporting()).isFalse();
             assertThat(span.getSpanContext().isValid()).isTrue();
             assertThat(span.getSpanContext().isSampled()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldMakeOnlyTheChildsContextWhenNothingIsExported() {
+        SpanContext parent = Tracing.spanContext(new TraceFields(PARENT, "vendor=x"));
+        try (Tracing tracing = Tracing.propagateOnly("test")) {
+            SpanContext child = tracing.step("child", SpanKind.INTERNAL, parent, 0L, () -> {
+                throw new AssertionError("attributes are not made when nothing is exported");
+            });
+            SpanContext root = tracing.orNewTrace(SpanContext.getInvalid(), "root", Attributes::empty);
+
+            assertThat(child.getTraceId()).isEqualTo(TRACE_ID);
+            assertThat(child.getSpanId()).isNotEqualTo(parent.getSpanId());
+            assertThat(child.isValid()).isTrue();
+            assertThat(child.isSampled()).isTrue();
+            assertThat(child.getTraceState().get("vendor")).isEqualTo("x");
+            assertThat(root.isValid()).isTrue();
+            assertThat(root.isSampled())
+                    .as("a trace started here is sampled, for exporters downstream")
+                    .isTrue();
+            assertThat(root.getTraceId()).isNotEqualTo(TRACE_ID);
+            assertThat(tracing.orNewTrace(parent, "unused", Attributes::empty)).isSameAs(parent);
+        }
+    }
+
+    @Test
+    void shouldExportAStepWithItsParentLinksStartAndAttributes() {
+        InMemorySpanExporter exporter = InMemorySpanExporter.create();
+        SpanContext parent = Tracing.spanContext(new TraceFields(PARENT, null));
+        SpanContext other =
+                Tracing.spanContext(new TraceFields("00-" + "1".repeat(32) + "-" + "2".repeat(16) + "-01", null));
+        try (Tracing tracing = Tracing.exportingTo("svc", exporter)) {
+            SpanContext step = tracing.step(
+                    "step",
+                    SpanKind.CLIENT,
+                    parent,
+                    List.of(other, SpanContext.getInvalid()),
+                    1_000L,
+                    () -> Attributes.of(Tracing.ORDER_ID, "order-1"));
+
+            SpanData data = exporter.getFinishedSpanItems().get(0);
+            assertThat(data.getSpanId()).isEqualTo(step.getSpanId());
+            assertThat(data.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+            assertThat(data.getKind()).isEqualTo(SpanKind.CLIENT);
+            assertThat(data.getStartEpochNanos()).isEqualTo(1_000_000_000L);
+            assertThat(data.getLinks()).hasSize(1);
+            assertThat(data.getLinks().get(0).getSpanContext().getTraceId()).isEqualTo("1".repeat(32));
+            assertThat(data.getAttributes().get(Tracing.ORDER_ID)).isEqualTo("order-1");
         }
     }
 

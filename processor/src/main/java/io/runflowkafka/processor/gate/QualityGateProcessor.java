@@ -132,12 +132,14 @@ final class QualityGateProcessor
                                     SpanKind.CONSUMER,
                                     trace,
                                     0L,
-                                    Attributes.of(Tracing.OUTCOME, "dead-letter")))));
+                                    () -> Attributes.of(Tracing.OUTCOME, "dead-letter")))));
             metrics.deadLettered();
             return;
         }
         TraceFields traced = Tracing.fields(tracing.orNewTrace(
-                trace, "upload", Attributes.of(Tracing.UPLOAD_ID, upload.event().getUploadId())));
+                trace,
+                "upload",
+                () -> Attributes.of(Tracing.UPLOAD_ID, upload.event().getUploadId())));
         PendingCall call = PendingCall.newBuilder()
                 .setKey(
                         record.key() == null
@@ -217,7 +219,7 @@ final class QualityGateProcessor
                 SpanKind.CONSUMER,
                 Tracing.spanContext(new TraceFields(call.getTraceParent(), call.getTraceState())),
                 call.getAcceptedAt(),
-                Attributes.of(
+                () -> Attributes.of(
                         Tracing.UPLOAD_ID,
                         upload.getUploadId(),
                         Tracing.ORDER_ID,

@@ -69,6 +69,6 @@ final class JobTrace {
                 plan.parent(),
                 plan.links(),
                 nowMs,
-                Attributes.of(Tracing.ORDER_ID, state.getOrderId(), Tracing.JOB_REF, jobRef));
+                () -> Attributes.of(Tracing.ORDER_ID, state.getOrderId(), Tracing.JOB_REF, jobRef));
     }
 }

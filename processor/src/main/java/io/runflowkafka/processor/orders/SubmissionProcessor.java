@@ -224,7 +224,7 @@ final class SubmissionProcessor
                 SpanKind.CLIENT,
                 Tracing.spanContext(new TraceFields(request.getTraceParent(), request.getTraceState())),
                 call.getAcceptedAt(),
-                Attributes.builder()
+                () -> Attributes.builder()
                         .put(Tracing.ORDER_ID, request.getOrderId())
                         .put(Tracing.JOB_REF, request.getJobRef())
                         .put(Tracing.HEADSHOTS_ID, headshotsId)
