@@ -3,13 +3,8 @@ package io.runflowkafka.bridge;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
 import io.runflowkafka.bridge.BridgeMetrics.Outcome;
 import io.runflowkafka.callbacks.CallbackTokens;
-import io.runflowkafka.common.trace.TraceFields;
 import io.runflowkafka.common.trace.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -38,10 +32,7 @@ import org.slf4j.LoggerFactory;
  * Handles {@code POST /webhooks/runflow/{kind}/{job_ref}/{token}} for one kind of callback: checks the URL
  * token, content type, size and (when configured) the Standard Webhooks signature, validates the body, writes the
  * event to Kafka and answers 200 only once Kafka acknowledged it, 503 with {@code Retry-After} otherwise.
- *
- * <p>Tracing: the event is written under a span {@code callback} whose parent is the job's trace context from the
- * callback URL, taken only when its signature (made with the job reference by the processor) verifies. A
- * {@code traceparent} HTTP header is the caller's word, signed by no one: it becomes a span link, never the parent.
+ * The event is written under the job's trace when the callback URL carries it signed ({@link CallbackTrace}).
  */
 final class CallbackHandler implements Handler {
 
@@ -49,10 +40,6 @@ final class CallbackHandler implements Handler {
     private static final int MAX_DELIVERY_ID_LENGTH = 255;
     /** Tracing of handlers made without one (tests): spans propagate in headers and are dropped. */
     private static final Tracing UNEXPORTED = Tracing.propagateOnly(BridgeConfig.SERVICE_NAME);
-
-    private static final AttributeKey<String> CALLBACK_KIND = AttributeKey.stringKey("runflow.callback.kind");
-    private static final AttributeKey<String> EVENT_KEY = AttributeKey.stringKey("runflow.event.key");
-    private static final AttributeKey<Boolean> TRACE_SIGNED = AttributeKey.booleanKey("runflow.trace.signed");
 
     private final String kind;
     private final CallbackParser parser;
@@ -63,7 +50,7 @@ final class CallbackHandler implements Handler {
     private final Executor responseExecutor;
     private final Clock clock;
     private final BridgeSettings.Limits limits;
-    private final Tracing tracing;
+    private final CallbackTrace trace;
 
     /**
      * @param kind the callback kind, {@code headshots} or {@code runs}: the URL segment and the metric label
@@ -102,7 +89,7 @@ final class CallbackHandler implements Handler {
             Clock clock,
             BridgeSettings.Limits limits,
             Tracing tracing) {
-        this.tracing = Objects.requireNonNull(tracing, "tracing");
+        this.trace = new CallbackTrace(kind, tokens, Objects.requireNonNull(tracing, "tracing"));
         this.kind = Objects.requireNonNull(kind, "kind");
         this.parser = Objects.requireNonNull(parser, "parser");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
@@ -168,45 +155,7 @@ final class CallbackHandler implements Handler {
             invalid(ctx, started, e);
             return;
         }
-        publish(ctx, started, event.tracedBy(span(ctx, jobRef, event, receivedAt)));
-    }
-
-    /** Records the callback's span: under the signed trace of the job, linked to the caller's own context if any. */
-    private SpanContext span(Context ctx, String jobRef, OutgoingEvent event, Instant receivedAt) {
-        SpanContext signed = signedTrace(ctx, jobRef);
-        SpanContext callers =
-                Tracing.spanContext(new TraceFields(ctx.header(Tracing.TRACEPARENT), ctx.header(Tracing.TRACESTATE)));
-        return tracing.step(
-                "callback",
-                SpanKind.SERVER,
-                signed,
-                callers.isValid() ? List.of(callers) : List.of(),
-                receivedAt.toEpochMilli(),
-                () -> Attributes.of(
-                        Tracing.JOB_REF,
-                        jobRef,
-                        CALLBACK_KIND,
-                        kind,
-                        EVENT_KEY,
-                        event.key(),
-                        TRACE_SIGNED,
-                        signed.isValid()));
-    }
-
-    /**
-     * The job's trace context from the callback URL's query, when the processor's signature over it and the job
-     * reference verifies; invalid otherwise (the callback is still taken: its path token was verified).
-     */
-    private SpanContext signedTrace(Context ctx, String jobRef) {
-        String traceparent = ctx.queryParam(Tracing.TRACEPARENT);
-        if (traceparent == null) {
-            return SpanContext.getInvalid();
-        }
-        if (!tokens.verifyTrace(jobRef, traceparent, ctx.queryParam("trace_token"))) {
-            LOG.debug("{} callback for job_ref {}: its trace context is not signed for it, not used", kind, jobRef);
-            return SpanContext.getInvalid();
-        }
-        return Tracing.spanContext(new TraceFields(traceparent, null));
+        publish(ctx, started, event.tracedBy(trace.span(ctx, jobRef, event.key(), receivedAt)));
     }
 
     /** The delivery id: the signed {@code webhook-id}, or a digest of the content; null when the signature fails. */
