@@ -50,7 +50,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * One trace per photo, end to end: the processor, the webhook bridge and the storage sink in this JVM against a real
  * broker and the Runflow emulator over HTTP (it calls the bridge back). An upload sent with a known
  * {@code traceparent} has that trace id on its scored record, on its order's job record (the order's first photo),
- * on the completion event the bridge writes from Runflow's callback, and on the archived event; an order uploaded
+ * on the completion event the bridge writes from Runflow's callback, and on the archived event (and a dead-lettered
+ * upload's trace on its dead letter); an order uploaded
  * without trace context gets a fresh trace that goes the same way. Every service exports its spans to an OTLP
  * endpoint the test runs, and each export of the known trace is checked for.
  */
@@ -62,6 +63,7 @@ class PhotoTraceIT {
     private static final String TRACE_1 = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String TRACE_2 = "5bf92f3577b34da6a3ce929d0e0e4737";
     private static final String TRACE_3 = "6bf92f3577b34da6a3ce929d0e0e4738";
+    private static final String TRACE_4 = "7bf92f3577b34da6a3ce929d0e0e4739";
     private static final String SECRET = "photo-trace-it-callback-secret-0123456789";
     private static final String PASSWORD = "changeit";
     private static final Duration PIPELINE = Duration.ofSeconds(150);
@@ -128,15 +130,17 @@ class PhotoTraceIT {
         started(StorageSink.start(SinkConfig.load(Optional.empty(), sinkEnv)));
 
         // Order A: two good photos, each with its own trace, and a dark one (a retake) with a third.
-        // Order B: two good photos and no trace context at all.
+        // Order B: two good photos and no trace context at all. Order C: an unusable image URI (a dead letter).
         String orderA = "order-a-" + UUID.randomUUID();
         String orderB = "order-b-" + UUID.randomUUID();
+        String orderC = "order-c-" + UUID.randomUUID();
         send(List.of(
                 upload(orderA, "a1", emulator.sampleUrl("portrait.jpg"), TRACE_1),
                 upload(orderA, "a2", emulator.sampleUrl("portrait.png"), TRACE_2),
                 upload(orderA, "a3", emulator.sampleUrl("dark.jpg"), TRACE_3),
                 upload(orderB, "b1", emulator.sampleUrl("portrait.jpg"), null),
-                upload(orderB, "b2", emulator.sampleUrl("portrait.png"), null)));
+                upload(orderB, "b2", emulator.sampleUrl("portrait.png"), null),
+                upload(orderC, "c1", "ftp://photos.example/c1.jpg", TRACE_4)));
 
         List<ConsumerRecord<String, HeadshotsArchived>> archived =
                 read("headshots.archived", HeadshotsArchived.class, 2);
@@ -146,6 +150,15 @@ class PhotoTraceIT {
                 read("photos.accepted", ScoredUpload.class, 4), r -> r.value().getUploadId());
         Map<String, SpanContext> retaken = traces(
                 read("photos.retake", ScoredUpload.class, 1), r -> r.value().getUploadId());
+        Map<String, SpanContext> deadLetters = traces(
+                KAFKA.clients()
+                        .drain(
+                                "photos.uploaded.dlq",
+                                new StringDeserializer(),
+                                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                                1,
+                                PIPELINE),
+                ConsumerRecord::key);
         Map<String, SpanContext> jobs = traces(
                 read("headshots.jobs", HeadshotJob.class, 2), r -> r.value().getOrderId());
         Map<String, String> headshotsIdOf = read("headshots.jobs", HeadshotJob.class, 2).stream()
@@ -159,6 +172,7 @@ class PhotoTraceIT {
         assertThat(scored.get("a1").getTraceId()).isEqualTo(TRACE_1);
         assertThat(scored.get("a2").getTraceId()).isEqualTo(TRACE_2);
         assertThat(retaken.get("a3").getTraceId()).isEqualTo(TRACE_3);
+        assertThat(deadLetters.get(orderC).getTraceId()).as("the dead letter").isEqualTo(TRACE_4);
         assertThat(jobs.get(orderA).getTraceId())
                 .as("the job of the order's first photo")
                 .isEqualTo(TRACE_1);
