@@ -51,9 +51,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * broker and the Runflow emulator over HTTP (it calls the bridge back). An upload sent with a known
  * {@code traceparent} has that trace id on its scored record, on its order's job record (the order's first photo),
  * on the completion event the bridge writes from Runflow's callback, and on the archived event (and a dead-lettered
- * upload's trace on its dead letter); an order uploaded
- * without trace context gets a fresh trace that goes the same way. Every service exports its spans to an OTLP
- * endpoint the test runs, and each export of the known trace is checked for.
+ * upload's trace on its dead letter); an order uploaded without trace context gets a fresh trace that goes the same
+ * way. Every service exports its spans to an OTLP endpoint the test runs, and each export of the known trace is
+ * checked for.
  */
 class PhotoTraceIT {
 
