@@ -20,6 +20,11 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>URLs have the form {@code {base}/webhooks/runflow/{kind}/{job_ref}/{token}}, the job reference
  * percent-encoded as one path segment; verify against the decoded reference. Secrets never appear in
  * {@link #toString()}, logs or exception messages.
+ *
+ * <p>A URL may also carry the job's W3C trace context, signed with it: {@code ?traceparent={tp}&trace_token={t}},
+ * t = base64url(HMAC-SHA256(secret, "traceparent\n" + job_ref + "\n" + tp)). The path token is unchanged (a URL
+ * without the query verifies as before); the trace token ties the trace to this job, so that a trace id is taken only
+ * from a URL this processor signed, never from whoever calls the bridge.
  */
 public final class CallbackTokens {
 
@@ -131,6 +136,60 @@ public final class CallbackTokens {
                 + sign(jobRef);
     }
 
+    /**
+     * Builds the callback URL for a job, with its trace context signed into the query (see the class comment).
+     *
+     * @param traceparent the job's W3C {@code traceparent}; null, or not of the W3C form: the URL carries no trace
+     * @return the URL to send as {@code callback_url}
+     */
+    public String callbackUrl(String publicBaseUrl, String kind, String jobRef, String traceparent) {
+        String url = callbackUrl(publicBaseUrl, kind, jobRef);
+        if (!isTraceparent(traceparent)) {
+            return url;
+        }
+        return url + "?traceparent=" + traceparent + "&trace_token=" + traceToken(keys.get(0), jobRef, traceparent);
+    }
+
+    /**
+     * Checks the trace token of a callback URL against every configured secret in constant time.
+     *
+     * @param jobRef the job reference from the URL (decoded), whose path token was verified
+     * @param traceparent the {@code traceparent} query parameter
+     * @param token the {@code trace_token} query parameter
+     * @return true when some configured secret signed this trace context for this job
+     */
+    public boolean verifyTrace(String jobRef, String traceparent, String token) {
+        if (jobRef == null
+                || jobRef.isEmpty()
+                || !isTraceparent(traceparent)
+                || token == null
+                || token.length() != TOKEN_LENGTH) {
+            return false;
+        }
+        byte[] presented = token.getBytes(StandardCharsets.US_ASCII);
+        boolean matched = false;
+        for (SecretKeySpec key : keys) {
+            matched |= MessageDigest.isEqual(
+                    traceToken(key, jobRef, traceparent).getBytes(StandardCharsets.US_ASCII), presented);
+        }
+        return matched;
+    }
+
+    /** Whether {@code value} has the W3C form {@code 00-<32 hex>-<16 hex>-<2 hex>} (lower case), safe in a query. */
+    static boolean isTraceparent(String value) {
+        if (value == null || value.length() != 55) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean dash = i == 2 || i == 35 || i == 52;
+            if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** How many secrets are accepted for verification. */
     public int secretCount() {
         return keys.size();
@@ -148,6 +207,11 @@ public final class CallbackTokens {
             throw new IllegalArgumentException("jobRef must not be empty, \".\" or \"..\"");
         }
         return jobRef;
+    }
+
+    private static String traceToken(SecretKeySpec key, String jobRef, String traceparent) {
+        // A prefix no job reference's token is made with, so that neither token can stand for the other.
+        return token(key, "traceparent\n" + jobRef + "\n" + traceparent);
     }
 
     private static String token(SecretKeySpec key, String jobRef) {

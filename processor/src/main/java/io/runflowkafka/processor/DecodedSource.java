@@ -1,5 +1,6 @@
 package io.runflowkafka.processor;
 
+import io.runflowkafka.common.trace.Tracing;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -122,8 +123,11 @@ public final class DecodedSource {
                         source.offset(),
                         e.getMessage());
                 context.forward(record.withValue((Decoded<T>) new Decoded.Undecodable<T>(record.value()))
-                        .withHeaders(DeadLetters.headers(
-                                e, "deserialize", 0, source.topic(), source.partition(), source.offset())));
+                        .withHeaders(Tracing.inject(
+                                // The dead letter stays in the trace of the record it keeps.
+                                Tracing.spanContext(record.headers()),
+                                DeadLetters.headers(
+                                        e, "deserialize", 0, source.topic(), source.partition(), source.offset()))));
             }
         }
     }

@@ -10,6 +10,7 @@ import io.runflowkafka.common.concurrent.DaemonThreads;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.service.RunningService;
 import io.runflowkafka.common.service.ServiceTelemetry;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.gate.LocalImages;
 import io.runflowkafka.processor.gate.RunflowScorer;
@@ -55,6 +56,7 @@ public final class ProcessorApp implements RunningService {
     private final KafkaStreams streams;
     private final ProcessorSupervisor supervisor;
     private final Javalin http;
+    private final Tracing tracing;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ProcessorApp(
@@ -68,7 +70,9 @@ public final class ProcessorApp implements RunningService {
             Optional<PipelineBacklog> backlog,
             KafkaStreams streams,
             ProcessorSupervisor supervisor,
-            Javalin http) {
+            Javalin http,
+            Tracing tracing) {
+        this.tracing = tracing;
         this.shutdownTimeout = shutdownTimeout;
         this.telemetry = telemetry;
         this.client = client;
@@ -102,10 +106,12 @@ public final class ProcessorApp implements RunningService {
         Optional<HostInfo> applicationServer = config.applicationServer();
         HttpSettings httpSettings = config.http();
         Duration shutdownTimeout = config.shutdownTimeout();
+        String otlpEndpoint = config.otlpEndpoint();
 
         config.topicCreation().ensure(config.kafkaProperties(), wiring.topics());
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
+            Tracing tracing = opened(opened, Tracing.create(ProcessorKeys.SERVICE_NAME, otlpEndpoint));
             ServiceTelemetry telemetry = opened(opened, new ServiceTelemetry("runflow-kafka-processor"));
             RunflowClient client = opened(opened, new RunflowClient(clientConfig));
             CallLimiter limiter =
@@ -126,7 +132,8 @@ public final class ProcessorApp implements RunningService {
                     RunflowHeadshotsSubmitter.of(client, images),
                     telemetry.registry(),
                     submissions,
-                    backlog);
+                    backlog,
+                    tracing);
             LOG.info("topology:\n{}", topology.describe());
             Optional<Duration> drainInterval = Optional.of(config.calls().drainInterval());
             KafkaStreams streams = new KafkaStreams(
@@ -171,7 +178,8 @@ public final class ProcessorApp implements RunningService {
                     backlog,
                     streams,
                     supervisor,
-                    http);
+                    http,
+                    tracing);
             streams.start();
             LOG.info("processor started: health, metrics and job status on port {}", http.port());
             return app;
@@ -240,6 +248,7 @@ public final class ProcessorApp implements RunningService {
         s3.close();
         http.stop();
         telemetry.close();
+        tracing.close(); // last: exports the spans of the final transactions
     }
 
     /** The pending-call gauges: how many calls this instance holds, and the most it can hold with its tasks. */

@@ -16,6 +16,7 @@ import static io.runflowkafka.processor.ProcessorKeys.ORDERS_ENABLED;
 import static io.runflowkafka.processor.ProcessorKeys.ORDERS_IDLE_TIMEOUT_MS;
 import static io.runflowkafka.processor.ProcessorKeys.ORDERS_MIN_PHOTOS;
 import static io.runflowkafka.processor.ProcessorKeys.ORDERS_PHOTOS_PER_JOB;
+import static io.runflowkafka.processor.ProcessorKeys.OTLP_ENDPOINT;
 import static io.runflowkafka.processor.ProcessorKeys.RATE_LIMIT;
 import static io.runflowkafka.processor.ProcessorKeys.RUNFLOW_API_KEY;
 import static io.runflowkafka.processor.ProcessorKeys.RUNFLOW_BASE_URL;
@@ -180,6 +181,11 @@ public final class ProcessorConfig extends ServiceConfigView {
     /** Largest s3:// or file:// image the processor reads. */
     public int maxImageBytes() {
         return config.getInt(MAX_IMAGE_BYTES);
+    }
+
+    /** The OTLP/HTTP endpoint spans are exported to; empty: none. */
+    public String otlpEndpoint() {
+        return config.getString(OTLP_ENDPOINT).trim(); // checked when loaded (Tracing.endpointValidator)
     }
 
     public boolean ordersEnabled() {

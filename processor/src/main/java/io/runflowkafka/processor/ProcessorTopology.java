@@ -1,6 +1,7 @@
 package io.runflowkafka.processor;
 
 import io.runflowkafka.callbacks.CallbackTokens;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.gate.GateMetrics;
 import io.runflowkafka.processor.gate.GateSettings;
@@ -79,15 +80,28 @@ public final class ProcessorTopology {
             Serde<HeadshotsCompleted> completedSerde,
             Serde<HeadshotsArchived> archivedSerde) {}
 
+    /** Tracing for topologies built without one (tests): spans propagate in headers and are dropped. */
+    private static final Tracing UNEXPORTED = Tracing.propagateOnly(ProcessorKeys.SERVICE_NAME);
+
     private ProcessorTopology() {}
 
-    /** The quality gate alone ({@code processor.orders.enabled=false}). */
+    /** The quality gate alone ({@code processor.orders.enabled=false}), its spans dropped. */
     public static Topology build(Gate gate) {
-        return addGate(new StreamsBuilder(), gate).build();
+        return build(gate, UNEXPORTED);
     }
 
-    /** The quality gate, the headshot orders and the job-status view. */
+    /** The quality gate alone ({@code processor.orders.enabled=false}), traced by {@code tracing}. */
+    public static Topology build(Gate gate, Tracing tracing) {
+        return addGate(new StreamsBuilder(), gate, tracing).build();
+    }
+
+    /** The quality gate, the headshot orders and the job-status view, their spans dropped. */
     public static Topology build(Gate gate, Orders orders) {
+        return build(gate, orders, UNEXPORTED);
+    }
+
+    /** The quality gate, the headshot orders and the job-status view, traced by {@code tracing}. */
+    public static Topology build(Gate gate, Orders orders, Tracing tracing) {
         StreamsBuilder builder = new StreamsBuilder();
         HeadshotOrdersTopology.addTo(
                 builder,
@@ -101,13 +115,14 @@ public final class ProcessorTopology {
                 gate.scoredSerde(),
                 orders.jobSerde(),
                 orders.backlog(),
-                gate.topics().deadLetter());
+                gate.topics().deadLetter(),
+                tracing);
         JobStatusTopology.addTo(
                 builder, orders.statusTopics(), orders.jobSerde(), orders.completedSerde(), orders.archivedSerde());
-        return addGate(builder, gate).build();
+        return addGate(builder, gate, tracing).build();
     }
 
-    private static StreamsBuilder addGate(StreamsBuilder builder, Gate gate) {
+    private static StreamsBuilder addGate(StreamsBuilder builder, Gate gate, Tracing tracing) {
         return QualityGateTopology.addTo(
                 builder,
                 gate.topics(),
@@ -116,6 +131,7 @@ public final class ProcessorTopology {
                 gate.limiter(),
                 gate.metrics(),
                 gate.uploadSerde(),
-                gate.scoredSerde());
+                gate.scoredSerde(),
+                tracing);
     }
 }

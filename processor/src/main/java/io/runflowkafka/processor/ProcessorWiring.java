@@ -2,6 +2,7 @@ package io.runflowkafka.processor;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.runflowkafka.callbacks.CallbackTokens;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.gate.GateMetrics;
 import io.runflowkafka.processor.gate.GateSettings;
@@ -120,7 +121,8 @@ final class ProcessorWiring {
             HeadshotsSubmitter submitter,
             MeterRegistry metrics,
             InFlightSubmissions inFlight,
-            Optional<PipelineBacklog> backlog) {
+            Optional<PipelineBacklog> backlog,
+            Tracing tracing) {
         var gate = new ProcessorTopology.Gate(
                 gateTopics,
                 gateSettings,
@@ -130,7 +132,7 @@ final class ProcessorWiring {
                 AvroSerdes.specific(UploadEvent.class, registry, false),
                 AvroSerdes.specific(ScoredUpload.class, registry, false));
         if (orders.isEmpty()) {
-            return ProcessorTopology.build(gate);
+            return ProcessorTopology.build(gate, tracing);
         }
         Orders o = orders.get();
         return ProcessorTopology.build(
@@ -146,6 +148,7 @@ final class ProcessorWiring {
                         backlog.orElseThrow(),
                         AvroSerdes.specific(HeadshotJob.class, registry, false),
                         AvroSerdes.specific(HeadshotsCompleted.class, registry, false),
-                        AvroSerdes.specific(HeadshotsArchived.class, registry, false)));
+                        AvroSerdes.specific(HeadshotsArchived.class, registry, false)),
+                tracing);
     }
 }

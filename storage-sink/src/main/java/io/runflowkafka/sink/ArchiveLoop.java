@@ -1,6 +1,7 @@
 package io.runflowkafka.sink;
 
 import io.runflowkafka.common.ops.Health;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.schema.HeadshotsArchived;
 import io.runflowkafka.schema.HeadshotsCompleted;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,8 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveLoop.class);
     private static final Duration BUSY_POLL = Duration.ofMillis(20);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** Tracing of loops made without one (tests): spans propagate in headers and are dropped. */
+    private static final Tracing UNEXPORTED = Tracing.propagateOnly(SinkKeys.SERVICE_NAME);
 
     /**
      * Topics and timings.
@@ -78,6 +81,7 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
     private final Health health;
     private final Clock clock;
     private final TimeSource time;
+    private final Tracing tracing;
     private final RecordDecoder decoder;
     private final JobSequencer sequencer;
     private final TransactionalProducer producer;
@@ -121,7 +125,7 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
                 TimeSource.SYSTEM);
     }
 
-    /** A loop whose backoffs and commit interval are measured on {@code time}. */
+    /** A loop whose backoffs and commit interval are measured on {@code time}, its spans dropped. */
     ArchiveLoop(
             Settings settings,
             Supplier<Consumer<byte[], byte[]>> consumers,
@@ -134,6 +138,39 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
             Health health,
             Clock clock,
             TimeSource time) {
+        this(
+                settings,
+                consumers,
+                producers,
+                completedDeserializer,
+                archivedSerializer,
+                archiver,
+                archiveUri,
+                metrics,
+                health,
+                clock,
+                time,
+                UNEXPORTED);
+    }
+
+    /**
+     * A loop whose backoffs and commit interval are measured on {@code time}, its spans made by {@code tracing}: each
+     * archived event is written under a span that is a child of its completion's trace context.
+     */
+    ArchiveLoop(
+            Settings settings,
+            Supplier<Consumer<byte[], byte[]>> consumers,
+            Supplier<Producer<byte[], byte[]>> producers,
+            Deserializer<HeadshotsCompleted> completedDeserializer,
+            Serializer<HeadshotsArchived> archivedSerializer,
+            Archiver archiver,
+            String archiveUri,
+            SinkMetrics metrics,
+            Health health,
+            Clock clock,
+            TimeSource time,
+            Tracing tracing) {
+        this.tracing = tracing;
         this.settings = settings;
         this.consumers = consumers;
         this.archivedSerializer = archivedSerializer;
@@ -193,7 +230,8 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
                 metrics,
                 health,
                 clock,
-                time);
+                time,
+                tracing);
         consumer.subscribe(List.of(settings.completedTopic()), new RebalanceHandler(committer, window, backoffs));
         LOG.info(
                 "consuming {}; archived events to {}, dead letters to {}",

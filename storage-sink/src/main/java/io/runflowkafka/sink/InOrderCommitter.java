@@ -1,6 +1,10 @@
 package io.runflowkafka.sink;
 
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import io.runflowkafka.common.ops.Health;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.schema.HeadshotsArchived;
 import io.runflowkafka.serde.SchemaRegistryAuthException;
 import io.runflowkafka.serde.SchemaRegistryUnavailableException;
@@ -28,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * partition whose head failed transiently stops there: it is rewound to that event, the events behind it are
  * dropped, and it is paused for its backoff. When the transaction fails, every partition goes back to the first
  * event taken into it. Touched only by the loop thread.
+ *
+ * <p>Each output record is written under a span ({@code archive} or {@code dead-letter}) that is a child of its
+ * completion's trace context (its {@code traceparent} header, from the bridge), so the archived event stays in the
+ * trace of the photo the job began with. A transaction that fails is redone, and its spans recorded again.
  */
 final class InOrderCommitter {
 
@@ -44,6 +52,7 @@ final class InOrderCommitter {
     private final Health health;
     private final Clock clock;
     private final TimeSource time;
+    private final Tracing tracing;
     private long lastCommitNanos;
 
     InOrderCommitter(
@@ -57,7 +66,9 @@ final class InOrderCommitter {
             SinkMetrics metrics,
             Health health,
             Clock clock,
-            TimeSource time) {
+            TimeSource time,
+            Tracing tracing) {
+        this.tracing = tracing;
         this.settings = settings;
         this.consumer = consumer;
         this.window = window;
@@ -157,16 +168,20 @@ final class InOrderCommitter {
             health.up("archive", archiveUri);
             if (archived.emit()) {
                 String id = archived.event().getHeadshotsId();
-                output.add(new ProducerRecord<>(
-                        settings.archivedTopic(),
-                        id.getBytes(StandardCharsets.UTF_8),
-                        archivedSerializer.serialize(settings.archivedTopic(), archived.event())));
+                byte[] value = archivedSerializer.serialize(settings.archivedTopic(), archived.event());
+                ProducerRecord<byte[], byte[]> out =
+                        new ProducerRecord<>(settings.archivedTopic(), id.getBytes(StandardCharsets.UTF_8), value);
+                Tracing.inject(span("archive", record, id, archived.event().getJobRef()), out.headers());
+                output.add(out);
                 afterCommit.add(metrics::eventArchived);
             } else {
                 afterCommit.add(metrics::eventRepeated);
             }
         } else if (outcome instanceof Outcome.DeadLetter dead) {
-            output.add(DeadLetterRecords.of(settings.dlqTopic(), record, dead, clock.instant()));
+            ProducerRecord<byte[], byte[]> out =
+                    DeadLetterRecords.of(settings.dlqTopic(), record, dead, clock.instant());
+            Tracing.inject(span("dead-letter", record, job, ""), out.headers());
+            output.add(out);
             afterCommit.add(() -> {
                 metrics.deadLettered(dead.stage());
                 LOG.warn(
@@ -179,6 +194,22 @@ final class InOrderCommitter {
                         dead.reason());
             });
         }
+    }
+
+    /** Records the span of one output, a child of the completion's trace context. */
+    private SpanContext span(String outcome, ConsumerRecord<byte[], byte[]> record, String headshotsId, String jobRef) {
+        return tracing.step(
+                outcome,
+                SpanKind.CONSUMER,
+                Tracing.spanContext(record.headers()),
+                0L,
+                () -> Attributes.of(
+                        Tracing.HEADSHOTS_ID,
+                        headshotsId,
+                        Tracing.JOB_REF,
+                        jobRef == null ? "" : jobRef,
+                        Tracing.OUTCOME,
+                        outcome));
     }
 
     /** Seeks {@code partition} back to {@code offset}, drops its events in flight and pauses it for a backoff. */

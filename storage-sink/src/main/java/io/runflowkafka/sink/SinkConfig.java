@@ -86,7 +86,8 @@ public final class SinkConfig extends ServiceConfigView {
                         config.getInt(SinkKeys.DOWNLOAD_ATTEMPTS),
                         config.millis(SinkKeys.DOWNLOAD_BACKOFF_MS),
                         config.getInt(SinkKeys.MAX_IMAGES)),
-                config.topicCreation());
+                config.topicCreation(),
+                config.getString(SinkKeys.OTLP_ENDPOINT).trim());
     }
 
     /**

@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param fetch how images are downloaded
  * @param archiving how events are archived
  * @param topics whether and how missing topics are created on start
+ * @param otlpEndpoint the OTLP/HTTP endpoint spans are exported to; empty: none
  */
 public record SinkSettings(
         Ops ops,
@@ -36,7 +37,8 @@ public record SinkSettings(
         Urls urls,
         ImageFetcher.Settings fetch,
         EventArchiver.Settings archiving,
-        TopicCreation topics) {
+        TopicCreation topics,
+        String otlpEndpoint) {
 
     /** Requires every part. */
     public SinkSettings {
@@ -49,6 +51,7 @@ public record SinkSettings(
         Objects.requireNonNull(fetch, "fetch");
         Objects.requireNonNull(archiving, "archiving");
         Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(otlpEndpoint, "otlpEndpoint");
     }
 
     /**

@@ -6,6 +6,7 @@ import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.ops.OpsServer;
 import io.runflowkafka.common.service.RunningService;
 import io.runflowkafka.common.service.ServiceTelemetry;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.schema.HeadshotsArchived;
 import io.runflowkafka.schema.HeadshotsCompleted;
 import io.runflowkafka.serde.AvroSerdes;
@@ -52,6 +53,7 @@ public final class StorageSink implements RunningService {
     private final Deserializer<HeadshotsCompleted> completed;
     private final Serializer<HeadshotsArchived> archived;
     private final List<KafkaClientMetrics> clientMetrics;
+    private final Tracing tracing;
     private final CompletableFuture<String> stoppedForGood = new CompletableFuture<>();
     private volatile boolean closing;
 
@@ -64,7 +66,9 @@ public final class StorageSink implements RunningService {
             ArchiveLoop loop,
             Deserializer<HeadshotsCompleted> completed,
             Serializer<HeadshotsArchived> archived,
-            List<KafkaClientMetrics> clientMetrics) {
+            List<KafkaClientMetrics> clientMetrics,
+            Tracing tracing) {
+        this.tracing = tracing;
         this.telemetry = telemetry;
         this.ops = ops;
         this.store = store;
@@ -168,6 +172,7 @@ public final class StorageSink implements RunningService {
         producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        Tracing tracing = push(started, Tracing.create(SinkKeys.SERVICE_NAME, settings.otlpEndpoint()));
         ArchiveLoop loop = new ArchiveLoop(
                 loopSettings,
                 () -> measured(
@@ -181,7 +186,9 @@ public final class StorageSink implements RunningService {
                 store.uri(),
                 metrics,
                 health,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                TimeSource.SYSTEM,
+                tracing);
         LOG.info(
                 "storage sink started: archive {}, allowed hosts {}, private addresses {}, {} downloads ({} per event)",
                 store.uri(),
@@ -189,7 +196,8 @@ public final class StorageSink implements RunningService {
                 settings.urls().allowPrivateAddresses() ? "ALLOWED" : "refused",
                 settings.archiving().globalConcurrency(),
                 settings.archiving().perEventConcurrency());
-        return new StorageSink(telemetry, ops, store, fetcher, archiver, loop, completed, archived, clientMetrics);
+        return new StorageSink(
+                telemetry, ops, store, fetcher, archiver, loop, completed, archived, clientMetrics, tracing);
     }
 
     /** Binds the consumer's metrics (its lag among them: {@code kafka_consumer_fetch_manager_records_lag*}). */
@@ -281,5 +289,6 @@ public final class StorageSink implements RunningService {
         store.close();
         ops.close();
         telemetry.close();
+        tracing.close();
     }
 }

@@ -3,8 +3,12 @@ package io.runflowkafka.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.runflowkafka.common.kafka.DeadLetterHeaders;
 import io.runflowkafka.common.ops.Health;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.schema.HeadshotsArchived;
 import io.runflowkafka.schema.HeadshotsCompleted;
 import io.runflowkafka.serde.AvroSerdes;
@@ -62,6 +66,8 @@ class ArchiveLoopTest {
     private Serde<HeadshotsCompleted> completed;
     private Serde<HeadshotsArchived> archived;
     private ArchiveLoop loop;
+    private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+    private final Tracing tracing = Tracing.exportingTo("sink-test", spans);
 
     @BeforeEach
     void create() {
@@ -94,7 +100,8 @@ class ArchiveLoopTest {
                 new SinkMetrics(registry),
                 health,
                 Clock.systemUTC(),
-                time);
+                time,
+                tracing);
         loop.open();
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
         consumer.rebalance(List.of(P0, P1));
@@ -103,6 +110,7 @@ class ArchiveLoopTest {
     @AfterEach
     void close() {
         loop.shutdown();
+        tracing.close();
         MockSchemaRegistry.dropScope(scope);
     }
 
@@ -112,6 +120,10 @@ class ArchiveLoopTest {
     }
 
     private void addRaw(TopicPartition partition, long offset, byte[] key, byte[] value) {
+        addRaw(partition, offset, key, value, new RecordHeaders());
+    }
+
+    private void addRaw(TopicPartition partition, long offset, byte[] key, byte[] value, RecordHeaders headers) {
         consumer.addRecord(new ConsumerRecord<>(
                 partition.topic(),
                 partition.partition(),
@@ -122,8 +134,20 @@ class ArchiveLoopTest {
                 value.length,
                 key,
                 value,
-                new RecordHeaders(),
+                headers,
                 Optional.empty()));
+    }
+
+    /** A completion whose record carries the trace context the bridge wrote, in offset order. */
+    private void addTraced(TopicPartition partition, long offset, String id, String traceId) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("traceparent", ("00-" + traceId + "-00f067aa0ba902b7-01").getBytes(StandardCharsets.UTF_8));
+        addRaw(
+                partition,
+                offset,
+                id.getBytes(StandardCharsets.UTF_8),
+                completed.serializer().serialize(INPUT, completion(id)),
+                headers);
     }
 
     private void stepUntil(String what, BooleanSupplier condition) {
@@ -179,6 +203,35 @@ class ArchiveLoopTest {
                         .getArchiveUri())
                 .isEqualTo("file:///archive/x");
         assertThat(registry.get("sink.events.archived").counter().count()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldWriteTheArchivedEventAndTheDeadLetterUnderTheirCompletionsTrace() {
+        script("job-b", new Outcome.DeadLetter(Stage.EXPIRED, "job-b lost 60 of 60 images"));
+        String traceA = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String traceB = "5bf92f3577b34da6a3ce929d0e0e4736";
+        addTraced(P0, 0, "job-a", traceA);
+        addTraced(P0, 1, "job-b", traceB);
+        add(P1, 0, "job-c");
+
+        stepUntil("three committed", () -> committed(P0) == 2 && committed(P1) == 1);
+
+        Map<String, SpanContext> written = new java.util.HashMap<>();
+        producer.history()
+                .forEach(r ->
+                        written.put(new String(r.key(), StandardCharsets.UTF_8), Tracing.spanContext(r.headers())));
+        SpanData archive = spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getTraceId().equals(traceA))
+                .findFirst()
+                .orElseThrow();
+        assertThat(archive.getName()).isEqualTo("archive");
+        assertThat(archive.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+        assertThat(written.get("job-a").getSpanId()).isEqualTo(archive.getSpanId());
+        assertThat(written.get("job-b").getTraceId()).as("the dead letter").isEqualTo(traceB);
+        assertThat(written.get("job-c").isValid())
+                .as("a completion without a trace gets a new one")
+                .isTrue();
+        assertThat(written.get("job-c").getTraceId()).isNotIn(traceA, traceB);
     }
 
     @Test

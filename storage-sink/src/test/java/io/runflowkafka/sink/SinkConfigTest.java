@@ -54,6 +54,20 @@ class SinkConfigTest {
     }
 
     @Test
+    void shouldExportNoSpansByDefaultAndRefuseAnOtlpEndpointThatIsNotHttp() {
+        assertThat(SinkConfig.load(Optional.empty(), Map.of()).settings().otlpEndpoint())
+                .isEmpty();
+        assertThat(SinkConfig.load(Optional.empty(), Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"))
+                        .settings()
+                        .otlpEndpoint())
+                .isEqualTo("http://collector:4318");
+        assertThatThrownBy(() ->
+                        SinkConfig.load(Optional.empty(), Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("otel.exporter.otlp.endpoint");
+    }
+
+    @Test
     void shouldRefuseAnUnknownArchiveBackEnd() {
         assertThatThrownBy(() -> SinkConfig.load(Optional.empty(), Map.of("SINK_ARCHIVE", "ftp")))
                 .isInstanceOf(ConfigException.class)

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param urlLifetime lifetime of Runflow's image URLs
  * @param readinessInterval period of the Kafka readiness probe
  * @param topics whether and how missing topics are created on start
+ * @param otlpEndpoint the OTLP/HTTP endpoint spans are exported to; empty: none
  */
 public record BridgeSettings(
         Server server,
@@ -29,7 +30,8 @@ public record BridgeSettings(
         SignatureVerifier signatures,
         Duration urlLifetime,
         Duration readinessInterval,
-        TopicCreation topics) {
+        TopicCreation topics,
+        String otlpEndpoint) {
 
     /** Requires every part. */
     public BridgeSettings {
@@ -42,6 +44,7 @@ public record BridgeSettings(
         Objects.requireNonNull(urlLifetime, "urlLifetime");
         Objects.requireNonNull(readinessInterval, "readinessInterval");
         Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(otlpEndpoint, "otlpEndpoint");
     }
 
     /**

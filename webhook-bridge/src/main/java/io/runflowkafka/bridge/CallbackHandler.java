@@ -5,6 +5,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.runflowkafka.bridge.BridgeMetrics.Outcome;
 import io.runflowkafka.callbacks.CallbackTokens;
+import io.runflowkafka.common.trace.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,11 +32,14 @@ import org.slf4j.LoggerFactory;
  * Handles {@code POST /webhooks/runflow/{kind}/{job_ref}/{token}} for one kind of callback: checks the URL
  * token, content type, size and (when configured) the Standard Webhooks signature, validates the body, writes the
  * event to Kafka and answers 200 only once Kafka acknowledged it, 503 with {@code Retry-After} otherwise.
+ * The event is written under the job's trace when the callback URL carries it signed ({@link CallbackTrace}).
  */
 final class CallbackHandler implements Handler {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallbackHandler.class);
     private static final int MAX_DELIVERY_ID_LENGTH = 255;
+    /** Tracing of handlers made without one (tests): spans propagate in headers and are dropped. */
+    private static final Tracing UNEXPORTED = Tracing.propagateOnly(BridgeConfig.SERVICE_NAME);
 
     private final String kind;
     private final CallbackParser parser;
@@ -46,6 +50,7 @@ final class CallbackHandler implements Handler {
     private final Executor responseExecutor;
     private final Clock clock;
     private final BridgeSettings.Limits limits;
+    private final CallbackTrace trace;
 
     /**
      * @param kind the callback kind, {@code headshots} or {@code runs}: the URL segment and the metric label
@@ -69,6 +74,22 @@ final class CallbackHandler implements Handler {
             Executor responseExecutor,
             Clock clock,
             BridgeSettings.Limits limits) {
+        this(kind, parser, tokens, signatures, publisher, metrics, responseExecutor, clock, limits, UNEXPORTED);
+    }
+
+    /** As above, with the bridge's tracing. */
+    public CallbackHandler(
+            String kind,
+            CallbackParser parser,
+            CallbackTokens tokens,
+            SignatureVerifier signatures,
+            EventPublisher publisher,
+            BridgeMetrics metrics,
+            Executor responseExecutor,
+            Clock clock,
+            BridgeSettings.Limits limits,
+            Tracing tracing) {
+        this.trace = new CallbackTrace(kind, tokens, Objects.requireNonNull(tracing, "tracing"));
         this.kind = Objects.requireNonNull(kind, "kind");
         this.parser = Objects.requireNonNull(parser, "parser");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
@@ -134,7 +155,7 @@ final class CallbackHandler implements Handler {
             invalid(ctx, started, e);
             return;
         }
-        publish(ctx, started, event);
+        publish(ctx, started, event.tracedBy(trace.span(ctx, jobRef, event.key(), receivedAt)));
     }
 
     /** The delivery id: the signed {@code webhook-id}, or a digest of the content; null when the signature fails. */

@@ -2,6 +2,7 @@ package io.runflowkafka.bridge;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.runflowkafka.common.trace.Tracing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -116,6 +117,7 @@ final class KafkaEventPublisher implements EventPublisher {
         Long timestamp = timestampOf(event.value());
         ProducerRecord<String, byte[]> record =
                 new ProducerRecord<>(event.topic(), null, timestamp, event.key(), value);
+        Tracing.inject(event.trace(), record.headers());
         CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
         producer.send(record, (metadata, error) -> {
             // Runs on the producer's I/O thread: only record and hand over, never write an HTTP response here.

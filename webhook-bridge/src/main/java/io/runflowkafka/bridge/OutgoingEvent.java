@@ -1,5 +1,6 @@
 package io.runflowkafka.bridge;
 
+import io.opentelemetry.api.trace.SpanContext;
 import java.util.Objects;
 import org.apache.avro.generic.GenericRecord;
 
@@ -10,8 +11,9 @@ import org.apache.avro.generic.GenericRecord;
  * @param key the record key (headshots id or run id)
  * @param value the Avro event
  * @param deliveryId the callback delivery id the event carries
+ * @param trace the span the event is written under, as the record's {@code traceparent}; invalid: none
  */
-record OutgoingEvent(String topic, String key, GenericRecord value, String deliveryId) {
+record OutgoingEvent(String topic, String key, GenericRecord value, String deliveryId, SpanContext trace) {
 
     /** Requires every part. */
     public OutgoingEvent {
@@ -19,5 +21,16 @@ record OutgoingEvent(String topic, String key, GenericRecord value, String deliv
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(deliveryId, "deliveryId");
+        Objects.requireNonNull(trace, "trace");
+    }
+
+    /** An event not traced yet (the parsers make these; the handler adds the trace). */
+    OutgoingEvent(String topic, String key, GenericRecord value, String deliveryId) {
+        this(topic, key, value, deliveryId, SpanContext.getInvalid());
+    }
+
+    /** This event, written under {@code span}. */
+    OutgoingEvent tracedBy(SpanContext span) {
+        return new OutgoingEvent(topic, key, value, deliveryId, span);
     }
 }

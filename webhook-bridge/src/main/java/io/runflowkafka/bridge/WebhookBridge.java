@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.service.RunningService;
 import io.runflowkafka.common.service.ServiceTelemetry;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.serde.AvroSerdes;
 import java.time.Clock;
 import java.util.HashMap;
@@ -40,6 +41,7 @@ public final class WebhookBridge implements RunningService {
     private final KafkaReadiness readiness;
     private final KafkaClientMetrics producerMetrics;
     private final Admin admin;
+    private final Tracing tracing;
     // Nothing ends the bridge on its own: the server and the producer keep serving (or answering 503) until closed.
     private final CompletableFuture<String> stoppedForGood = new CompletableFuture<>();
     private boolean closed;
@@ -51,7 +53,9 @@ public final class WebhookBridge implements RunningService {
             KafkaEventPublisher publisher,
             KafkaReadiness readiness,
             KafkaClientMetrics producerMetrics,
-            Admin admin) {
+            Admin admin,
+            Tracing tracing) {
+        this.tracing = tracing;
         this.app = app;
         this.telemetry = telemetry;
         this.metrics = metrics;
@@ -93,6 +97,7 @@ public final class WebhookBridge implements RunningService {
             throw e;
         }
         Producer<String, byte[]> producer = null;
+        Tracing tracing = Tracing.create(BridgeConfig.SERVICE_NAME, settings.otlpEndpoint());
         KafkaReadiness readiness = null;
         KafkaEventPublisher publisher = null;
         try {
@@ -118,8 +123,16 @@ public final class WebhookBridge implements RunningService {
                             settings,
                             publisher,
                             metrics,
-                            threads),
-                    handler("runs", new RunCallbackParser(settings.runsTopic()), settings, publisher, metrics, threads),
+                            threads,
+                            tracing),
+                    handler(
+                            "runs",
+                            new RunCallbackParser(settings.runsTopic()),
+                            settings,
+                            publisher,
+                            metrics,
+                            threads,
+                            tracing),
                     metrics,
                     health,
                     registry,
@@ -137,7 +150,7 @@ public final class WebhookBridge implements RunningService {
                     settings.headshotsTopic(),
                     settings.runsTopic(),
                     settings.signatures().enabled() ? "required" : "off");
-            return new WebhookBridge(app, telemetry, metrics, publisher, readiness, producerMetrics, admin);
+            return new WebhookBridge(app, telemetry, metrics, publisher, readiness, producerMetrics, admin, tracing);
         } catch (RuntimeException e) {
             if (readiness != null) {
                 readiness.close();
@@ -149,6 +162,7 @@ public final class WebhookBridge implements RunningService {
             }
             admin.close();
             telemetry.close();
+            tracing.close();
             throw e;
         }
     }
@@ -159,7 +173,8 @@ public final class WebhookBridge implements RunningService {
             BridgeSettings settings,
             EventPublisher publisher,
             BridgeMetrics metrics,
-            QueuedThreadPool threads) {
+            QueuedThreadPool threads,
+            Tracing tracing) {
         return new CallbackHandler(
                 kind,
                 parser,
@@ -169,7 +184,8 @@ public final class WebhookBridge implements RunningService {
                 metrics,
                 threads,
                 Clock.systemUTC(),
-                settings.limits());
+                settings.limits(),
+                tracing);
     }
 
     private static Map<String, Object> adminProperties(Map<String, Object> kafkaProperties, BridgeSettings settings) {
@@ -233,6 +249,7 @@ public final class WebhookBridge implements RunningService {
             producerMetrics.close();
             admin.close();
             telemetry.close();
+            tracing.close();
         }
         LOG.info("Webhook bridge stopped");
     }

@@ -39,6 +39,20 @@ class BridgeConfigTest {
     }
 
     @Test
+    void shouldExportNoSpansByDefaultAndRefuseAnOtlpEndpointThatIsNotHttp() {
+        assertThat(load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET)).settings().otlpEndpoint())
+                .isEmpty();
+        assertThat(load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET, "OTEL_EXPORTER_OTLP_ENDPOINT", "https://c:4318"))
+                        .settings()
+                        .otlpEndpoint())
+                .isEqualTo("https://c:4318");
+        assertThatThrownBy(
+                        () -> load(Map.of("BRIDGE_CALLBACK_SECRETS", SECRET, "OTEL_EXPORTER_OTLP_ENDPOINT", "file:/x")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("otel.exporter.otlp.endpoint");
+    }
+
+    @Test
     void shouldTakeEnvironmentVariablesOverTheFile() throws Exception {
         Path dir = Files.createDirectories(Path.of("target", "config-test"));
         Path file = dir.resolve("bridge.properties");

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.common.ops.Health;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.schema.HeadshotsCompleted;
 import io.runflowkafka.schema.RunCompleted;
 import io.runflowkafka.serde.AvroSerdes;
@@ -48,6 +49,7 @@ final class BridgeHarness implements AutoCloseable {
     static final Instant NOW = Instant.parse("2026-03-01T10:15:30.123Z");
     static final String HEADSHOTS_TOPIC = "headshots.completed";
     static final String RUNS_TOPIC = "runs.completed";
+    private static final Tracing UNTRACED = Tracing.propagateOnly("bridge-test");
 
     final MockProducer<String, byte[]> producer;
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -65,7 +67,8 @@ final class BridgeHarness implements AutoCloseable {
             boolean autoComplete,
             SignatureVerifier signatures,
             BridgeSettings.Limits limits,
-            Duration shutdownTimeout) {
+            Duration shutdownTimeout,
+            Tracing tracing) {
         producer = new MockProducer<>(autoComplete, null, new StringSerializer(), new ByteArraySerializer());
         @SuppressWarnings({"unchecked", "rawtypes"})
         Serializer<GenericRecord> serializer =
@@ -82,7 +85,8 @@ final class BridgeHarness implements AutoCloseable {
                 metrics,
                 threads,
                 clock,
-                limits);
+                limits,
+                tracing);
         CallbackHandler runs = new CallbackHandler(
                 "runs",
                 new RunCallbackParser(RUNS_TOPIC),
@@ -92,7 +96,8 @@ final class BridgeHarness implements AutoCloseable {
                 metrics,
                 threads,
                 clock,
-                limits);
+                limits,
+                tracing);
         health.up("kafka", "test");
         app = BridgeRoutes.create(
                 headshots,
@@ -109,13 +114,18 @@ final class BridgeHarness implements AutoCloseable {
     /** Unsigned callbacks, acknowledgements completed by the test, 15 s Kafka timeout (ample on a loaded machine). */
     static BridgeHarness manual() {
         return new BridgeHarness(
-                false, SignatureVerifier.disabled(), limits(Duration.ofSeconds(15)), Duration.ofSeconds(5));
+                false, SignatureVerifier.disabled(), limits(Duration.ofSeconds(15)), Duration.ofSeconds(5), UNTRACED);
     }
 
     /** Unsigned callbacks, every send acknowledged at once. */
     static BridgeHarness autoAck() {
+        return autoAck(UNTRACED);
+    }
+
+    /** Unsigned callbacks, every send acknowledged at once, spans made by {@code tracing}. */
+    static BridgeHarness autoAck(Tracing tracing) {
         return new BridgeHarness(
-                true, SignatureVerifier.disabled(), limits(Duration.ofSeconds(2)), Duration.ofSeconds(5));
+                true, SignatureVerifier.disabled(), limits(Duration.ofSeconds(2)), Duration.ofSeconds(5), tracing);
     }
 
     /** Signatures required (secrets given), every send acknowledged at once. */
@@ -124,12 +134,14 @@ final class BridgeHarness implements AutoCloseable {
                 true,
                 SignatureVerifier.of(List.of(signingSecrets)),
                 limits(Duration.ofSeconds(2)),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5),
+                UNTRACED);
     }
 
     /** Acknowledgements completed by the test, with the given Kafka timeout. */
     static BridgeHarness manual(Duration kafkaTimeout) {
-        return new BridgeHarness(false, SignatureVerifier.disabled(), limits(kafkaTimeout), Duration.ofSeconds(5));
+        return new BridgeHarness(
+                false, SignatureVerifier.disabled(), limits(kafkaTimeout), Duration.ofSeconds(5), UNTRACED);
     }
 
     static BridgeSettings.Limits limits(Duration kafkaTimeout) {

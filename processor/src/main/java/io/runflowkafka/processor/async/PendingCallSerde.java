@@ -1,13 +1,11 @@
 package io.runflowkafka.processor.async;
 
+import io.runflowkafka.processor.AvroTrailingFields;
 import io.runflowkafka.processor.internal.PendingCall;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -21,7 +19,7 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class PendingCallSerde implements Serde<PendingCall> {
 
     private static final SpecificDatumWriter<PendingCall> WRITER = new SpecificDatumWriter<>(PendingCall.class);
-    private static final SpecificDatumReader<PendingCall> READER = new SpecificDatumReader<>(PendingCall.class);
+    private static final AvroTrailingFields<PendingCall> READER = new AvroTrailingFields<>(PendingCall.class);
 
     @Override
     public Serializer<PendingCall> serializer() {
@@ -47,8 +45,7 @@ public final class PendingCallSerde implements Serde<PendingCall> {
                 return null;
             }
             try {
-                BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
-                return READER.read(null, decoder);
+                return READER.read(bytes); // also a call stored by an earlier version (see AvroTrailingFields)
             } catch (IOException | RuntimeException e) {
                 throw new SerializationException("cannot decode a pending call of " + bytes.length + " bytes", e);
             }

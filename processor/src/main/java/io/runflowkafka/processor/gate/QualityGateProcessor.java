@@ -1,6 +1,11 @@
 package io.runflowkafka.processor.gate;
 
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import io.runflowkafka.client.ScoreResult;
+import io.runflowkafka.common.trace.TraceFields;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.async.AsyncCallEngine;
 import io.runflowkafka.processor.async.CallLimiter;
@@ -15,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * a dead letter before the record is processed, and a commit in between (a loop's commit, a revocation's)
  * stores the offset of the undecodable record itself: a crash there dead-lettered it twice
  * ({@code UndecodableInputTransactionIT}).
+ *
+ * <p>Tracing: the upload's trace context (its {@code traceparent} header, or a trace started here when it has none)
+ * is kept with the pending call, so that a restart keeps the trace; every outcome is written under a span
+ * {@code score} that is its child, from the call's acceptance to its answer. The engine forwards answers later,
+ * from a punctuation, where the input record's headers are gone: the outcome's headers are made here, not inherited.
  */
 final class QualityGateProcessor
         implements Processor<String, byte[], String, GateOutcome>, AsyncCallEngine.Handler<UploadEvent, ScoreResult> {
@@ -48,6 +60,7 @@ final class QualityGateProcessor
     private final OutputEncoder<ScoredUpload> acceptedEncoder;
     private final OutputEncoder<ScoredUpload> retakeEncoder;
     private final String storeName;
+    private final Tracing tracing;
 
     private ProcessorContext<String, GateOutcome> context;
     private AsyncCallEngine<UploadEvent, ScoreResult> engine;
@@ -61,7 +74,8 @@ final class QualityGateProcessor
             Deserializer<Upload> decoder,
             OutputEncoder<ScoredUpload> acceptedEncoder,
             OutputEncoder<ScoredUpload> retakeEncoder,
-            String storeName) {
+            String storeName,
+            Tracing tracing) {
         this.scorer = scorer;
         this.limiter = limiter;
         this.settings = settings;
@@ -70,6 +84,7 @@ final class QualityGateProcessor
         this.acceptedEncoder = acceptedEncoder;
         this.retakeEncoder = retakeEncoder;
         this.storeName = storeName;
+        this.tracing = tracing;
     }
 
     @Override
@@ -98,6 +113,7 @@ final class QualityGateProcessor
     @Override
     public void process(Record<String, byte[]> record) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
+        SpanContext trace = Tracing.spanContext(record.headers());
         Upload upload;
         try {
             upload = decoder.deserialize(source.topic(), record.headers(), record.value());
@@ -114,10 +130,22 @@ final class QualityGateProcessor
                     record.key(),
                     new GateOutcome.DeadLetter(record.value()),
                     record.timestamp(),
-                    DeadLetters.headers(e, "deserialize", 0, source.topic(), source.partition(), source.offset())));
+                    traced(
+                            DeadLetters.headers(
+                                    e, "deserialize", 0, source.topic(), source.partition(), source.offset()),
+                            tracing.step(
+                                    "dead-letter",
+                                    SpanKind.CONSUMER,
+                                    trace,
+                                    0L,
+                                    () -> Attributes.of(Tracing.OUTCOME, "dead-letter")))));
             metrics.deadLettered();
             return;
         }
+        TraceFields traced = Tracing.fields(tracing.orNewTrace(
+                trace,
+                "upload",
+                () -> Attributes.of(Tracing.UPLOAD_ID, upload.event().getUploadId())));
         PendingCall call = PendingCall.newBuilder()
                 .setKey(
                         record.key() == null
@@ -129,6 +157,8 @@ final class QualityGateProcessor
                 .setPartition(source.partition())
                 .setOffset(source.offset())
                 .setAcceptedAt(context.currentSystemTimeMs())
+                .setTraceParent(traced.traceparent())
+                .setTraceState(traced.tracestate())
                 .build();
         engine.submit(AsyncCallEngine.callId(source.offset()), call, upload.event());
         engine.drain();
@@ -167,7 +197,8 @@ final class QualityGateProcessor
         // Encoded here, before anything is forwarded: a registry that fails holds this answer (see OutputEncoder).
         byte[] value = (accepted ? acceptedEncoder : retakeEncoder).encode(scored);
         GateOutcome outcome = accepted ? new GateOutcome.Accepted(value) : new GateOutcome.Retake(value);
-        context.forward(new Record<>(key(call), outcome, call.getTimestamp()));
+        SpanContext span = scoreSpan(call, upload, accepted ? "accepted" : "retake", attempts);
+        context.forward(new Record<>(key(call), outcome, call.getTimestamp(), traced(new RecordHeaders(), span)));
         if (accepted) {
             metrics.accepted();
         } else {
@@ -181,9 +212,33 @@ final class QualityGateProcessor
                 key(call),
                 new GateOutcome.DeadLetter(bytes(call.getValue())),
                 call.getTimestamp(),
-                DeadLetters.headers(
-                        failure, "score", attempts, call.getTopic(), call.getPartition(), call.getOffset())));
+                traced(
+                        DeadLetters.headers(
+                                failure, "score", attempts, call.getTopic(), call.getPartition(), call.getOffset()),
+                        scoreSpan(call, upload, "dead-letter", attempts))));
         metrics.deadLettered();
+    }
+
+    /** The span of one upload's scoring, from its acceptance until now, under the trace kept with its call. */
+    private SpanContext scoreSpan(PendingCall call, UploadEvent upload, String outcome, int attempts) {
+        return tracing.step(
+                "score",
+                SpanKind.CONSUMER,
+                Tracing.spanContext(new TraceFields(call.getTraceParent(), call.getTraceState())),
+                call.getAcceptedAt(),
+                () -> Attributes.of(
+                        Tracing.UPLOAD_ID,
+                        upload.getUploadId(),
+                        Tracing.ORDER_ID,
+                        upload.getOrderId(),
+                        Tracing.OUTCOME,
+                        outcome,
+                        Tracing.ATTEMPTS,
+                        (long) attempts));
+    }
+
+    private static Headers traced(Headers headers, SpanContext span) {
+        return Tracing.inject(span, headers);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.runflowkafka.processor.gate;
 
+import io.runflowkafka.common.trace.Tracing;
+import io.runflowkafka.processor.ProcessorKeys;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.async.OutputEncoder;
 import io.runflowkafka.processor.async.PendingCallSerde;
@@ -58,6 +60,33 @@ public final class QualityGateTopology {
             GateMetrics metrics,
             Serde<UploadEvent> uploadSerde,
             Serde<ScoredUpload> scoredSerde) {
+        return addTo(
+                builder,
+                topics,
+                settings,
+                scorer,
+                limiter,
+                metrics,
+                uploadSerde,
+                scoredSerde,
+                Tracing.propagateOnly(ProcessorKeys.SERVICE_NAME));
+    }
+
+    /**
+     * Adds the quality gate to {@code builder}, its spans made by {@code tracing}.
+     *
+     * @param tracing the processor's tracing (the upload's trace context goes on to every outcome)
+     */
+    public static StreamsBuilder addTo(
+            StreamsBuilder builder,
+            GateTopics topics,
+            GateSettings settings,
+            Scorer scorer,
+            CallLimiter limiter,
+            GateMetrics metrics,
+            Serde<UploadEvent> uploadSerde,
+            Serde<ScoredUpload> scoredSerde,
+            Tracing tracing) {
         UploadDeserializer uploads = new UploadDeserializer(uploadSerde.deserializer());
         OutputEncoder<ScoredUpload> acceptedEncoder = new OutputEncoder<>(topics.accepted(), scoredSerde.serializer());
         OutputEncoder<ScoredUpload> retakeEncoder = new OutputEncoder<>(topics.retake(), scoredSerde.serializer());
@@ -66,7 +95,7 @@ public final class QualityGateTopology {
                         topics.uploaded(),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(SOURCE))
                 .process(
-                        gate(scorer, limiter, settings, metrics, uploads, acceptedEncoder, retakeEncoder),
+                        gate(scorer, limiter, settings, metrics, uploads, acceptedEncoder, retakeEncoder, tracing),
                         Named.as(PROCESSOR))
                 .split(Named.as(OUTCOMES))
                 .branch(
@@ -107,12 +136,13 @@ public final class QualityGateTopology {
             GateMetrics metrics,
             UploadDeserializer uploads,
             OutputEncoder<ScoredUpload> acceptedEncoder,
-            OutputEncoder<ScoredUpload> retakeEncoder) {
+            OutputEncoder<ScoredUpload> retakeEncoder,
+            Tracing tracing) {
         return new ProcessorSupplier<>() {
             @Override
             public QualityGateProcessor get() {
                 return new QualityGateProcessor(
-                        scorer, limiter, settings, metrics, uploads, acceptedEncoder, retakeEncoder, STORE);
+                        scorer, limiter, settings, metrics, uploads, acceptedEncoder, retakeEncoder, STORE, tracing);
             }
 
             @Override

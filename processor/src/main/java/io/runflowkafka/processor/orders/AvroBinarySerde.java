@@ -1,12 +1,11 @@
 package io.runflowkafka.processor.orders;
 
+import io.runflowkafka.processor.AvroTrailingFields;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.io.JsonEncoder;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -26,12 +25,12 @@ public final class AvroBinarySerde<T extends SpecificRecordBase> implements Serd
 
     private final Class<T> type;
     private final SpecificDatumWriter<T> writer;
-    private final SpecificDatumReader<T> reader;
+    private final AvroTrailingFields<T> reader;
 
     private AvroBinarySerde(Class<T> type) {
         this.type = type;
         this.writer = new SpecificDatumWriter<>(type);
-        this.reader = new SpecificDatumReader<>(type);
+        this.reader = new AvroTrailingFields<>(type);
     }
 
     /** The serde of one generated record class. */
@@ -51,10 +50,10 @@ public final class AvroBinarySerde<T extends SpecificRecordBase> implements Serd
         }
     }
 
-    /** Decodes Avro binary written by {@link #encode}. */
+    /** Decodes Avro binary written by {@link #encode}, of this version or an earlier one (see AvroTrailingFields). */
     public T decode(byte[] bytes) {
         try {
-            return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
+            return reader.read(bytes);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException(
                     "cannot decode a " + type.getSimpleName() + " of " + bytes.length + " bytes", e);

@@ -1,7 +1,9 @@
 package io.runflowkafka.processor.orders;
 
 import io.runflowkafka.callbacks.CallbackTokens;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.processor.DecodedSource;
+import io.runflowkafka.processor.ProcessorKeys;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.async.OutputEncoder;
 import io.runflowkafka.processor.async.PendingCallSerde;
@@ -75,9 +77,43 @@ public final class HeadshotOrdersTopology {
             Serde<HeadshotJob> jobSerde,
             InputBacklog backlog,
             String undecodableTopic) {
+        return addTo(
+                builder,
+                topics,
+                settings,
+                submitter,
+                tokens,
+                limiter,
+                metrics,
+                inFlight,
+                scoredSerde,
+                jobSerde,
+                backlog,
+                undecodableTopic,
+                Tracing.propagateOnly(ProcessorKeys.SERVICE_NAME));
+    }
+
+    /**
+     * Adds the headshot orders to {@code builder}, their spans made by {@code tracing}: an order's job is traced
+     * under its first photo's trace and linked to the others' (see {@link JobTrace}).
+     */
+    public static StreamsBuilder addTo(
+            StreamsBuilder builder,
+            OrderTopics topics,
+            OrderSettings settings,
+            HeadshotsSubmitter submitter,
+            CallbackTokens tokens,
+            CallLimiter limiter,
+            OrderMetrics metrics,
+            InFlightSubmissions inFlight,
+            Serde<ScoredUpload> scoredSerde,
+            Serde<HeadshotJob> jobSerde,
+            InputBacklog backlog,
+            String undecodableTopic,
+            Tracing tracing) {
         Serde<SubmissionRequest> requestSerde = AvroBinarySerde.of(SubmissionRequest.class);
         DecodedSource.stream(builder, topics.accepted(), scoredSerde.deserializer(), undecodableTopic, SOURCE)
-                .process(collector(settings, metrics, backlog), Named.as(COLLECTOR))
+                .process(collector(settings, metrics, backlog, tracing), Named.as(COLLECTOR))
                 .repartition(Repartitioned.<String, SubmissionRequest>as(SUBMISSIONS)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(requestSerde))
@@ -89,7 +125,8 @@ public final class HeadshotOrdersTopology {
                                 settings,
                                 metrics,
                                 inFlight,
-                                new OutputEncoder<>(topics.jobs(), jobSerde.serializer())),
+                                new OutputEncoder<>(topics.jobs(), jobSerde.serializer()),
+                                tracing),
                         Named.as(SUBMITTER))
                 .split(Named.as(OUTCOMES))
                 .branch(
@@ -117,11 +154,11 @@ public final class HeadshotOrdersTopology {
     }
 
     private static ProcessorSupplier<String, ScoredUpload, String, SubmissionRequest> collector(
-            OrderSettings settings, OrderMetrics metrics, InputBacklog backlog) {
+            OrderSettings settings, OrderMetrics metrics, InputBacklog backlog, Tracing tracing) {
         return new ProcessorSupplier<>() {
             @Override
             public OrderCollector get() {
-                return new OrderCollector(settings, metrics, backlog);
+                return new OrderCollector(settings, metrics, backlog, tracing);
             }
 
             @Override
@@ -144,11 +181,13 @@ public final class HeadshotOrdersTopology {
             OrderSettings settings,
             OrderMetrics metrics,
             InFlightSubmissions inFlight,
-            OutputEncoder<HeadshotJob> jobEncoder) {
+            OutputEncoder<HeadshotJob> jobEncoder,
+            Tracing tracing) {
         return new ProcessorSupplier<>() {
             @Override
             public SubmissionProcessor get() {
-                return new SubmissionProcessor(submitter, tokens, limiter, settings, metrics, inFlight, jobEncoder);
+                return new SubmissionProcessor(
+                        submitter, tokens, limiter, settings, metrics, inFlight, jobEncoder, tracing);
             }
 
             @Override

@@ -1,5 +1,7 @@
 package io.runflowkafka.processor.orders;
 
+import io.runflowkafka.common.trace.TraceFields;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.processor.async.WhileBusy;
 import io.runflowkafka.processor.gate.LocalImages;
 import io.runflowkafka.processor.internal.OrderPhoto;
@@ -65,16 +67,18 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
     private final OrderSettings settings;
     private final OrderMetrics metrics;
     private final InputBacklog backlog;
+    private final Tracing tracing;
 
     private ProcessorContext<String, SubmissionRequest> context;
     private KeyValueStore<String, OrderState> orders;
     private KeyValueStore<String, String> deadlines;
     private WhileBusy idleChecks;
 
-    OrderCollector(OrderSettings settings, OrderMetrics metrics, InputBacklog backlog) {
+    OrderCollector(OrderSettings settings, OrderMetrics metrics, InputBacklog backlog, Tracing tracing) {
         this.settings = settings;
         this.metrics = metrics;
         this.backlog = backlog;
+        this.tracing = tracing;
     }
 
     @Override
@@ -150,6 +154,7 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
                     state.getUserId());
         }
         state.getPhotos().add(new OrderPhoto(photo.getUploadId(), photo.getImageUri()));
+        JobTrace.collect(state, Tracing.spanContext(record.headers()));
         state.setLastAcceptedAt(now);
         // The latest photo by its own time: the gate may answer an order's photos out of upload order.
         state.setLastTimestamp(Math.max(state.getLastTimestamp(), photoTime));
@@ -228,6 +233,7 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
             urls.add(photo.getImageUri());
             uploadIds.add(photo.getUploadId());
         }
+        TraceFields jobTrace = Tracing.fields(JobTrace.start(tracing, state, jobRef, now));
         SubmissionRequest request = SubmissionRequest.newBuilder()
                 .setOrderId(state.getOrderId())
                 .setUserId(state.getUserId())
@@ -240,6 +246,8 @@ final class OrderCollector implements Processor<String, ScoredUpload, String, Su
                 .setSourceTopic(state.getSourceTopic())
                 .setSourcePartition(state.getSourcePartition())
                 .setSourceOffset(state.getSourceOffset())
+                .setTraceParent(jobTrace.traceparent())
+                .setTraceState(jobTrace.tracestate())
                 .build();
         state.setStatus(OrderStatus.SUBMITTED);
         state.setJobRef(jobRef);

@@ -1,7 +1,12 @@
 package io.runflowkafka.processor.orders;
 
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.client.HeadshotsSubmission;
+import io.runflowkafka.common.trace.TraceFields;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.async.AsyncCallEngine;
 import io.runflowkafka.processor.async.CallLimiter;
@@ -17,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -32,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * a restart sends it again under the same job reference, never under a new one.
  *
  * <p>The callback URL is derived from the job reference when a request is sent and is kept nowhere: its
- * token must not reach a log, a topic or a store.
+ * token must not reach a log, a topic or a store. It carries the job's trace context, signed with the job reference
+ * ({@link CallbackTokens#callbackUrl(String, String, String, String)}), which is how the callback joins the trace.
  */
 final class SubmissionProcessor
         implements Processor<String, SubmissionRequest, String, SubmissionOutcome>,
@@ -48,6 +55,7 @@ final class SubmissionProcessor
     private final OrderMetrics metrics;
     private final InFlightSubmissions inFlight;
     private final OutputEncoder<HeadshotJob> jobEncoder;
+    private final Tracing tracing;
     private final AvroBinarySerde<SubmissionRequest> serde = AvroBinarySerde.of(SubmissionRequest.class);
     /** Job references this task sent and has not forwarded an answer for; written from HTTP threads too. */
     private final Set<String> sentHere = ConcurrentHashMap.newKeySet();
@@ -63,7 +71,9 @@ final class SubmissionProcessor
             OrderSettings settings,
             OrderMetrics metrics,
             InFlightSubmissions inFlight,
-            OutputEncoder<HeadshotJob> jobEncoder) {
+            OutputEncoder<HeadshotJob> jobEncoder,
+            Tracing tracing) {
+        this.tracing = tracing;
         this.submitter = submitter;
         this.tokens = tokens;
         this.limiter = limiter;
@@ -133,7 +143,8 @@ final class SubmissionProcessor
 
     @Override
     public CompletableFuture<HeadshotsSubmission> call(SubmissionRequest request) {
-        String callbackUrl = tokens.callbackUrl(settings.bridgePublicUrl(), "headshots", request.getJobRef());
+        String callbackUrl = tokens.callbackUrl(
+                settings.bridgePublicUrl(), "headshots", request.getJobRef(), request.getTraceParent());
         List<String> images = List.copyOf(request.getInputImageUrls());
         return inFlight.send(request.getJobRef(), () -> {
             sentHere.add(request.getJobRef());
@@ -160,8 +171,12 @@ final class SubmissionProcessor
                 .build();
         // Encoded before anything is forwarded: a registry that fails holds this answer (see OutputEncoder).
         byte[] encoded = jobEncoder.encode(job);
-        context.forward(
-                new Record<>(request.getOrderId(), new SubmissionOutcome.Accepted(encoded), call.getTimestamp()));
+        SpanContext span = submitSpan(call, request, submission.headshotsId(), "submitted", attempts);
+        context.forward(new Record<>(
+                request.getOrderId(),
+                new SubmissionOutcome.Accepted(encoded),
+                call.getTimestamp(),
+                Tracing.inject(span, new RecordHeaders())));
         forwarded(request.getJobRef());
         metrics.accepted();
         LOG.info(
@@ -182,6 +197,7 @@ final class SubmissionProcessor
                 request.getSourceTopic(),
                 request.getSourcePartition(),
                 request.getSourceOffset());
+        Tracing.inject(submitSpan(call, request, "", "dead-letter", attempts), headers);
         context.forward(new Record<>(
                 request.getOrderId(),
                 new SubmissionOutcome.Refused(AvroBinarySerde.json(request)),
@@ -205,6 +221,23 @@ final class SubmissionProcessor
         // Their answers will not be forwarded here any more: a drain must not wait for them.
         sentHere.forEach(inFlight::forwarded);
         sentHere.clear();
+    }
+
+    /** The span of the Generate Headshots call, from its acceptance until now, under the order's job span. */
+    private SpanContext submitSpan(
+            PendingCall call, SubmissionRequest request, String headshotsId, String outcome, int attempts) {
+        return tracing.step(
+                "submit-headshots",
+                SpanKind.CLIENT,
+                Tracing.spanContext(new TraceFields(request.getTraceParent(), request.getTraceState())),
+                call.getAcceptedAt(),
+                () -> Attributes.builder()
+                        .put(Tracing.ORDER_ID, request.getOrderId())
+                        .put(Tracing.JOB_REF, request.getJobRef())
+                        .put(Tracing.HEADSHOTS_ID, headshotsId)
+                        .put(Tracing.OUTCOME, outcome)
+                        .put(Tracing.ATTEMPTS, (long) attempts)
+                        .build());
     }
 
     private void forwarded(String jobRef) {

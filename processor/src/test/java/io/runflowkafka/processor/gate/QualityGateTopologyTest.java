@@ -214,11 +214,18 @@ class QualityGateTopologyTest {
         TestRecord<String, ScoredUpload> good = accepted.readRecord();
         assertThat(good.key()).isEqualTo("order-1");
         assertThat(good.getRecordTime()).isEqualTo(at);
-        assertThat(good.headers().toArray()).as("headers of an accepted upload").isEmpty();
+        // Only the trace context of the outcome's own span (see PhotoTraceTopologyTest), none of the input's.
+        assertThat(good.headers().toArray())
+                .as("headers of an accepted upload")
+                .extracting(Header::key)
+                .containsExactly("traceparent");
         TestRecord<String, ScoredUpload> low = retake.readRecord();
         assertThat(low.key()).isEqualTo("order-2");
         assertThat(low.getRecordTime()).isEqualTo(at.plusSeconds(1));
-        assertThat(low.headers().toArray()).as("headers of a retake").isEmpty();
+        assertThat(low.headers().toArray())
+                .as("headers of a retake")
+                .extracting(Header::key)
+                .containsExactly("traceparent");
         List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
         assertThat(dead).extracting(TestRecord::key).containsExactly("order-3", "order-4");
         assertThat(dead.get(0).value()).isEqualTo(refused);
@@ -236,7 +243,8 @@ class QualityGateTopologyTest {
                             DeadLetterHeaders.OFFSET,
                             DeadLetterHeaders.STAGE,
                             DeadLetterHeaders.ATTEMPTS,
-                            DeadLetterHeaders.SERVICE);
+                            DeadLetterHeaders.SERVICE,
+                            "traceparent");
         }
         assertThat(accepted.isEmpty()).isTrue();
         assertThat(retake.isEmpty()).isTrue();
