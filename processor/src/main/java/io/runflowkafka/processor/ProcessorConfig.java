@@ -4,6 +4,7 @@ import static io.runflowkafka.processor.ProcessorKeys.APPLICATION_ID;
 import static io.runflowkafka.processor.ProcessorKeys.APPLICATION_SERVER;
 import static io.runflowkafka.processor.ProcessorKeys.BRIDGE_PUBLIC_URL;
 import static io.runflowkafka.processor.ProcessorKeys.CALLBACK_SECRET;
+import static io.runflowkafka.processor.ProcessorKeys.CALLBACK_TRACE_CONTEXT;
 import static io.runflowkafka.processor.ProcessorKeys.DEFINITION;
 import static io.runflowkafka.processor.ProcessorKeys.DRAIN_INTERVAL_MS;
 import static io.runflowkafka.processor.ProcessorKeys.FILE_URIS;
@@ -219,7 +220,8 @@ public final class ProcessorConfig extends ServiceConfigView {
                     config.getInt(ORDERS_MIN_PHOTOS),
                     Duration.ofMillis(config.getLong(ORDERS_IDLE_TIMEOUT_MS)),
                     bridgeUrl,
-                    calls());
+                    calls(),
+                    config.getBoolean(CALLBACK_TRACE_CONTEXT));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid headshot order settings (" + ORDERS_PHOTOS_PER_JOB + ", "
                     + ORDERS_MIN_PHOTOS + ", " + ORDERS_IDLE_TIMEOUT_MS + ", " + BRIDGE_PUBLIC_URL + "): "

@@ -55,6 +55,7 @@ public final class ProcessorKeys {
     public static final String ORDERS_IDLE_TIMEOUT_MS = "processor.orders.idle-timeout-ms";
     public static final String BRIDGE_PUBLIC_URL = "processor.bridge-public-url";
     public static final String CALLBACK_SECRET = "processor.callback-secret";
+    public static final String CALLBACK_TRACE_CONTEXT = "processor.callback-trace-context";
     public static final String APPLICATION_SERVER = "processor.application-server";
     public static final String OTLP_ENDPOINT = "otel.exporter.otlp.endpoint";
 
@@ -292,6 +293,14 @@ public final class ProcessorKeys {
                     Importance.HIGH,
                     "Secret that signs callback URLs, shared with the webhook bridge (the first of its "
                             + "bridge.callback-secrets); at least 16 bytes; also from processor.callback-secret.file.")
+            .define(
+                    CALLBACK_TRACE_CONTEXT,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.LOW,
+                    "Whether the callback URL carries the job's trace context, signed, as ?traceparent=…&trace_token=…, "
+                            + "so the bridge writes the completion in the job's trace; false if your Runflow refuses "
+                            + "or strips a query in callback_url (the completion then starts a trace of its own).")
             .define(
                     APPLICATION_SERVER,
                     Type.STRING,

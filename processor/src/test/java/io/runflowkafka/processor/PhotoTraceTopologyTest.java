@@ -84,6 +84,10 @@ class PhotoTraceTopologyTest {
 
     @BeforeEach
     void start() {
+        start(true);
+    }
+
+    private void start(boolean traceInCallbackUrl) {
         tracing = Tracing.exportingTo("processor-test", spans);
         limiter = new CallLimiter(64, 0);
         CallSettings calls = new CallSettings(64, Duration.ofMillis(10), CallSettings.holdingRetries());
@@ -101,7 +105,7 @@ class PhotoTraceTopologyTest {
         InFlightSubmissions inFlight = new InFlightSubmissions();
         var orders = new ProcessorTopology.Orders(
                 ProcessorConfig.defaults().orderTopics(),
-                new OrderSettings(2, 1, Duration.ofMinutes(15), "https://hooks.example.com", calls),
+                new OrderSettings(2, 1, Duration.ofMinutes(15), "https://hooks.example.com", calls, traceInCallbackUrl),
                 ProcessorConfig.defaults().statusTopics(),
                 (callbackUrl, images) -> {
                     callbackUrls.add(callbackUrl);
@@ -141,11 +145,16 @@ class PhotoTraceTopologyTest {
     void stop() {
         if (driver != null) {
             driver.close();
+            driver = null;
         }
         if (limiter != null) {
             limiter.close();
+            limiter = null;
         }
-        tracing.close();
+        if (tracing != null) {
+            tracing.close();
+            tracing = null;
+        }
         MockSchemaRegistry.dropScope(SCOPE);
     }
 
@@ -258,5 +267,26 @@ class PhotoTraceTopologyTest {
         String token = callback.getQuery().substring(callback.getQuery().indexOf("trace_token=") + 12);
         assertThat(CallbackTokens.of(SECRET).verifyTrace(path[4], jobTraceparent, token))
                 .isTrue();
+    }
+
+    @Test
+    void shouldLeaveTheTraceOutOfTheCallbackUrlWhenTurnedOff() {
+        stop();
+        start(false);
+        uploads.pipeInput(new TestRecord<>(
+                "order-1", upload("u1", "order-1", "https://img/1.jpg"), traced(TRACE_1, "00f067aa0ba902b7"), START));
+        uploads.pipeInput(new TestRecord<>(
+                "order-1", upload("u2", "order-1", "https://img/2.jpg"), traced(TRACE_2, "00f067aa0ba902b8"), START));
+
+        await("the order's job").atMost(Duration.ofSeconds(10)).until(() -> {
+            driver.advanceWallClockTime(Duration.ofMillis(20));
+            return !jobs.isEmpty();
+        });
+
+        URI callback = URI.create(callbackUrls.get(0));
+        assertThat(callback.getQuery()).as("no query in %s", callback).isNull();
+        assertThat(Tracing.spanContext(jobs.readRecord().headers()).getTraceId())
+                .as("the job record keeps its trace")
+                .isEqualTo(TRACE_1);
     }
 }

@@ -15,9 +15,15 @@ import java.util.Objects;
  * @param idleTimeout an order with at least {@code minPhotos} is submitted this long after its latest photo's own (upload) time
  * @param bridgePublicUrl where Runflow reaches the webhook bridge, e.g. {@code https://hooks.example.com}
  * @param calls how submissions are held, drained and retried (the same as the quality gate's score calls)
+ * @param traceInCallbackUrl whether the callback URL carries the job's signed trace context as a query
  */
 public record OrderSettings(
-        int photosPerJob, int minPhotos, Duration idleTimeout, String bridgePublicUrl, CallSettings calls) {
+        int photosPerJob,
+        int minPhotos,
+        Duration idleTimeout,
+        String bridgePublicUrl,
+        CallSettings calls,
+        boolean traceInCallbackUrl) {
 
     private static final Duration MAX_IDLE_CHECK_INTERVAL = Duration.ofSeconds(1);
 
@@ -35,6 +41,12 @@ public record OrderSettings(
         }
         Objects.requireNonNull(calls, "calls");
         bridgePublicUrl = checkBridgeUrl(bridgePublicUrl);
+    }
+
+    /** Settings whose callback URLs carry the job's trace context (the default). */
+    public OrderSettings(
+            int photosPerJob, int minPhotos, Duration idleTimeout, String bridgePublicUrl, CallSettings calls) {
+        this(photosPerJob, minPhotos, idleTimeout, bridgePublicUrl, calls, true);
     }
 
     /**

@@ -144,7 +144,10 @@ final class SubmissionProcessor
     @Override
     public CompletableFuture<HeadshotsSubmission> call(SubmissionRequest request) {
         String callbackUrl = tokens.callbackUrl(
-                settings.bridgePublicUrl(), "headshots", request.getJobRef(), request.getTraceParent());
+                settings.bridgePublicUrl(),
+                "headshots",
+                request.getJobRef(),
+                settings.traceInCallbackUrl() ? request.getTraceParent() : null);
         List<String> images = List.copyOf(request.getInputImageUrls());
         return inFlight.send(request.getJobRef(), () -> {
             sentHere.add(request.getJobRef());
