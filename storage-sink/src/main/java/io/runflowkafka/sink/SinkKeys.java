@@ -54,7 +54,7 @@ final class SinkKeys {
     static final String OTLP_ENDPOINT = "otel.exporter.otlp.endpoint";
 
     /** The {@code service.name} of the sink's spans. */
-    static final String SERVICE_NAME = "runflow-kafka-storage-sink";
+    static final String SERVICE_NAME = "runflow-kafka-sink";
 
     private SinkKeys() {}
 

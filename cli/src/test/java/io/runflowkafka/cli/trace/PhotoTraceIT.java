@@ -193,8 +193,7 @@ class PhotoTraceIT {
         assertThat(archives.get(headshotsIdOf.get(orderB)).getTraceId()).isEqualTo(fresh);
 
         // Each service exported spans of the known trace to the configured OTLP endpoint.
-        for (String service :
-                List.of("runflow-kafka-processor", "runflow-kafka-bridge", "runflow-kafka-storage-sink")) {
+        for (String service : List.of("runflow-kafka-processor", "runflow-kafka-bridge", "runflow-kafka-sink")) {
             Waits.await("OTLP export of trace " + TRACE_1 + " by " + service)
                     .until(() -> otlp.exports().stream().anyMatch(e -> e.mentions(service) && e.carriesTrace(TRACE_1)));
         }
