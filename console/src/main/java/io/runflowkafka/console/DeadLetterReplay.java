@@ -47,6 +47,8 @@ public final class DeadLetterReplay {
      * @param group the consumer group that remembers the replay's progress
      * @param max replay at most this many records
      * @param idleTimeout stop when no record arrived for this long
+     * @param bound the {@link Result#listed()} of a dry run: replay nothing past what it listed, and refuse when the
+     *     group's committed offsets moved since; null to replay up to the topic's end as it is when the run begins
      */
     public record Request(
             String bootstrapServers,
@@ -56,19 +58,62 @@ public final class DeadLetterReplay {
             boolean dryRun,
             String group,
             int max,
-            Duration idleTimeout) {}
+            Duration idleTimeout,
+            Listed bound) {
+
+        /** A request without a bound: up to the topic's end as it is when the run begins. */
+        public Request(
+                String bootstrapServers,
+                Map<String, String> properties,
+                String topic,
+                String to,
+                boolean dryRun,
+                String group,
+                int max,
+                Duration idleTimeout) {
+            this(bootstrapServers, properties, topic, to, dryRun, group, max, idleTimeout, null);
+        }
+    }
+
+    /**
+     * What a run covered, per partition: the group's committed offset when it began ({@link #NOT_COMMITTED} for
+     * none) and the offset after the last record it went through.
+     */
+    public record Listed(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> upTo) {
+
+        /** The committed offset of a partition the group never committed. */
+        public static final long NOT_COMMITTED = -1L;
+
+        public Listed {
+            committed = Map.copyOf(committed);
+            upTo = Map.copyOf(upTo);
+        }
+    }
 
     /**
      * What a replay did (or a dry run would do).
      *
      * @param replayed records sent (or, in a dry run, that would be)
      * @param skipped records without a source topic and without {@code to}
+     * @param listed what the run went through: a dry run's is the bound of the replay it was a dry run of
      */
-    public record Result(int replayed, int skipped) {}
+    public record Result(int replayed, int skipped, Listed listed) {}
+
+    /** A bounded replay refused: the group's committed offsets are not those its dry run started from. */
+    public static final class GroupMovedException extends IllegalStateException {
+        GroupMovedException(String message) {
+            super(message);
+        }
+    }
 
     private DeadLetterReplay() {}
 
-    /** Replays (or lists) {@code request.topic()}, reporting one line per record and a summary line to {@code out}. */
+    /**
+     * Replays (or lists) {@code request.topic()}, reporting one line per record and a summary line to {@code out}.
+     *
+     * @throws GroupMovedException when the request has a bound and the group's committed offsets are no longer
+     *     those the bound's dry run started from: what the replay would send is no longer what was listed
+     */
     public static Result run(Request request, Consumer<String> out) {
         Map<String, Object> consumerConfig = new HashMap<>(request.properties());
         consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, request.bootstrapServers());
@@ -78,6 +123,7 @@ public final class DeadLetterReplay {
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, request.group());
         int replayed = 0;
         int skipped = 0;
+        Listed listed;
         try (KafkaConsumer<byte[], byte[]> consumer =
                         new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
                 KafkaProducer<byte[], byte[]> producer = request.dryRun() ? null : transactionalProducer(request)) {
@@ -86,7 +132,19 @@ public final class DeadLetterReplay {
             List<TopicPartition> partitions = consumer.partitionsFor(request.topic(), Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition()))
                     .toList();
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            Map<TopicPartition, Long> committedAtStart = committed(consumer, partitions);
+            Map<TopicPartition, Long> ends;
+            if (request.bound() != null) {
+                // Only what the dry run listed: anything dead-lettered since waits for the next dry run.
+                if (!committedAtStart.equals(request.bound().committed())) {
+                    throw new GroupMovedException("the replay group " + request.group() + " moved on " + request.topic()
+                            + " since the dry run (another replay ran): run a new dry run");
+                }
+                ends = request.bound().upTo();
+            } else {
+                ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            }
+            Map<TopicPartition, Long> upTo = new HashMap<>();
             if (producer != null) {
                 consumer.subscribe(List.of(request.topic()));
                 producer.initTransactions();
@@ -94,15 +152,14 @@ public final class DeadLetterReplay {
                 // A dry run joins no group (assign, never commit): it neither moves nor waits for the replay's
                 // progress, but starts where the group stands, so it lists what a replay would send.
                 consumer.assign(partitions);
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                        consumer.committed(Set.copyOf(partitions), Duration.ofSeconds(30));
                 for (TopicPartition partition : partitions) {
-                    OffsetAndMetadata at = committed.get(partition);
-                    if (at == null) {
+                    long at = committedAtStart.get(partition);
+                    if (at == Listed.NOT_COMMITTED) {
                         consumer.seekToBeginning(List.of(partition));
                     } else {
-                        consumer.seek(partition, at.offset());
+                        consumer.seek(partition, at);
                     }
+                    upTo.put(partition, consumer.position(partition, Duration.ofSeconds(30)));
                 }
             }
             long idleSince = System.nanoTime();
@@ -162,8 +219,10 @@ public final class DeadLetterReplay {
                     producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
                     producer.commitTransaction();
                 }
+                offsets.forEach((partition, next) -> upTo.put(partition, next.offset()));
                 replayed += batch.size();
             }
+            listed = new Listed(committedAtStart, upTo);
         }
         out.accept(String.format(
                 "%s %d record(s) from %s%s",
@@ -171,7 +230,20 @@ public final class DeadLetterReplay {
                 replayed,
                 request.topic(),
                 skipped > 0 ? ", skipped " + skipped : ""));
-        return new Result(replayed, skipped);
+        return new Result(replayed, skipped, listed);
+    }
+
+    /** The group's committed offset of each partition, {@link Listed#NOT_COMMITTED} where it has none. */
+    private static Map<TopicPartition, Long> committed(
+            KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                consumer.committed(Set.copyOf(partitions), Duration.ofSeconds(30));
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata at = committed.get(partition);
+            offsets.put(partition, at == null ? Listed.NOT_COMMITTED : at.offset());
+        }
+        return offsets;
     }
 
     /** Whether every partition is assigned and its position reached the end it had when the run began. */
@@ -181,7 +253,7 @@ public final class DeadLetterReplay {
             return false;
         }
         for (TopicPartition partition : partitions) {
-            if (consumer.position(partition, Duration.ofSeconds(30)) < ends.get(partition)) {
+            if (consumer.position(partition, Duration.ofSeconds(30)) < ends.getOrDefault(partition, 0L)) {
                 return false;
             }
         }

@@ -304,6 +304,77 @@ class ConsoleIT {
                 .isZero();
     }
 
+    @Test
+    void shouldReplayNoMoreThanItsDryRunListed() throws Exception {
+        String dlq = "headshots.jobs.dlq";
+        String target = "replay-target-late";
+        KAFKA.topics().create(target, 1);
+        deadLetter(dlq, target, "listed");
+        JsonNode dryRun = JSON.readTree(
+                post("api/replay/dry-run", "{\"topic\":\"" + dlq + "\"}", true).body());
+        assertThat(dryRun.path("records").asInt()).isEqualTo(1);
+        deadLetter(dlq, target, "dead-lettered after the dry run");
+
+        HttpResponse<String> replay = post("api/replay", confirmation(dlq, dryRun), true);
+        assertThat(replay.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(replay.body()).path("records").asInt()).isEqualTo(1);
+        var sent = KAFKA.clients().readAllCommitted(target, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        assertThat(sent)
+                .as("only what the dry run listed")
+                .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactly("listed");
+        JsonNode next = JSON.readTree(
+                post("api/replay/dry-run", "{\"topic\":\"" + dlq + "\"}", true).body());
+        assertThat(next.path("records").asInt())
+                .as("the late one waits for the next dry run")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseAReplayWhenTheGroupMovedSinceItsDryRun() throws Exception {
+        String dlq = "headshots.completed.dlq";
+        String target = "replay-target-moved";
+        KAFKA.topics().create(target, 1);
+        deadLetter(dlq, target, "first");
+        JsonNode dryRun = JSON.readTree(
+                post("api/replay/dry-run", "{\"topic\":\"" + dlq + "\"}", true).body());
+        assertThat(dryRun.path("records").asInt()).isEqualTo(1);
+        // runflow-kafka dlq replay, in the meantime, with the same group
+        DeadLetterReplay.run(
+                new DeadLetterReplay.Request(
+                        KAFKA.bootstrapServers(),
+                        Map.of(),
+                        dlq,
+                        null,
+                        false,
+                        DeadLetterReplay.DEFAULT_GROUP,
+                        Integer.MAX_VALUE,
+                        java.time.Duration.ofSeconds(3)),
+                line -> {});
+        deadLetter(dlq, target, "second, never listed");
+
+        HttpResponse<String> replay = post("api/replay", confirmation(dlq, dryRun), true);
+        assertThat(replay.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(replay.body()).path("error").asText()).contains("run a new dry run");
+        assertThat(KAFKA.clients().countCommitted(target))
+                .as("only the command line's replay sent anything")
+                .isEqualTo(1);
+    }
+
+    private static void deadLetter(String dlq, String source, String value) throws Exception {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("__streams.errors.topic", bytes(source));
+        try (var producer = KAFKA.clients().producer(new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(dlq, null, bytes(ORDER), bytes(value), headers))
+                    .get();
+        }
+    }
+
+    private static String confirmation(String dlq, JsonNode dryRun) {
+        return "{\"topic\":\"" + dlq + "\",\"confirmation\":\""
+                + dryRun.path("confirmation").asText() + "\"}";
+    }
+
     private static byte[] u3Bytes() {
         return KAFKA.clients()
                 .readAllCommitted("photos.uploaded.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer())
