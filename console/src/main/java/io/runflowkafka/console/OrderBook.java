@@ -6,11 +6,14 @@ import io.runflowkafka.schema.HeadshotsArchived;
 import io.runflowkafka.schema.HeadshotsCompleted;
 import io.runflowkafka.schema.ScoredUpload;
 import io.runflowkafka.schema.UploadEvent;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -70,7 +73,7 @@ final class OrderBook {
                         upload.getUploadId(),
                         new Photo(
                                 upload.getUploadId(),
-                                upload.getImageUri(),
+                                withoutSecrets(upload.getImageUri()),
                                 upload.getUploadedAt().toEpochMilli(),
                                 null,
                                 null,
@@ -90,7 +93,7 @@ final class OrderBook {
                         upload.getUploadId(),
                         new Photo(
                                 upload.getUploadId(),
-                                upload.getImageUri(),
+                                withoutSecrets(upload.getImageUri()),
                                 upload.getUploadedAt().toEpochMilli(),
                                 "DEAD_LETTERED",
                                 null,
@@ -109,7 +112,7 @@ final class OrderBook {
                         scored.getUploadId(),
                         new Photo(
                                 scored.getUploadId(),
-                                scored.getImageUri(),
+                                withoutSecrets(scored.getImageUri()),
                                 scored.getUploadedAt().toEpochMilli(),
                                 scored.getDecision().name(),
                                 scored.getQualityScore(),
@@ -215,6 +218,38 @@ final class OrderBook {
                 .filter(p -> p != null)
                 .map(Photo::imageUri)
                 .findFirst();
+    }
+
+    /**
+     * An image address as the page may show it: {@code scheme://host[:port]/path}, without user info, query or
+     * fragment, which may hold a credential (a pre-signed URL's {@code X-Amz-Signature}, {@code user:password@}).
+     */
+    static String withoutSecrets(String uri) {
+        if (uri == null) {
+            return null;
+        }
+        try {
+            URI parsed = new URI(uri);
+            if (parsed.isOpaque()) {
+                return parsed.getScheme() + ":";
+            }
+            StringBuilder shown = new StringBuilder();
+            if (parsed.getScheme() != null) {
+                shown.append(parsed.getScheme()).append(':');
+            }
+            if (parsed.getRawAuthority() != null) {
+                String authority = parsed.getRawAuthority();
+                shown.append("//").append(authority.substring(authority.lastIndexOf('@') + 1));
+            } else if (parsed.getRawSchemeSpecificPart().startsWith("//")) {
+                shown.append("//"); // file:///path: an empty authority
+            }
+            return shown.append(Objects.requireNonNullElse(parsed.getRawPath(), ""))
+                    .toString();
+        } catch (URISyntaxException e) {
+            // Not a URI: cut what could be a query, a fragment or user info all the same.
+            String cut = uri.split("[?#]", 2)[0];
+            return cut.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/]*@", "$1");
+        }
     }
 
     private Job job(String headshotsId) {
