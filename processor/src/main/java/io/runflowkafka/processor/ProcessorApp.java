@@ -145,7 +145,7 @@ public final class ProcessorApp implements RunningService {
                     telemetry.registry(),
                     limiter,
                     config.calls().maxPendingPerTask() + StreamsProperties.inputBuffer(streamsProperties));
-            new KafkaStreamsMetrics(streams).bindTo(telemetry.registry());
+            telemetry.bind(new KafkaStreamsMetrics(streams)); // closed with the telemetry: it schedules a thread
             ProcessorSupervisor supervisor = new ProcessorSupervisor(telemetry.health());
             supervisor.watch(streams, limiter, shutdownTimeout);
 

@@ -1,6 +1,7 @@
 package io.runflowkafka.common.service;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -12,7 +13,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runflowkafka.common.ops.Health;
 import io.runflowkafka.common.ops.OpsRoutes;
 import io.runflowkafka.common.ops.OpsServer;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a service reports about itself, made the same way in every service: its {@link Health} and a Prometheus
@@ -28,6 +32,8 @@ public final class ServiceTelemetry implements AutoCloseable {
     private final Health health = new Health();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    /** Binders with threads or listeners of their own (Kafka clients' metrics), closed with the registry. */
+    private final List<AutoCloseable> closeableBinders = new CopyOnWriteArrayList<>();
 
     /**
      * A fresh health and registry, with the JVM metrics and the readiness gauge bound.
@@ -58,14 +64,34 @@ public final class ServiceTelemetry implements AutoCloseable {
         return registry;
     }
 
+    /**
+     * Binds {@code binder} to the registry, and closes it with this telemetry when it holds a thread or a listener
+     * (Micrometer's Kafka binders schedule one each).
+     */
+    public <B extends MeterBinder> B bind(B binder) {
+        binder.bindTo(registry);
+        if (binder instanceof AutoCloseable closeable) {
+            closeableBinders.add(closeable);
+        }
+        return binder;
+    }
+
     /** Starts an operations server on {@code host:port} ({@code port} 0 picks a free one) for these two. */
     public OpsServer serve(String host, int port) {
         return OpsServer.start(host, port, health, registry);
     }
 
-    /** Stops listening to GC notifications and closes the registry. */
+    /** Closes the bound binders, stops listening to GC notifications and closes the registry. */
     @Override
     public void close() {
+        for (AutoCloseable binder : closeableBinders) {
+            try {
+                binder.close();
+            } catch (Exception e) {
+                LoggerFactory.getLogger(ServiceTelemetry.class)
+                        .warn("a metrics binder did not close: {}", e.toString());
+            }
+        }
         gcMetrics.close();
         registry.close();
     }

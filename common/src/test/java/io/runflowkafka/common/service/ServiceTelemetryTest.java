@@ -2,6 +2,9 @@ package io.runflowkafka.common.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class ServiceTelemetryTest {
@@ -49,5 +52,28 @@ class ServiceTelemetryTest {
 
     private static double ready(ServiceTelemetry telemetry) {
         return telemetry.registry().get("service.ready").gauge().value();
+    }
+
+    @Test
+    void shouldCloseTheBindersItBoundWithItself() {
+        AtomicBoolean closed = new AtomicBoolean();
+        final class Counting implements MeterBinder, AutoCloseable {
+            @Override
+            public void bindTo(MeterRegistry registry) {
+                registry.counter("binder.bound").increment();
+            }
+
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        }
+        ServiceTelemetry telemetry = new ServiceTelemetry("runflow-kafka-test");
+        telemetry.bind(new Counting());
+
+        assertThat(telemetry.registry().get("binder.bound").counter().count()).isEqualTo(1.0);
+        assertThat(closed).isFalse();
+        telemetry.close();
+        assertThat(closed).as("closed with the telemetry").isTrue();
     }
 }
