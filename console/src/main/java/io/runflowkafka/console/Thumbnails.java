@@ -9,21 +9,27 @@ import io.runflowkafka.sink.archive.ArchiveStore;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Optional;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Small JPEG thumbnails, made only from what the console may read safely: objects of the sink's archive that an
  * archived event named, and file:// photos under the configured photo folder. Nothing is ever fetched from a URL.
- * Sources are capped at {@link #MAX_SOURCE_BYTES} and must be a JPEG, PNG or WebP by their magic bytes; thumbnails
+ * Sources are capped at {@link #MAX_SOURCE_BYTES} and {@link #MAX_PIXELS}, and must be a JPEG, PNG or WebP by their magic bytes; thumbnails
  * are cached, bounded by size.
  */
 final class Thumbnails implements AutoCloseable {
@@ -32,6 +38,8 @@ final class Thumbnails implements AutoCloseable {
     static final int MAX_SIDE = 240;
     /** As the processor's {@code processor.max-image-bytes}. */
     static final int MAX_SOURCE_BYTES = 20 * 1024 * 1024;
+    /** Images above this many pixels get no thumbnail (a few KiB can claim gigapixels); as the emulator's cap. */
+    static final long MAX_PIXELS = 50_000_000L;
 
     private final ArchiveSource archiveSource;
     private final Optional<Path> photoDir;
@@ -111,11 +119,34 @@ final class Thumbnails implements AutoCloseable {
         }
     }
 
-    /** A JPEG whose longer side is at most {@link #MAX_SIDE}, or empty when ImageIO cannot decode the bytes. */
+    /**
+     * A JPEG whose longer side is at most {@link #MAX_SIDE}, or empty when ImageIO cannot decode the bytes or the
+     * image has more than {@link #MAX_PIXELS} pixels (its size is read from its header before any pixel is decoded).
+     */
     static Optional<byte[]> scale(byte[] image) throws IOException {
-        BufferedImage source = ImageIO.read(new java.io.ByteArrayInputStream(image));
-        if (source == null) {
-            return Optional.empty();
+        BufferedImage source;
+        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(image))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+            if (!readers.hasNext()) {
+                return Optional.empty();
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(input, true, true);
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                if (width < 1 || height < 1 || (long) width * height > MAX_PIXELS) {
+                    LOG.warn("no thumbnail of a {}x{} px image: over {} pixels", width, height, MAX_PIXELS);
+                    return Optional.empty();
+                }
+                ImageReadParam param = reader.getDefaultReadParam();
+                // Every pixel of a big photo would be decoded for a 240 px thumbnail: read every n-th instead.
+                int step = Math.max(1, Math.max(width, height) / (2 * MAX_SIDE));
+                param.setSourceSubsampling(step, step, 0, 0);
+                source = reader.read(0, param);
+            } finally {
+                reader.dispose();
+            }
         }
         double factor = Math.min(1.0, (double) MAX_SIDE / Math.max(source.getWidth(), source.getHeight()));
         int width = Math.max(1, (int) Math.round(source.getWidth() * factor));
