@@ -16,9 +16,13 @@ import io.runflowkafka.testkit.MockSchemaRegistryExtension;
 import io.runflowkafka.testkit.Unique;
 import io.runflowkafka.testkit.Waits;
 import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -182,6 +186,44 @@ class ConsoleIT {
                 .doesNotContain("http://", "https://");
         assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
                 .contains("default-src 'self'");
+    }
+
+    @Test
+    void shouldRefuseANonLoopbackHostWithoutAToken() throws Exception {
+        try (Console open = Console.start(new ConsoleSettings(
+                "127.0.0.1",
+                0,
+                Optional.empty(),
+                KAFKA.bootstrapServers(),
+                Map.of(),
+                REGISTRY.serdeConfig(),
+                ConsoleSettings.PipelineTopics.defaults(),
+                Map.of(),
+                new ArchiveSource.Folder(photos),
+                Optional.empty()))) {
+            assertThat(statusWithHost(open.port(), "evil.example"))
+                    .as("a page on another name (DNS rebinding) is refused")
+                    .isEqualTo(403);
+            assertThat(statusWithHost(open.port(), "evil.example:" + open.port()))
+                    .isEqualTo(403);
+            assertThat(statusWithHost(open.port(), "127.0.0.1:" + open.port())).isEqualTo(200);
+            assertThat(statusWithHost(open.port(), "localhost")).isEqualTo(200);
+        }
+    }
+
+    /** The status of a raw GET of the page with this {@code Host} header (HttpClient will not send one of choice). */
+    private static int statusWithHost(int port, String host) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write(("GET /api/pipeline HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            String statusLine = new BufferedReader(
+                            new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            assertThat(statusLine).startsWith("HTTP/1.1 ");
+            return Integer.parseInt(statusLine.split(" ")[1]);
+        }
     }
 
     @Test
