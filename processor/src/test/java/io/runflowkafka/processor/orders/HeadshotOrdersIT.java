@@ -393,29 +393,29 @@ class HeadshotOrdersIT {
                         app.registry().get("processor.pending.calls").gauge().value() == 0);
         // The job's own last records (its status, read back from headshots.jobs) commit once more; then nothing may.
         double before = settledCommits(app.streams());
-        Thread.sleep(3_000);
-        double after = commits(app.streams());
 
         // Kafka Streams commits a task after each of its wall-clock punctuations: one left scheduled while there is
         // nothing to do would commit an offsets-only transaction every commit interval (100 ms) on every thread.
-        assertThat(after - before).as("commits in 3 s of idling").isZero();
+        Waits.await("no commit in 3 s of idling")
+                .during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> commits(app.streams()) == before);
     }
 
     /** The commit count once it has stayed the same for 2 s; fails when it still moves after 30 s. */
-    private static double settledCommits(KafkaStreams streams) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        double last = commits(streams);
-        while (true) {
-            Thread.sleep(2_000);
-            double now = commits(streams);
-            if (now == last) {
-                return now;
-            }
-            assertThat(System.nanoTime() - deadline)
-                    .as("the processor still commits after 30 s (%s commits in the last 2 s)", now - last)
-                    .isNegative();
-            last = now;
-        }
+    private static double settledCommits(KafkaStreams streams) {
+        double[] last = {commits(streams)};
+        Waits.await("the processor to stop committing (the same count 2 s apart)")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(2))
+                .pollDelay(Duration.ofSeconds(2))
+                .until(() -> {
+                    double now = commits(streams);
+                    boolean same = now == last[0];
+                    last[0] = now;
+                    return same;
+                });
+        return last[0];
     }
 
     /** Commits of every stream thread so far (each commits its tasks in one transaction). */
