@@ -2,8 +2,6 @@ package io.runflowkafka.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.regex.Pattern;
 
 /** Field checks shared by the callback parsers; each failure names the field and never echoes its value. */
@@ -12,8 +10,6 @@ final class Fields {
     /** Canonical 8-4-4-4-12 form only: {@code UUID.fromString} also takes {@code 1-2-3-4-5} and non-ASCII digits. */
     private static final Pattern UUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-
-    private static final int MAX_URL_LENGTH = 2_048;
 
     private Fields() {}
 
@@ -56,24 +52,6 @@ final class Fields {
 
     /** True for an absolute https URL with a host, no user info, in printable ASCII, of sane length. */
     static boolean isHttpsUrl(String value) {
-        if (value.isEmpty() || value.length() > MAX_URL_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c <= 0x20 || c >= 0x7f) {
-                return false;
-            }
-        }
-        try {
-            URI uri = new URI(value);
-            return "https".equalsIgnoreCase(uri.getScheme())
-                    && !uri.isOpaque()
-                    && uri.getHost() != null
-                    && !uri.getHost().isEmpty()
-                    && uri.getRawUserInfo() == null;
-        } catch (URISyntaxException e) {
-            return false;
-        }
+        return new HttpsUrls().accepts(value);
     }
 }

@@ -66,9 +66,10 @@ final class HeadshotsCallbackParser implements CallbackParser {
             throw new InvalidPayloadException("image_urls", "must hold 1 to " + MAX_IMAGE_URLS + " URLs");
         }
         List<String> urls = new ArrayList<>(node.size());
+        HttpsUrls httpsUrls = new HttpsUrls();
         for (int i = 0; i < node.size(); i++) {
             JsonNode url = node.get(i);
-            if (!url.isTextual() || !Fields.isHttpsUrl(url.textValue())) {
+            if (!url.isTextual() || !httpsUrls.accepts(url.textValue())) {
                 throw new InvalidPayloadException("image_urls[" + i + "]", "must be an absolute https URL");
             }
             urls.add(url.textValue());
