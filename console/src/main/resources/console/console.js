@@ -44,6 +44,9 @@ function renderPipeline(data) {
     el("td", { class: "num count", text: t.records }),
     el("td", { class: "num rate", text: t.perSecond.toFixed(2) }),
     el("td", { text: time(t.lastAt) + (t.undecodable ? " (" + t.undecodable + " undecodable)" : "") }))));
+  const readerError = document.getElementById("reader-error");
+  readerError.hidden = !data.readerError;
+  readerError.textContent = data.readerError || "";
   const lagError = document.getElementById("lag-error");
   lagError.hidden = !data.lagError;
   lagError.textContent = data.lagError || "";

@@ -92,6 +92,7 @@ final class ConsoleRoutes {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("now", System.currentTimeMillis());
         view.put("topics", parts.stats().views(System.currentTimeMillis()));
+        view.put("readerError", parts.stats().readerProblem());
         view.put("lag", parts.lag().views());
         view.put("lagError", parts.lag().error());
         view.put("services", parts.readiness().views());

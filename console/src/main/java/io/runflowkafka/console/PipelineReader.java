@@ -7,6 +7,9 @@ import io.runflowkafka.schema.HeadshotsCompleted;
 import io.runflowkafka.schema.ScoredUpload;
 import io.runflowkafka.schema.UploadEvent;
 import io.runflowkafka.serde.AvroSerdes;
+import io.runflowkafka.serde.SchemaRegistryAuthException;
+import io.runflowkafka.serde.SchemaRegistryException;
+import io.runflowkafka.serde.SchemaRegistryUnavailableException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,10 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -43,6 +49,7 @@ final class PipelineReader implements AutoCloseable {
     private final TopicStats stats;
     private final Thread thread;
     private volatile boolean running = true;
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     PipelineReader(ConsoleSettings settings, TopicStats stats, OrderBook orders, DeadLetterLog deadLetters) {
         this.stats = stats;
@@ -67,13 +74,12 @@ final class PipelineReader implements AutoCloseable {
         for (String dlq : t.deadLetters()) {
             boolean ofUploads = dlq.equals(t.uploadedDeadLetters());
             handlers.put(dlq, record -> {
+                // Decoded before anything is kept: a registry outage throws here and the record is read again later.
+                Optional<UploadEvent> upload = ofUploads ? upload(uploads, record) : Optional.empty();
                 deadLetters.add(record);
                 stats.count(record.topic(), record.timestamp(), true);
-                if (ofUploads) {
-                    upload(uploads, record)
-                            .ifPresent(u ->
-                                    orders.deadLettered(u, DeadLetterLog.reason(record.headers()), record.timestamp()));
-                }
+                upload.ifPresent(
+                        u -> orders.deadLettered(u, DeadLetterLog.reason(record.headers()), record.timestamp()));
             });
         }
         this.thread = DaemonThreads.named("console-reader").newThread(this::run);
@@ -86,8 +92,9 @@ final class PipelineReader implements AutoCloseable {
     private void run() {
         long nextRefresh = 0;
         Set<TopicPartition> assigned = new HashSet<>();
-        try {
-            while (running) {
+        int failures = 0;
+        while (running) {
+            try {
                 if (System.nanoTime() - nextRefresh > 0) {
                     assigned = refresh(assigned);
                     nextRefresh = System.nanoTime() + REFRESH.toNanos();
@@ -96,16 +103,73 @@ final class PipelineReader implements AutoCloseable {
                     Thread.sleep(200);
                     continue;
                 }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    handlers.get(record.topic()).accept(record);
+                handle(consumer.poll(Duration.ofMillis(500)));
+                if (failures > 0) {
+                    LOG.info("the console reads the pipeline's topics again");
+                    stats.readerProblem(null);
+                    failures = 0;
+                }
+            } catch (WakeupException | InterruptedException e) {
+                break; // closing
+            } catch (RuntimeException e) {
+                // A broker or registry outage: the page says so and the reader tries again, never gives up.
+                failures++;
+                String problem = e instanceof SchemaRegistryException
+                        ? "the schema registry cannot be read (" + e.getMessage() + "): figures wait for it"
+                        : "the pipeline's topics cannot be read (" + e + "): retrying";
+                if (failures == 1) {
+                    LOG.warn("{}", problem, e);
+                }
+                stats.readerProblem(problem);
+                if (!pause(Duration.ofMillis(Math.min(30_000L, 500L << Math.min(failures, 6))))) {
+                    break;
                 }
             }
-        } catch (WakeupException | InterruptedException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("the console stopped reading the pipeline's topics: {}", e.toString(), e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
+        }
+        consumer.close(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Feeds each record to its topic's handler. When the registry cannot be read, every partition of the batch is
+     * rewound to its first record not yet handled, so nothing is counted twice or skipped once it is back.
+     */
+    private void handle(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
+            for (int i = 0; i < batch.size(); i++) {
+                try {
+                    handlers.get(partition.topic()).accept(batch.get(i));
+                } catch (SchemaRegistryUnavailableException | SchemaRegistryAuthException e) {
+                    consumer.seek(partition, batch.get(i).offset());
+                    rewindUnhandled(records, partition);
+                    throw e;
+                } catch (RuntimeException e) {
+                    // A record no view can take must not stop the others: skipped, and said once per record.
+                    LOG.warn(
+                            "console skipped {}@{}: {}", partition, batch.get(i).offset(), e.toString());
+                }
+            }
+        }
+    }
+
+    /** Rewinds the partitions after {@code failed} in the batch's order: none of their records was handled. */
+    private void rewindUnhandled(ConsumerRecords<byte[], byte[]> records, TopicPartition failed) {
+        boolean after = false;
+        for (TopicPartition partition : records.partitions()) {
+            if (after) {
+                consumer.seek(partition, records.records(partition).get(0).offset());
+            }
+            after |= partition.equals(failed);
+        }
+    }
+
+    /** Waits before the next try; false when the console closes meanwhile. */
+    private boolean pause(Duration duration) {
+        try {
+            return !closing.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -135,6 +199,8 @@ final class PipelineReader implements AutoCloseable {
             Deserializer<UploadEvent> uploads, ConsumerRecord<byte[], byte[]> record) {
         try {
             return Optional.ofNullable(uploads.deserialize(record.topic(), record.value()));
+        } catch (SchemaRegistryUnavailableException | SchemaRegistryAuthException e) {
+            throw e;
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -147,6 +213,8 @@ final class PipelineReader implements AutoCloseable {
             T value;
             try {
                 value = deserializer.deserialize(topic, record.value());
+            } catch (SchemaRegistryUnavailableException | SchemaRegistryAuthException e) {
+                throw e; // the registry is down or refuses us: not the record's fault, it is read again
             } catch (RuntimeException e) {
                 // Someone else's bytes on a pipeline topic: counted, not shown, and no reason to stop reading.
                 stats.count(topic, record.timestamp(), false);
@@ -162,6 +230,7 @@ final class PipelineReader implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        closing.countDown();
         consumer.wakeup();
         try {
             thread.join(Duration.ofSeconds(10).toMillis());

@@ -26,8 +26,19 @@ final class TopicStats {
 
     private final Map<String, Counter> counters = new LinkedHashMap<>();
 
+    private volatile String readerProblem;
+
     TopicStats(List<String> topics) {
         topics.forEach(t -> counters.put(t, new Counter()));
+    }
+
+    /** Why the figures have stopped moving (the reader waits and retries), or null while it reads. */
+    String readerProblem() {
+        return readerProblem;
+    }
+
+    void readerProblem(String problem) {
+        readerProblem = problem;
     }
 
     synchronized void count(String topic, long timestamp, boolean decoded) {
