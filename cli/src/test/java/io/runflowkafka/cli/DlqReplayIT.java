@@ -35,6 +35,8 @@ class DlqReplayIT {
         return out.toString();
     }
 
+    private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
     @Test
     void shouldListWithoutSendingThenReplayEachRecordOnceToItsSourceTopic() {
         String source = Unique.topic("photos.uploaded");
@@ -49,6 +51,7 @@ class DlqReplayIT {
                 dead.headers().add("__streams.errors.topic", bytes(source));
                 dead.headers().add("__streams.errors.exception", bytes("InvalidRequestException"));
                 dead.headers().add("runflow.errors.stage", bytes("score"));
+                dead.headers().add("traceparent", bytes(TRACEPARENT));
                 producer.send(dead);
             }
             producer.flush();
@@ -91,6 +94,14 @@ class DlqReplayIT {
                                 .value(),
                         StandardCharsets.UTF_8))
                 .startsWith(dlq + "-0@");
+        assertThat(replayed.get(0).headers().lastHeader("traceparent"))
+                .as("the photo's trace goes on through the replay")
+                .isNotNull()
+                .extracting(h -> new String(h.value(), StandardCharsets.UTF_8))
+                .isEqualTo(TRACEPARENT);
+        assertThat(replayed.get(0).headers().lastHeader("__streams.errors.exception"))
+                .as("the dead letter's own headers stay behind")
+                .isNull();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.runflowkafka.console;
 
 import io.runflowkafka.common.kafka.DeadLetterHeaders;
+import io.runflowkafka.common.trace.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,13 +18,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Sends dead-lettered records back to the topic they came from (named by their {@code __streams.errors.topic}
  * header, which the processor and the sink both write; see {@link DeadLetterHeaders}). Keys and values are copied
- * byte for byte; the dead-letter headers are not: a copy carries {@link #REPLAYED_FROM_HEADER} instead. Progress is
+ * byte for byte, and the W3C trace headers with them; the dead-letter headers are not: a copy carries
+ * {@link #REPLAYED_FROM_HEADER} instead. Progress is
  * committed for the replay's consumer group in the same transaction as the copies, so an interrupted replay resumes
  * without sending a record twice. A dry run starts where the group stands, so it lists exactly what a replay would
  * send, and moves nothing. Used by {@code runflow-kafka dlq replay} and by the console.
@@ -206,6 +209,13 @@ public final class DeadLetterReplay {
                             DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.MESSAGE)));
                     ProducerRecord<byte[], byte[]> copy =
                             new ProducerRecord<>(target, null, record.key(), record.value());
+                    // The photo's trace goes on through the replay; the dead letter's own headers stay behind.
+                    for (String traceHeader : List.of(Tracing.TRACEPARENT, Tracing.TRACESTATE)) {
+                        Header header = record.headers().lastHeader(traceHeader);
+                        if (header != null) {
+                            copy.headers().add(traceHeader, header.value());
+                        }
+                    }
                     copy.headers()
                             .add(
                                     REPLAYED_FROM_HEADER,
