@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -48,20 +49,21 @@ final class GroupLag implements AutoCloseable {
                     .map(ConsumerGroupListing::groupId)
                     .sorted()
                     .toList();
+            // One request for every group (the Admin client batches them per coordinator), not one per group.
+            Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
+            groups.forEach(group -> specs.put(group, new ListConsumerGroupOffsetsSpec()));
+            Map<String, Map<TopicPartition, OffsetAndMetadata>> all = groups.isEmpty()
+                    ? Map.of()
+                    : admin.listConsumerGroupOffsets(specs).all().get(TIMEOUT_S, TimeUnit.SECONDS);
             Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new TreeMap<>();
-            for (String group : groups) {
-                Map<TopicPartition, OffsetAndMetadata> offsets = admin
-                        .listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata()
-                        .get(TIMEOUT_S, TimeUnit.SECONDS)
-                        .entrySet()
-                        .stream()
+            all.forEach((group, groupOffsets) -> {
+                Map<TopicPartition, OffsetAndMetadata> offsets = groupOffsets.entrySet().stream()
                         .filter(e -> topics.contains(e.getKey().topic()) && e.getValue() != null)
                         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
                 if (!offsets.isEmpty()) {
                     committed.put(group, offsets);
                 }
-            }
+            });
             Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
             committed.values().forEach(o -> o.keySet().forEach(p -> wanted.put(p, OffsetSpec.latest())));
             var ends = admin.listOffsets(wanted, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
