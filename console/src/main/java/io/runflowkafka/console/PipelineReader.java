@@ -50,6 +50,8 @@ final class PipelineReader implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private final CountDownLatch closing = new CountDownLatch(1);
+    private TopicPartition failedPartition; // the reader thread's own
+    private long failedOffset;
 
     PipelineReader(ConsoleSettings settings, TopicStats stats, OrderBook orders, DeadLetterLog deadLetters) {
         this.stats = stats;
@@ -93,40 +95,58 @@ final class PipelineReader implements AutoCloseable {
         long nextRefresh = 0;
         Set<TopicPartition> assigned = new HashSet<>();
         int failures = 0;
-        while (running) {
-            try {
-                if (System.nanoTime() - nextRefresh > 0) {
-                    assigned = refresh(assigned);
-                    nextRefresh = System.nanoTime() + REFRESH.toNanos();
-                }
-                if (assigned.isEmpty()) {
-                    Thread.sleep(200);
-                    continue;
-                }
-                handle(consumer.poll(Duration.ofMillis(500)));
-                if (failures > 0) {
-                    LOG.info("the console reads the pipeline's topics again");
-                    stats.readerProblem(null);
-                    failures = 0;
-                }
-            } catch (WakeupException | InterruptedException e) {
-                break; // closing
-            } catch (RuntimeException e) {
-                // A broker or registry outage: the page says so and the reader tries again, never gives up.
-                failures++;
-                String problem = e instanceof SchemaRegistryException
-                        ? "the schema registry cannot be read (" + e.getMessage() + "): figures wait for it"
-                        : "the pipeline's topics cannot be read (" + e + "): retrying";
-                if (failures == 1) {
-                    LOG.warn("{}", problem, e);
-                }
-                stats.readerProblem(problem);
-                if (!pause(Duration.ofMillis(Math.min(30_000L, 500L << Math.min(failures, 6))))) {
-                    break;
+        try {
+            while (running) {
+                try {
+                    if (System.nanoTime() - nextRefresh > 0) {
+                        assigned = refresh(assigned);
+                        nextRefresh = System.nanoTime() + REFRESH.toNanos();
+                    }
+                    if (assigned.isEmpty()) {
+                        Thread.sleep(200);
+                        continue;
+                    }
+                    handle(consumer.poll(Duration.ofMillis(500)));
+                    if (failures > 0 && pastTheRecordThatFailed()) {
+                        LOG.info("the console reads the pipeline's topics again");
+                        stats.readerProblem(null);
+                        failures = 0;
+                    }
+                } catch (WakeupException | InterruptedException e) {
+                    break; // closing
+                } catch (RuntimeException e) {
+                    // A broker or registry outage: the page says so and the reader tries again, never gives up.
+                    failures++;
+                    String problem = e instanceof SchemaRegistryException
+                            ? "the schema registry cannot be read (" + e.getMessage() + "): figures wait for it"
+                            : "the pipeline's topics cannot be read (" + e + "): retrying";
+                    if (failures == 1) {
+                        LOG.warn("{}", problem, e);
+                    }
+                    stats.readerProblem(problem);
+                    if (!pause(Duration.ofMillis(Math.min(30_000L, 500L << Math.min(failures, 6))))) {
+                        break;
+                    }
                 }
             }
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
         }
-        consumer.close(Duration.ofSeconds(5));
+    }
+
+    /**
+     * True once the record the registry failed on has been read (records of other partitions, whose schemas are
+     * cached, do not prove the registry is back), or at once after a failure that named no record.
+     */
+    private boolean pastTheRecordThatFailed() {
+        if (failedPartition == null) {
+            return true;
+        }
+        if (consumer.position(failedPartition) > failedOffset) {
+            failedPartition = null;
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -140,7 +160,9 @@ final class PipelineReader implements AutoCloseable {
                 try {
                     handlers.get(partition.topic()).accept(batch.get(i));
                 } catch (SchemaRegistryUnavailableException | SchemaRegistryAuthException e) {
-                    consumer.seek(partition, batch.get(i).offset());
+                    failedPartition = partition;
+                    failedOffset = batch.get(i).offset();
+                    consumer.seek(partition, failedOffset);
                     rewindUnhandled(records, partition);
                     throw e;
                 } catch (RuntimeException e) {

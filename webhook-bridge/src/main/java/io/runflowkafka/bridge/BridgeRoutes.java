@@ -53,8 +53,9 @@ final class BridgeRoutes {
             config.startup.startupWatcherEnabled = false;
             config.http.maxRequestSize = limits.maxBodyBytes();
             config.http.prefer405over404 = true;
-            // Javalin copies each answer through a buffer of this size, allocated per response; ours are < 200 bytes
-            // (32 KiB by default was a quarter of the bridge's allocations under load).
+            // Javalin copies each answer through a buffer of this size, allocated per response: a callback's answer
+            // is < 200 bytes (32 KiB by default was a quarter of the bridge's allocations under load); /metrics just
+            // goes out in more writes. Jetty's own output buffer is not changed by it.
             config.http.responseBufferSize = 4 * 1024;
             config.jetty.threadPool = threadPool;
             config.jetty.modifyServer(jetty -> {

@@ -4,9 +4,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * Accepts exactly the URLs {@link Fields#isHttpsUrl} describes, as {@link URI} judges them, but parses each distinct
- * origin once: a callback's 60 image URLs share one, and {@code new URI} over every whole URL was a third of the
- * request threads' CPU in {@code bench/bridge-load.sh} (JFR). One instance per callback; not thread-safe.
+ * Accepts exactly the URLs {@link Fields#isHttpsUrl} describes, as {@link URI} judges them, but parses an origin
+ * again only when it differs from the last accepted one: a callback's 60 image URLs share one, and {@code new URI}
+ * over every whole URL was a third of the request threads' CPU in {@code bench/bridge-load.sh} (JFR). One instance
+ * per callback; not thread-safe.
  */
 final class HttpsUrls {
 
