@@ -49,7 +49,6 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
     private static final Duration BUSY_POLL = Duration.ofMillis(20);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     /** Tracing of loops made without one (tests): spans propagate in headers and are dropped. */
-    private static final Tracing UNEXPORTED = Tracing.propagateOnly(SinkKeys.SERVICE_NAME);
 
     /**
      * Topics and timings.
@@ -95,67 +94,12 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
     private InOrderCommitter committer;
 
     /**
-     * A loop; {@link #run()} starts consuming.
+     * A loop; {@link #run()} starts consuming. Its backoffs and commit interval are measured on {@code time}, its spans
+     * made by {@code tracing}: each archived event is written under a span that is a child of its completion's trace
+     * context.
      *
      * @param consumers makes the consumer (byte[] key and value, read_committed, no auto-commit)
      * @param producers makes a transactional producer; called again to replace a fenced one
-     */
-    ArchiveLoop(
-            Settings settings,
-            Supplier<Consumer<byte[], byte[]>> consumers,
-            Supplier<Producer<byte[], byte[]>> producers,
-            Deserializer<HeadshotsCompleted> completedDeserializer,
-            Serializer<HeadshotsArchived> archivedSerializer,
-            Archiver archiver,
-            String archiveUri,
-            SinkMetrics metrics,
-            Health health,
-            Clock clock) {
-        this(
-                settings,
-                consumers,
-                producers,
-                completedDeserializer,
-                archivedSerializer,
-                archiver,
-                archiveUri,
-                metrics,
-                health,
-                clock,
-                TimeSource.SYSTEM);
-    }
-
-    /** A loop whose backoffs and commit interval are measured on {@code time}, its spans dropped. */
-    ArchiveLoop(
-            Settings settings,
-            Supplier<Consumer<byte[], byte[]>> consumers,
-            Supplier<Producer<byte[], byte[]>> producers,
-            Deserializer<HeadshotsCompleted> completedDeserializer,
-            Serializer<HeadshotsArchived> archivedSerializer,
-            Archiver archiver,
-            String archiveUri,
-            SinkMetrics metrics,
-            Health health,
-            Clock clock,
-            TimeSource time) {
-        this(
-                settings,
-                consumers,
-                producers,
-                completedDeserializer,
-                archivedSerializer,
-                archiver,
-                archiveUri,
-                metrics,
-                health,
-                clock,
-                time,
-                UNEXPORTED);
-    }
-
-    /**
-     * A loop whose backoffs and commit interval are measured on {@code time}, its spans made by {@code tracing}: each
-     * archived event is written under a span that is a child of its completion's trace context.
      */
     ArchiveLoop(
             Settings settings,
