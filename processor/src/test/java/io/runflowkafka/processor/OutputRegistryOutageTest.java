@@ -8,6 +8,7 @@ import io.runflowkafka.client.HeadshotsSubmission;
 import io.runflowkafka.client.RetryPolicy;
 import io.runflowkafka.client.ScoreResult;
 import io.runflowkafka.common.kafka.DeadLetterHeaders;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.calls.CallSettings;
 import io.runflowkafka.processor.gate.GateMetrics;
@@ -251,7 +252,8 @@ class OutputRegistryOutageTest {
                 scoredSerde,
                 jobSerde,
                 (partition, since) -> true,
-                gateTopics.deadLetter());
+                gateTopics.deadLetter(),
+                Tracing.propagateOnly(ProcessorKeys.SERVICE_NAME));
         driver = new TopologyTestDriver(builder.build(), streamsProperties(), START);
     }
 

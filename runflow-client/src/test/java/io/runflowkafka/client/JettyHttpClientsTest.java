@@ -6,15 +6,18 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
@@ -28,11 +31,13 @@ class JettyHttpClientsTest {
         Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
         AtomicInteger concurrent = new AtomicInteger();
         AtomicInteger mostConcurrent = new AtomicInteger();
+        CountDownLatch atTheLimit = new CountDownLatch(1);
         server.createContext("/", exchange -> {
             clientPorts.add(exchange.getRemoteAddress().getPort());
             mostConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
             try {
-                Thread.sleep(20);
+                // Calls are held until the client has as many on the wire as it may, so the limit is surely reached.
+                atTheLimit.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -55,6 +60,10 @@ class JettyHttpClientsTest {
                                 client.newRequest(config.baseUrl().resolve("/r" + i)))
                         .send());
             }
+            Awaitility.await("4 calls on the wire at once")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> concurrent.get() == 4);
+            atTheLimit.countDown();
             for (CompletableFuture<ContentResponse> call : calls) {
                 assertThat(call.get(30, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
             }

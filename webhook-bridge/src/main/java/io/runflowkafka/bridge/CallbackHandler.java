@@ -39,9 +39,8 @@ final class CallbackHandler implements Handler {
     private static final Logger LOG = LoggerFactory.getLogger(CallbackHandler.class);
     private static final int MAX_DELIVERY_ID_LENGTH = 255;
     /** Tracing of handlers made without one (tests): spans propagate in headers and are dropped. */
-    private static final Tracing UNEXPORTED = Tracing.propagateOnly(BridgeConfig.SERVICE_NAME);
-
     private final String kind;
+
     private final CallbackParser parser;
     private final CallbackTokens tokens;
     private final SignatureVerifier signatures;
@@ -63,21 +62,8 @@ final class CallbackHandler implements Handler {
      *     never writes to a socket
      * @param clock gives {@code received_at}
      * @param limits size and time bounds
+     * @param tracing the bridge's tracing (a callback's span continues the job's signed trace context)
      */
-    public CallbackHandler(
-            String kind,
-            CallbackParser parser,
-            CallbackTokens tokens,
-            SignatureVerifier signatures,
-            EventPublisher publisher,
-            BridgeMetrics metrics,
-            Executor responseExecutor,
-            Clock clock,
-            BridgeSettings.Limits limits) {
-        this(kind, parser, tokens, signatures, publisher, metrics, responseExecutor, clock, limits, UNEXPORTED);
-    }
-
-    /** As above, with the bridge's tracing. */
     public CallbackHandler(
             String kind,
             CallbackParser parser,

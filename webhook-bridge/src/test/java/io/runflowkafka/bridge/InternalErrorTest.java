@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.common.ops.Health;
+import io.runflowkafka.common.trace.Tracing;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,7 +49,8 @@ class InternalErrorTest {
                 metrics,
                 threads,
                 Clock.systemUTC(),
-                BridgeHarness.limits(Duration.ofSeconds(1)));
+                BridgeHarness.limits(Duration.ofSeconds(1)),
+                Tracing.propagateOnly(BridgeConfig.SERVICE_NAME));
         Health health = new Health();
         Javalin app = BridgeRoutes.create(
                 handler,

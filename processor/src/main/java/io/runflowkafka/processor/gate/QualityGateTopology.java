@@ -1,7 +1,6 @@
 package io.runflowkafka.processor.gate;
 
 import io.runflowkafka.common.trace.Tracing;
-import io.runflowkafka.processor.ProcessorKeys;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.async.OutputEncoder;
 import io.runflowkafka.processor.async.PendingCallSerde;
@@ -45,36 +44,11 @@ public final class QualityGateTopology {
     private QualityGateTopology() {}
 
     /**
-     * Adds the quality gate to {@code builder}.
+     * Adds the quality gate to {@code builder}, its spans made by {@code tracing}.
      *
      * @param limiter the instance's shared cap on Runflow calls, rate limit and halt switch
      * @param uploadSerde the registry-aware serde of {@code UploadEvent} values
      * @param scoredSerde the registry-aware serde of {@code ScoredUpload} values
-     */
-    public static StreamsBuilder addTo(
-            StreamsBuilder builder,
-            GateTopics topics,
-            GateSettings settings,
-            Scorer scorer,
-            CallLimiter limiter,
-            GateMetrics metrics,
-            Serde<UploadEvent> uploadSerde,
-            Serde<ScoredUpload> scoredSerde) {
-        return addTo(
-                builder,
-                topics,
-                settings,
-                scorer,
-                limiter,
-                metrics,
-                uploadSerde,
-                scoredSerde,
-                Tracing.propagateOnly(ProcessorKeys.SERVICE_NAME));
-    }
-
-    /**
-     * Adds the quality gate to {@code builder}, its spans made by {@code tracing}.
-     *
      * @param tracing the processor's tracing (the upload's trace context goes on to every outcome)
      */
     public static StreamsBuilder addTo(

@@ -3,7 +3,6 @@ package io.runflowkafka.processor.orders;
 import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.processor.DecodedSource;
-import io.runflowkafka.processor.ProcessorKeys;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.async.OutputEncoder;
 import io.runflowkafka.processor.async.PendingCallSerde;
@@ -53,7 +52,8 @@ public final class HeadshotOrdersTopology {
     private HeadshotOrdersTopology() {}
 
     /**
-     * Adds the headshot orders to {@code builder}.
+     * Adds the headshot orders to {@code builder}, their spans made by {@code tracing}: an order's job is traced
+     * under its first photo's trace and linked to the others' (see {@link JobTrace}).
      *
      * @param submitter sends Generate Headshots requests
      * @param tokens signs callback URLs (the secret shared with the webhook bridge)
@@ -63,39 +63,6 @@ public final class HeadshotOrdersTopology {
      * @param jobSerde the registry-aware serde of {@code HeadshotJob} values
      * @param backlog tells the collector when an idle order's input is all in (the idle time-out's wall-clock guard)
      * @param undecodableTopic where an accepted record that does not decode is dead-lettered (the uploads' DLQ)
-     */
-    public static StreamsBuilder addTo(
-            StreamsBuilder builder,
-            OrderTopics topics,
-            OrderSettings settings,
-            HeadshotsSubmitter submitter,
-            CallbackTokens tokens,
-            CallLimiter limiter,
-            OrderMetrics metrics,
-            InFlightSubmissions inFlight,
-            Serde<ScoredUpload> scoredSerde,
-            Serde<HeadshotJob> jobSerde,
-            InputBacklog backlog,
-            String undecodableTopic) {
-        return addTo(
-                builder,
-                topics,
-                settings,
-                submitter,
-                tokens,
-                limiter,
-                metrics,
-                inFlight,
-                scoredSerde,
-                jobSerde,
-                backlog,
-                undecodableTopic,
-                Tracing.propagateOnly(ProcessorKeys.SERVICE_NAME));
-    }
-
-    /**
-     * Adds the headshot orders to {@code builder}, their spans made by {@code tracing}: an order's job is traced
-     * under its first photo's trace and linked to the others' (see {@link JobTrace}).
      */
     public static StreamsBuilder addTo(
             StreamsBuilder builder,

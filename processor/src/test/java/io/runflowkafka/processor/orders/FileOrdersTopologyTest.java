@@ -9,8 +9,10 @@ import io.runflowkafka.client.HeadshotsSubmission;
 import io.runflowkafka.client.ImageFile;
 import io.runflowkafka.client.RetryPolicy;
 import io.runflowkafka.common.kafka.DeadLetterHeaders;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.ProcessorConfig;
+import io.runflowkafka.processor.ProcessorKeys;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.calls.CallSettings;
 import io.runflowkafka.processor.gate.LocalImages;
@@ -132,7 +134,8 @@ class FileOrdersTopologyTest {
                 scoredSerde,
                 jobSerde,
                 (partition, since) -> true,
-                "photos.uploaded.dlq");
+                "photos.uploaded.dlq",
+                Tracing.propagateOnly(ProcessorKeys.SERVICE_NAME));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "file-orders-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -11,8 +11,10 @@ import io.runflowkafka.client.RetryPolicy;
 import io.runflowkafka.client.ServerErrorException;
 import io.runflowkafka.client.UnauthorizedException;
 import io.runflowkafka.common.kafka.DeadLetterHeaders;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.ProcessorConfig;
+import io.runflowkafka.processor.ProcessorKeys;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.calls.CallSettings;
 import io.runflowkafka.schema.Decision;
@@ -130,7 +132,8 @@ class HeadshotOrdersTopologyTest {
                 scoredSerde,
                 jobSerde,
                 (partition, since) -> caughtUp.get(),
-                UNDECODABLE_TOPIC);
+                UNDECODABLE_TOPIC,
+                Tracing.propagateOnly(ProcessorKeys.SERVICE_NAME));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "orders-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
