@@ -17,7 +17,6 @@ import static io.runflowkafka.processor.ProcessorKeys.ORDERS_ENABLED;
 import static io.runflowkafka.processor.ProcessorKeys.ORDERS_IDLE_TIMEOUT_MS;
 import static io.runflowkafka.processor.ProcessorKeys.ORDERS_MIN_PHOTOS;
 import static io.runflowkafka.processor.ProcessorKeys.ORDERS_PHOTOS_PER_JOB;
-import static io.runflowkafka.processor.ProcessorKeys.OTLP_ENDPOINT;
 import static io.runflowkafka.processor.ProcessorKeys.RATE_LIMIT;
 import static io.runflowkafka.processor.ProcessorKeys.RUNFLOW_API_KEY;
 import static io.runflowkafka.processor.ProcessorKeys.RUNFLOW_BASE_URL;
@@ -186,7 +185,7 @@ public final class ProcessorConfig extends ServiceConfigView {
 
     /** The OTLP/HTTP endpoint spans are exported to; empty: none. */
     public String otlpEndpoint() {
-        return config.getString(OTLP_ENDPOINT).trim(); // checked when loaded (Tracing.endpointValidator)
+        return config.otlpEndpoint();
     }
 
     public boolean ordersEnabled() {

@@ -2,7 +2,6 @@ package io.runflowkafka.processor;
 
 import io.runflowkafka.client.RunflowClientConfig;
 import io.runflowkafka.common.config.CommonKeys;
-import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.processor.async.CallLimiter;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -57,21 +56,12 @@ public final class ProcessorKeys {
     public static final String CALLBACK_SECRET = "processor.callback-secret";
     public static final String CALLBACK_TRACE_CONTEXT = "processor.callback-trace-context";
     public static final String APPLICATION_SERVER = "processor.application-server";
-    public static final String OTLP_ENDPOINT = "otel.exporter.otlp.endpoint";
 
     /** The {@code service.name} of the processor's spans. */
     public static final String SERVICE_NAME = "runflow-kafka-processor";
 
     /** The processor's keys, the common ones included. */
     public static final ConfigDef DEFINITION = CommonKeys.define(8092)
-            .define(
-                    OTLP_ENDPOINT,
-                    Type.STRING,
-                    "",
-                    Tracing.endpointValidator(),
-                    Importance.LOW,
-                    "OTLP/HTTP endpoint spans are exported to (e.g. http://localhost:4318; /v1/traces is appended); "
-                            + "empty exports nothing. Trace context is carried in record headers either way.")
             .define(
                     APPLICATION_ID,
                     Type.STRING,

@@ -3,6 +3,7 @@ package io.runflowkafka.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runflowkafka.common.config.CommonKeys;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
@@ -23,6 +24,6 @@ class TracingConfigTest {
         assertThatThrownBy(() -> ProcessorConfig.load(
                         Optional.empty(), Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "grpc://collector:4317")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(ProcessorKeys.OTLP_ENDPOINT);
+                .hasMessageContaining(CommonKeys.OTLP_ENDPOINT);
     }
 }

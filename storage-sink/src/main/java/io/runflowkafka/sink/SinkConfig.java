@@ -87,7 +87,7 @@ public final class SinkConfig extends ServiceConfigView {
                         config.millis(SinkKeys.DOWNLOAD_BACKOFF_MS),
                         config.getInt(SinkKeys.MAX_IMAGES)),
                 config.topicCreation(),
-                config.getString(SinkKeys.OTLP_ENDPOINT).trim());
+                config.otlpEndpoint());
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.runflowkafka.sink;
 
 import io.runflowkafka.common.config.CommonKeys;
-import io.runflowkafka.common.trace.Tracing;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -51,7 +50,6 @@ final class SinkKeys {
     static final String DOWNLOAD_BACKOFF_MS = "sink.download.backoff-ms";
     static final String TLS_TRUSTSTORE = "sink.tls.truststore";
     static final String TLS_TRUSTSTORE_PASSWORD = "sink.tls.truststore-password";
-    static final String OTLP_ENDPOINT = "otel.exporter.otlp.endpoint";
 
     /** The {@code service.name} of the sink's spans. */
     static final String SERVICE_NAME = "runflow-kafka-sink";
@@ -258,14 +256,6 @@ final class SinkKeys {
                         Type.PASSWORD,
                         null,
                         Importance.MEDIUM,
-                        "Password of the truststore (a secret; also from sink.tls.truststore-password.file).")
-                .define(
-                        OTLP_ENDPOINT,
-                        Type.STRING,
-                        "",
-                        Tracing.endpointValidator(),
-                        Importance.LOW,
-                        "OTLP/HTTP endpoint spans are exported to (e.g. http://localhost:4318; /v1/traces is "
-                                + "appended); empty exports nothing. Trace context is carried in record headers either way.");
+                        "Password of the truststore (a secret; also from sink.tls.truststore-password.file).");
     }
 }

@@ -4,7 +4,6 @@ import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.common.config.CommonKeys;
 import io.runflowkafka.common.config.ServiceConfig;
 import io.runflowkafka.common.config.ServiceConfigView;
-import io.runflowkafka.common.trace.Tracing;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -38,7 +37,6 @@ public final class BridgeConfig extends ServiceConfigView {
     static final String SHUTDOWN_TIMEOUT = "bridge.shutdown-timeout-ms";
     static final String HTTP_THREADS = "bridge.http-threads";
     static final String REQUEST_LOG = "bridge.request-log";
-    static final String OTLP_ENDPOINT = "otel.exporter.otlp.endpoint";
 
     /** The {@code service.name} of the bridge's spans. */
     static final String SERVICE_NAME = "runflow-kafka-bridge";
@@ -141,15 +139,7 @@ public final class BridgeConfig extends ServiceConfigView {
                         Type.BOOLEAN,
                         true,
                         Importance.LOW,
-                        "Log one line per webhook request (token redacted) at INFO.")
-                .define(
-                        OTLP_ENDPOINT,
-                        Type.STRING,
-                        "",
-                        Tracing.endpointValidator(),
-                        Importance.LOW,
-                        "OTLP/HTTP endpoint spans are exported to (e.g. http://localhost:4318; /v1/traces is "
-                                + "appended); empty exports nothing. Trace context is carried in record headers either way.");
+                        "Log one line per webhook request (token redacted) at INFO.");
     }
 
     /** The topic of RunCompleted events when none is configured: the ConfigDef's default. */
@@ -209,7 +199,7 @@ public final class BridgeConfig extends ServiceConfigView {
                 config.millis(URL_LIFETIME),
                 config.millis(READINESS_INTERVAL),
                 config.topicCreation(),
-                config.getString(OTLP_ENDPOINT).trim());
+                config.otlpEndpoint());
     }
 
     private static List<String> split(String secrets) {

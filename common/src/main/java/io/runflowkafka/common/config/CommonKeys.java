@@ -1,12 +1,16 @@
 package io.runflowkafka.common.config;
 
+import io.runflowkafka.common.trace.Tracing;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
-/** The configuration keys every service has: Kafka, Schema Registry and the operations HTTP port. */
+/**
+ * The configuration keys every service has: Kafka, Schema Registry, the operations HTTP port, topic creation and
+ * the OTLP endpoint of its spans.
+ */
 public final class CommonKeys {
 
     public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
@@ -20,6 +24,7 @@ public final class CommonKeys {
     public static final String CREATE_TOPICS = "topics.create";
     public static final String TOPIC_PARTITIONS = "topics.partitions";
     public static final String TOPIC_REPLICATION = "topics.replication-factor";
+    public static final String OTLP_ENDPOINT = "otel.exporter.otlp.endpoint";
 
     private CommonKeys() {}
 
@@ -113,6 +118,14 @@ public final class CommonKeys {
                         Type.SHORT,
                         (short) -1,
                         Importance.LOW,
-                        "Replication factor of topics the service creates; -1 takes the broker's default.");
+                        "Replication factor of topics the service creates; -1 takes the broker's default.")
+                .define(
+                        OTLP_ENDPOINT,
+                        Type.STRING,
+                        "",
+                        Tracing.endpointValidator(),
+                        Importance.LOW,
+                        "OTLP/HTTP endpoint spans are exported to (e.g. http://localhost:4318; /v1/traces is "
+                                + "appended); empty exports nothing. Trace context is carried in record headers either way.");
     }
 }

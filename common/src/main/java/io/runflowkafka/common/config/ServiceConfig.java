@@ -130,6 +130,11 @@ public final class ServiceConfig extends AbstractConfig {
                 getShort(CommonKeys.TOPIC_REPLICATION));
     }
 
+    /** The OTLP/HTTP endpoint spans are exported to ({@link CommonKeys#OTLP_ENDPOINT}); empty: none. */
+    public String otlpEndpoint() {
+        return getString(CommonKeys.OTLP_ENDPOINT).trim(); // checked when loaded (Tracing.endpointValidator)
+    }
+
     /** A {@code …-ms} key as a duration. */
     public Duration millis(String key) {
         return Duration.ofMillis(getLong(key));
