@@ -83,7 +83,8 @@ public final class DlqReplayCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         DeadLetterReplay.run(
-                new DeadLetterReplay.Request(bootstrapServers, properties, topic, to, dryRun, group, max, idleTimeout),
+                new DeadLetterReplay.Request(
+                        bootstrapServers, properties, topic, to, dryRun, group, max, idleTimeout, null),
                 out::println);
         out.flush();
         return 0;

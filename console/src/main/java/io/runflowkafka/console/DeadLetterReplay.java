@@ -62,21 +62,7 @@ public final class DeadLetterReplay {
             String group,
             int max,
             Duration idleTimeout,
-            Listed bound) {
-
-        /** A request without a bound: up to the topic's end as it is when the run begins. */
-        public Request(
-                String bootstrapServers,
-                Map<String, String> properties,
-                String topic,
-                String to,
-                boolean dryRun,
-                String group,
-                int max,
-                Duration idleTimeout) {
-            this(bootstrapServers, properties, topic, to, dryRun, group, max, idleTimeout, null);
-        }
-    }
+            Listed bound) {}
 
     /**
      * What a run covered, per partition: the group's committed offset when it began ({@link #NOT_COMMITTED} for

@@ -391,7 +391,8 @@ class ConsoleIT {
                         false,
                         DeadLetterReplay.DEFAULT_GROUP,
                         Integer.MAX_VALUE,
-                        java.time.Duration.ofSeconds(3)),
+                        java.time.Duration.ofSeconds(3),
+                        null),
                 line -> {});
         deadLetter(dlq, target, "second, never listed");
 

@@ -80,24 +80,11 @@ public final class ProcessorTopology {
             Serde<HeadshotsCompleted> completedSerde,
             Serde<HeadshotsArchived> archivedSerde) {}
 
-    /** Tracing for topologies built without one (tests): spans propagate in headers and are dropped. */
-    private static final Tracing UNEXPORTED = Tracing.propagateOnly(ProcessorKeys.SERVICE_NAME);
-
     private ProcessorTopology() {}
-
-    /** The quality gate alone ({@code processor.orders.enabled=false}), its spans dropped. */
-    public static Topology build(Gate gate) {
-        return build(gate, UNEXPORTED);
-    }
 
     /** The quality gate alone ({@code processor.orders.enabled=false}), traced by {@code tracing}. */
     public static Topology build(Gate gate, Tracing tracing) {
         return addGate(new StreamsBuilder(), gate, tracing).build();
-    }
-
-    /** The quality gate, the headshot orders and the job-status view, their spans dropped. */
-    public static Topology build(Gate gate, Orders orders) {
-        return build(gate, orders, UNEXPORTED);
     }
 
     /** The quality gate, the headshot orders and the job-status view, traced by {@code tracing}. */

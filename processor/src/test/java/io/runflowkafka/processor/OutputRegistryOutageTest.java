@@ -210,14 +210,16 @@ class OutputRegistryOutageTest {
 
     private void startGate(Function<UploadEvent, CompletableFuture<ScoreResult>> scorer, GateSettings settings) {
         limiter = new CallLimiter(64, 0);
-        Topology topology = ProcessorTopology.build(new ProcessorTopology.Gate(
-                gateTopics,
-                settings,
-                scorer::apply,
-                limiter,
-                new GateMetrics(new SimpleMeterRegistry(), limiter),
-                uploadSerde,
-                scoredSerde));
+        Topology topology = ProcessorTopology.build(
+                new ProcessorTopology.Gate(
+                        gateTopics,
+                        settings,
+                        scorer::apply,
+                        limiter,
+                        new GateMetrics(new SimpleMeterRegistry(), limiter),
+                        uploadSerde,
+                        scoredSerde),
+                Tracing.propagateOnly(ProcessorKeys.SERVICE_NAME));
         driver = new TopologyTestDriver(topology, streamsProperties(), START);
     }
 

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.runflowkafka.callbacks.CallbackTokens;
 import io.runflowkafka.client.HeadshotsSubmission;
 import io.runflowkafka.client.ScoreResult;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.calls.CallSettings;
 import io.runflowkafka.processor.gate.GateMetrics;
@@ -58,12 +59,16 @@ class ProcessorTopologySnapshotTest {
 
     @Test
     void shouldDescribeTheWholeTopologyAsInTheSnapshot() throws IOException {
-        matchesSnapshot(ProcessorTopology.build(gate(), orders()), "processor-topology.txt");
+        matchesSnapshot(
+                ProcessorTopology.build(gate(), orders(), Tracing.propagateOnly(ProcessorKeys.SERVICE_NAME)),
+                "processor-topology.txt");
     }
 
     @Test
     void shouldDescribeTheQualityGateAloneAsInTheSnapshot() throws IOException {
-        matchesSnapshot(ProcessorTopology.build(gate()), "processor-topology-gate-only.txt");
+        matchesSnapshot(
+                ProcessorTopology.build(gate(), Tracing.propagateOnly(ProcessorKeys.SERVICE_NAME)),
+                "processor-topology-gate-only.txt");
     }
 
     private ProcessorTopology.Gate gate() {

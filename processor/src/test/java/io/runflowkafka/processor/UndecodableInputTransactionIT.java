@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.runflowkafka.client.ScoreResult;
 import io.runflowkafka.common.kafka.DeadLetterHeaders;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.gate.GateMetrics;
 import io.runflowkafka.processor.gate.GateTopics;
@@ -130,14 +131,16 @@ class UndecodableInputTransactionIT {
 
         CallLimiter limiter = new CallLimiter(64, 0);
         var scoredSerde = AvroSerdes.specific(ScoredUpload.class, registryConfig, false);
-        Topology topology = ProcessorTopology.build(new ProcessorTopology.Gate(
-                topics,
-                config.gateSettings(),
-                upload -> CompletableFuture.completedFuture(new ScoreResult(0.9, 70, 80, List.of())),
-                limiter,
-                new GateMetrics(new SimpleMeterRegistry(), limiter),
-                AvroSerdes.specific(UploadEvent.class, registryConfig, false),
-                scoredSerde));
+        Topology topology = ProcessorTopology.build(
+                new ProcessorTopology.Gate(
+                        topics,
+                        config.gateSettings(),
+                        upload -> CompletableFuture.completedFuture(new ScoreResult(0.9, 70, 80, List.of())),
+                        limiter,
+                        new GateMetrics(new SimpleMeterRegistry(), limiter),
+                        AvroSerdes.specific(UploadEvent.class, registryConfig, false),
+                        scoredSerde),
+                Tracing.propagateOnly(ProcessorKeys.SERVICE_NAME));
         TransactionWatch watch = new TransactionWatch(topics.deadLetter());
         try (KafkaStreams streams = new KafkaStreams(
                 topology, props, watch.wrap(new ProcessorClientSupplier(() -> Optional.of(Duration.ofMillis(5)))))) {

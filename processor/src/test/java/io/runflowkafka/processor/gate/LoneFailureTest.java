@@ -8,8 +8,10 @@ import io.runflowkafka.client.RetryPolicy;
 import io.runflowkafka.client.ScoreResult;
 import io.runflowkafka.client.ServerErrorException;
 import io.runflowkafka.common.kafka.DeadLetterHeaders;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.ProcessorConfig;
+import io.runflowkafka.processor.ProcessorKeys;
 import io.runflowkafka.processor.ProcessorTopology;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.async.ManualCallClock;
@@ -136,14 +138,16 @@ class LoneFailureTest {
     private void start(Function<UploadEvent, CompletableFuture<ScoreResult>> scorer) {
         limiter = new CallLimiter(64, 0, DEADLINE, clock);
         GateSettings settings = new GateSettings(0.6, true, new CallSettings(128, Duration.ofMillis(10), FAST));
-        Topology topology = ProcessorTopology.build(new ProcessorTopology.Gate(
-                TOPICS,
-                settings,
-                scorer::apply,
-                limiter,
-                new GateMetrics(new SimpleMeterRegistry(), limiter),
-                uploadSerde,
-                scoredSerde));
+        Topology topology = ProcessorTopology.build(
+                new ProcessorTopology.Gate(
+                        TOPICS,
+                        settings,
+                        scorer::apply,
+                        limiter,
+                        new GateMetrics(new SimpleMeterRegistry(), limiter),
+                        uploadSerde,
+                        scoredSerde),
+                Tracing.propagateOnly(ProcessorKeys.SERVICE_NAME));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lone-failure-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -10,8 +10,10 @@ import io.runflowkafka.client.ScoreResult;
 import io.runflowkafka.client.ServerErrorException;
 import io.runflowkafka.client.UnauthorizedException;
 import io.runflowkafka.common.kafka.DeadLetterHeaders;
+import io.runflowkafka.common.trace.Tracing;
 import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.ProcessorConfig;
+import io.runflowkafka.processor.ProcessorKeys;
 import io.runflowkafka.processor.ProcessorTopology;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.calls.CallSettings;
@@ -87,14 +89,16 @@ class QualityGateTopologyTest {
             scoredUris.add(upload.getImageUri());
             return scoring.apply(upload);
         };
-        Topology topology = ProcessorTopology.build(new ProcessorTopology.Gate(
-                TOPICS,
-                settings,
-                scorer,
-                limiter,
-                new GateMetrics(new SimpleMeterRegistry(), limiter),
-                uploadSerde,
-                scoredSerde));
+        Topology topology = ProcessorTopology.build(
+                new ProcessorTopology.Gate(
+                        TOPICS,
+                        settings,
+                        scorer,
+                        limiter,
+                        new GateMetrics(new SimpleMeterRegistry(), limiter),
+                        uploadSerde,
+                        scoredSerde),
+                Tracing.propagateOnly(ProcessorKeys.SERVICE_NAME));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "gate-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
