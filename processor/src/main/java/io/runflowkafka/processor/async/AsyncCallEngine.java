@@ -1,13 +1,17 @@
 package io.runflowkafka.processor.async;
 
 import io.runflowkafka.client.RetryPolicy;
+import io.runflowkafka.processor.calls.CallSettings;
 import io.runflowkafka.processor.internal.PendingCall;
 import io.runflowkafka.processor.kafka.CommitHooks;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -80,6 +84,9 @@ public final class AsyncCallEngine<P, R> {
     private final AnswerDelivery<P, R> delivery;
     private final InputBackPressure backPressure;
 
+    /** Forwards answers while calls are pending or outputs held; set by {@link #open}. */
+    private WhileBusy drains;
+
     private boolean commitHookSet;
     private volatile boolean closed;
 
@@ -98,7 +105,7 @@ public final class AsyncCallEngine<P, R> {
      *     calls that must not be made twice: one made from a transaction that then aborts would be made again by
      *     the task's next owner, and nothing would count it)
      */
-    public AsyncCallEngine(
+    private AsyncCallEngine(
             KeyValueStore<String, PendingCall> store,
             CallLimiter limiter,
             RetryPolicy retryPolicy,
@@ -120,6 +127,74 @@ public final class AsyncCallEngine<P, R> {
     }
 
     /**
+     * Opens the engine of the task {@code context} belongs to, from its processor's {@code init}: issues again every
+     * call an earlier owner of the task left in {@code store}, then forwards answers on a wall-clock punctuation every
+     * {@link CallSettings#drainInterval()}, scheduled only while a call is pending or an output held.
+     *
+     * @param store the task's changelogged store of pending calls
+     * @param limiter the instance's shared cap, rate limit and halt switch
+     * @param calls the retry policy, the drain interval and how many calls the task holds before its input is paused
+     * @param ordered whether calls of one key run one at a time, in input order
+     * @param handler the owning processor
+     * @param observer told about calls, for metrics
+     * @param callAfterCommit true to make a new call only once the transaction that stored it has committed (for
+     *     calls that must not be made twice: one made from a transaction that then aborts would be made again by
+     *     the task's next owner, and nothing would count it)
+     */
+    public static <P, R> AsyncCallEngine<P, R> open(
+            ProcessorContext<?, ?> context,
+            KeyValueStore<String, PendingCall> store,
+            CallLimiter limiter,
+            CallSettings calls,
+            boolean ordered,
+            Handler<P, R> handler,
+            Observer observer,
+            boolean callAfterCommit) {
+        AsyncCallEngine<P, R> engine = new AsyncCallEngine<>(
+                store,
+                limiter,
+                calls.retryPolicy(),
+                ordered,
+                calls.maxPendingPerTask(),
+                handler,
+                observer,
+                context::currentSystemTimeMs,
+                callAfterCommit);
+        engine.restore();
+        engine.drains = new WhileBusy(
+                context,
+                calls.drainInterval(),
+                now -> engine.drain(),
+                () -> engine.pending() > 0 || engine.heldOutputs() > 0);
+        engine.drains.wakeIfBusy();
+        return engine;
+    }
+
+    /**
+     * A call made from the input record {@code source} now being processed: its place in the input, its
+     * timestamp and when it was accepted ({@code acceptedAtMs}) set; the caller adds its key, value and trace.
+     */
+    public static PendingCall.Builder newCall(RecordMetadata source, long timestamp, long acceptedAtMs) {
+        return PendingCall.newBuilder()
+                .setTimestamp(timestamp)
+                .setTopic(source.topic())
+                .setPartition(source.partition())
+                .setOffset(source.offset())
+                .setAcceptedAt(acceptedAtMs);
+    }
+
+    /** The bytes of a stored call's key or value, without moving the buffer's position; null for null. */
+    public static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        ByteBuffer copy = buffer.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
+    }
+
+    /**
      * The id of the call made from the input record at {@code offset}: zero-padded to 19 digits, so that the store's
      * iteration order is the input order, which {@link #restore()} keeps. (Not {@code String.format}: it runs per record.)
      */
@@ -129,7 +204,7 @@ public final class AsyncCallEngine<P, R> {
     }
 
     /** Issues every call left in the store by an earlier owner of the task, in id order. */
-    public int restore() {
+    private int restore() {
         try {
             return restoreAll();
         } catch (RuntimeException e) {
@@ -155,7 +230,7 @@ public final class AsyncCallEngine<P, R> {
 
     /**
      * Accepts a call: stores it (in the transaction that will commit its input) and starts it when a
-     * slot is free.
+     * slot is free; then forwards the answers that have arrived and keeps the drain punctuation scheduled.
      *
      * @param id unique within the task; store iteration order is restart order
      */
@@ -175,6 +250,8 @@ public final class AsyncCallEngine<P, R> {
         backPressure.inputOf(call);
         backPressure.accepted(queue.size());
         queue.dispatch(attempts::first);
+        drain();
+        drains.wake();
     }
 
     /** Forwards every answer that has arrived and starts calls that can start (stream thread). */

@@ -10,7 +10,6 @@ import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.async.AsyncCallEngine;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.async.OutputEncoder;
-import io.runflowkafka.processor.async.WhileBusy;
 import io.runflowkafka.processor.internal.PendingCall;
 import io.runflowkafka.schema.Decision;
 import io.runflowkafka.schema.ScoredUpload;
@@ -64,7 +63,6 @@ final class QualityGateProcessor
 
     private ProcessorContext<String, GateOutcome> context;
     private AsyncCallEngine<UploadEvent, ScoreResult> engine;
-    private WhileBusy drains;
 
     QualityGateProcessor(
             Scorer scorer,
@@ -91,23 +89,8 @@ final class QualityGateProcessor
     public void init(ProcessorContext<String, GateOutcome> context) {
         this.context = context;
         KeyValueStore<String, PendingCall> store = context.getStateStore(storeName);
-        engine = new AsyncCallEngine<>(
-                store,
-                limiter,
-                settings.calls().retryPolicy(),
-                settings.ordered(),
-                settings.calls().maxPendingPerTask(),
-                this,
-                metrics,
-                context::currentSystemTimeMs,
-                false);
-        engine.restore();
-        drains = new WhileBusy(
-                context,
-                settings.calls().drainInterval(),
-                now -> engine.drain(),
-                () -> engine.pending() > 0 || engine.heldOutputs() > 0);
-        drains.wakeIfBusy();
+        engine = AsyncCallEngine.open(
+                context, store, limiter, settings.calls(), settings.ordered(), this, metrics, false);
     }
 
     @Override
@@ -146,28 +129,22 @@ final class QualityGateProcessor
                 trace,
                 "upload",
                 () -> Attributes.of(Tracing.UPLOAD_ID, upload.event().getUploadId())));
-        PendingCall call = PendingCall.newBuilder()
+        PendingCall call = AsyncCallEngine.newCall(source, record.timestamp(), context.currentSystemTimeMs())
                 .setKey(
                         record.key() == null
                                 ? null
                                 : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
                 .setValue(ByteBuffer.wrap(upload.rawValue()))
-                .setTimestamp(record.timestamp())
-                .setTopic(source.topic())
-                .setPartition(source.partition())
-                .setOffset(source.offset())
-                .setAcceptedAt(context.currentSystemTimeMs())
                 .setTraceParent(traced.traceparent())
                 .setTraceState(traced.tracestate())
                 .build();
         engine.submit(AsyncCallEngine.callId(source.offset()), call, upload.event());
-        engine.drain();
-        drains.wake();
     }
 
     @Override
     public UploadEvent decode(PendingCall call) {
-        return decoder.deserialize(call.getTopic(), bytes(call.getValue())).event();
+        return decoder.deserialize(call.getTopic(), AsyncCallEngine.bytes(call.getValue()))
+                .event();
     }
 
     @Override
@@ -210,7 +187,7 @@ final class QualityGateProcessor
     public void failed(PendingCall call, UploadEvent upload, Throwable failure, int attempts) {
         context.forward(new Record<>(
                 key(call),
-                new GateOutcome.DeadLetter(bytes(call.getValue())),
+                new GateOutcome.DeadLetter(AsyncCallEngine.bytes(call.getValue())),
                 call.getTimestamp(),
                 traced(
                         DeadLetters.headers(
@@ -252,15 +229,5 @@ final class QualityGateProcessor
         return call.getKey() == null
                 ? null
                 : StandardCharsets.UTF_8.decode(call.getKey().duplicate()).toString();
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        if (buffer == null) {
-            return null;
-        }
-        ByteBuffer copy = buffer.duplicate();
-        byte[] bytes = new byte[copy.remaining()];
-        copy.get(bytes);
-        return bytes;
     }
 }

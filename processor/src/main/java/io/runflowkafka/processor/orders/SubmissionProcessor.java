@@ -11,7 +11,6 @@ import io.runflowkafka.processor.DeadLetters;
 import io.runflowkafka.processor.async.AsyncCallEngine;
 import io.runflowkafka.processor.async.CallLimiter;
 import io.runflowkafka.processor.async.OutputEncoder;
-import io.runflowkafka.processor.async.WhileBusy;
 import io.runflowkafka.processor.internal.PendingCall;
 import io.runflowkafka.processor.internal.SubmissionRequest;
 import io.runflowkafka.schema.HeadshotJob;
@@ -62,7 +61,6 @@ final class SubmissionProcessor
 
     private ProcessorContext<String, SubmissionOutcome> context;
     private AsyncCallEngine<SubmissionRequest, HeadshotsSubmission> engine;
-    private WhileBusy drains;
 
     SubmissionProcessor(
             HeadshotsSubmitter submitter,
@@ -87,23 +85,7 @@ final class SubmissionProcessor
     public void init(ProcessorContext<String, SubmissionOutcome> context) {
         this.context = context;
         KeyValueStore<String, PendingCall> store = context.getStateStore(HeadshotOrdersTopology.PENDING_STORE);
-        engine = new AsyncCallEngine<>(
-                store,
-                limiter,
-                settings.calls().retryPolicy(),
-                true,
-                settings.calls().maxPendingPerTask(),
-                this,
-                metrics,
-                context::currentSystemTimeMs,
-                true);
-        engine.restore();
-        drains = new WhileBusy(
-                context,
-                settings.calls().drainInterval(),
-                now -> engine.drain(),
-                () -> engine.pending() > 0 || engine.heldOutputs() > 0);
-        drains.wakeIfBusy();
+        engine = AsyncCallEngine.open(context, store, limiter, settings.calls(), true, this, metrics, true);
     }
 
     @Override
@@ -113,24 +95,17 @@ final class SubmissionProcessor
             return;
         }
         RecordMetadata source = context.recordMetadata().orElseThrow();
-        PendingCall call = PendingCall.newBuilder()
+        PendingCall call = AsyncCallEngine.newCall(source, record.timestamp(), context.currentSystemTimeMs())
                 .setKey(ByteBuffer.wrap(request.getOrderId().getBytes(StandardCharsets.UTF_8)))
                 .setValue(ByteBuffer.wrap(serde.encode(request)))
-                .setTimestamp(record.timestamp())
-                .setTopic(source.topic())
-                .setPartition(source.partition())
-                .setOffset(source.offset())
-                .setAcceptedAt(context.currentSystemTimeMs())
                 .build();
         engine.submit(AsyncCallEngine.callId(source.offset()), call, request);
-        engine.drain();
-        drains.wake();
     }
 
     /** Called for every submission an earlier owner of the task left unanswered: it is about to be sent again. */
     @Override
     public SubmissionRequest decode(PendingCall call) {
-        SubmissionRequest request = serde.decode(bytes(call.getValue()));
+        SubmissionRequest request = serde.decode(AsyncCallEngine.bytes(call.getValue()));
         metrics.reissued();
         LOG.warn(
                 "sending again the Generate Headshots submission of order {} (job_ref {}) left unanswered by an "
@@ -246,12 +221,5 @@ final class SubmissionProcessor
     private void forwarded(String jobRef) {
         sentHere.remove(jobRef);
         inFlight.forwarded(jobRef);
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer copy = buffer.duplicate();
-        byte[] bytes = new byte[copy.remaining()];
-        copy.get(bytes);
-        return bytes;
     }
 }
