@@ -36,7 +36,22 @@ final class OrderBook {
             Double threshold,
             List<String> tips,
             Long scoredAt,
-            String deadLetterReason) {}
+            String deadLetterReason) {
+
+        /** An upload without a score: as uploaded (decision and reason null), or dead-lettered with its reason. */
+        static Photo unscored(UploadEvent upload, String decision, String deadLetterReason) {
+            return new Photo(
+                    upload.getUploadId(),
+                    withoutSecrets(upload.getImageUri()),
+                    upload.getUploadedAt().toEpochMilli(),
+                    decision,
+                    null,
+                    null,
+                    List.of(),
+                    null,
+                    deadLetterReason);
+        }
+    }
 
     /** One job's states; a null time is a state not reached (or not seen) yet. */
     record Job(
@@ -68,20 +83,7 @@ final class OrderBook {
     synchronized void uploaded(UploadEvent upload) {
         String order = upload.getOrderId();
         touch(order, upload.getUserId(), upload.getUploadedAt().toEpochMilli());
-        photos(order)
-                .merge(
-                        upload.getUploadId(),
-                        new Photo(
-                                upload.getUploadId(),
-                                withoutSecrets(upload.getImageUri()),
-                                upload.getUploadedAt().toEpochMilli(),
-                                null,
-                                null,
-                                null,
-                                List.of(),
-                                null,
-                                null),
-                        (scored, fresh) -> scored);
+        photos(order).merge(upload.getUploadId(), Photo.unscored(upload, null, null), (scored, fresh) -> scored);
     }
 
     /** An upload the processor dead-lettered; a later score (after a replay) replaces it, never the other way. */
@@ -91,16 +93,7 @@ final class OrderBook {
         photos(order)
                 .merge(
                         upload.getUploadId(),
-                        new Photo(
-                                upload.getUploadId(),
-                                withoutSecrets(upload.getImageUri()),
-                                upload.getUploadedAt().toEpochMilli(),
-                                "DEAD_LETTERED",
-                                null,
-                                null,
-                                List.of(),
-                                null,
-                                reason),
+                        Photo.unscored(upload, "DEAD_LETTERED", reason),
                         (known, dead) -> known.scoredAt() != null ? known : dead);
     }
 

@@ -259,5 +259,10 @@ final class PipelineReader implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (thread.isAlive()) {
+            // A registry call does not see the consumer's wakeup: the thread ends, and closes its consumer, when it
+            // returns.
+            LOG.warn("the console's reader is still in a call after 10 s; it stops when that call returns");
+        }
     }
 }
