@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
@@ -18,6 +19,7 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.Utf8;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -37,11 +39,25 @@ import org.slf4j.LoggerFactory;
 public final class AvroDeserializer<T> implements Deserializer<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AvroDeserializer.class);
+
+    /**
+     * Pauses before asking again for a schema id the registry says it does not have (about 1.5 s in all): a follower
+     * of a registry of several nodes answers 40403 for a new id until it has read the registry's log up to it.
+     */
+    static final long[] NOT_FOUND_RETRY_DELAYS_MS = {100, 200, 400, 800};
+
+    /** How long an id found nowhere after those pauses is judged by one look-up, so its next records are not held. */
+    private static final long MISSING_REMEMBERED_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private static final int MISSING_REMEMBERED_MAX = 1_000;
     private static final ThreadLocal<Decoders> DECODERS = ThreadLocal.withInitial(Decoders::new);
 
     private final Class<? extends SpecificRecord> readerClass;
     // The reader schema is a function of the writer id for a given deserializer, so the id alone keys the reader cache.
     private final Map<Integer, Reader> readersById = new ConcurrentHashMap<>();
+    /** Ids found nowhere after the pauses, with when (System.nanoTime()). */
+    private final Map<Integer, Long> missingSince = new ConcurrentHashMap<>();
+
     private SchemaRegistryClient client;
     private boolean ownsClient;
     private SchemaRegistryConfig config;
@@ -99,11 +115,49 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         int id = WireFormat.schemaId(data);
         Reader reader = readersById.get(id);
         if (reader == null) {
-            reader = readersById.computeIfAbsent(id, this::newReader);
+            Reader found = newReader(id); // not in computeIfAbsent: a look-up may pause (see writerSchema)
+            Reader raced = readersById.putIfAbsent(id, found);
+            reader = raced != null ? raced : found;
         }
         @SuppressWarnings("unchecked")
         T value = (T) reader.read(data);
         return value;
+    }
+
+    /**
+     * The schema with this id; asked again after {@link #NOT_FOUND_RETRY_DELAYS_MS} when the registry answers that it
+     * has none and its reads may lag, unless the id was found nowhere less than a minute ago.
+     */
+    private Schema writerSchema(int id) {
+        if (id <= 0 || !client.readsMayLag() || recentlyMissing(id)) {
+            return client.getSchemaById(id);
+        }
+        for (long delayMs : NOT_FOUND_RETRY_DELAYS_MS) {
+            try {
+                return client.getSchemaById(id);
+            } catch (SchemaNotFoundException e) {
+                LOG.debug("schema id {} not found, asking again in {} ms (a registry node may lag)", id, delayMs);
+            }
+            try {
+                Thread.sleep(delayMs);
+            } catch (InterruptedException e) {
+                throw new InterruptException(e); // closing: the record is read again by whoever reads on, not judged
+            }
+        }
+        try {
+            return client.getSchemaById(id);
+        } catch (SchemaNotFoundException e) {
+            if (missingSince.size() >= MISSING_REMEMBERED_MAX) {
+                missingSince.values().removeIf(since -> System.nanoTime() - since > MISSING_REMEMBERED_NANOS);
+            }
+            missingSince.put(id, System.nanoTime());
+            throw e;
+        }
+    }
+
+    private boolean recentlyMissing(int id) {
+        Long since = missingSince.get(id);
+        return since != null && System.nanoTime() - since < MISSING_REMEMBERED_NANOS;
     }
 
     @Override
@@ -116,7 +170,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     private Reader newReader(int id) {
         Schema writer;
         try {
-            writer = client.getSchemaById(id);
+            writer = writerSchema(id);
         } catch (SchemaNotFoundException e) {
             throw new SerializationException(
                     "unknown schema id " + id + " at offset 1"

@@ -56,6 +56,11 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     @Override
+    public boolean readsMayLag() {
+        return delegate.readsMayLag();
+    }
+
+    @Override
     public Schema getSchemaById(int id) {
         Schema cached = schemasById.get(id);
         if (cached != null) {

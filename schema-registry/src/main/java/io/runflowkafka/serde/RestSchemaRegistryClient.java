@@ -89,6 +89,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     @Override
+    public boolean readsMayLag() {
+        return true;
+    }
+
+    @Override
     public Schema getSchemaById(int id) {
         Call call = new Call("fetch schema id " + id, null, null, id);
         JsonNode body = send(call, "GET", "/schemas/ids/" + id, null);

@@ -38,6 +38,15 @@ public interface SchemaRegistryClient extends AutoCloseable {
      */
     RegisteredSchema getLatestVersion(String subject);
 
+    /**
+     * Whether a read may miss a schema another client has just registered: true for a registry served over HTTP,
+     * whose reads a follower of several nodes may answer before it has read the registry's log up to that schema.
+     * False by default (one process, as the in-memory registry).
+     */
+    default boolean readsMayLag() {
+        return false;
+    }
+
     /** Releases resources; the default does nothing. */
     @Override
     default void close() {}

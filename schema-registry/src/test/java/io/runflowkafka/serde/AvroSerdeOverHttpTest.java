@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -83,6 +84,61 @@ class AvroSerdeOverHttpTest {
         assertThat(server.requests())
                 .extracting(Request::method, Request::path)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("POST", "/subjects/photos.uploaded-value"));
+    }
+
+    /**
+     * A registry of several nodes answers reads from any of them, and a follower that has not read the registry's
+     * log up to a new schema answers 40403 for its id for a moment: the record is good and must not be dead-lettered.
+     */
+    @Test
+    void shouldAskAgainWhenAFollowerDoesNotKnowANewIdYet() {
+        byte[] bytes = AvroSerdes.specific(UploadEvent.class, config, false)
+                .serializer()
+                .serialize("photos.uploaded", SampleRecords.upload("fresh"));
+        int id = WireFormat.schemaId(bytes);
+        RegistryOverHttp registry = new RegistryOverHttp(SCOPE);
+        AtomicInteger lookUps = new AtomicInteger();
+        server.handleWith(request -> request.path().equals("/schemas/ids/" + id) && lookUps.incrementAndGet() <= 2
+                ? ScriptedHttpServer.Response.json(
+                        404, "{\"error_code\":40403,\"message\":\"Schema " + id + " not found\"}")
+                : registry.apply(request));
+        Deserializer<UploadEvent> consumerSide =
+                AvroSerdes.specific(UploadEvent.class, config, false).deserializer();
+
+        assertThat(consumerSide.deserialize("photos.uploaded", bytes).getUploadId())
+                .isEqualTo("fresh");
+        assertThat(lookUps).as("two 40403 answers, then the schema").hasValue(3);
+    }
+
+    /** An id no node knows is bad data after a bounded wait; records naming it again are not held that long again. */
+    @Test
+    void shouldGiveUpOnAnUnknownIdWithinBoundsAndNotWaitForItAgain() {
+        byte[] bytes = AvroSerdes.specific(UploadEvent.class, config, false)
+                .serializer()
+                .serialize("photos.uploaded", SampleRecords.upload("a"));
+        byte[] unknown = bytes.clone();
+        unknown[1] = 0x7f; // schema id 2,130,706,432 and something: registered nowhere
+        Deserializer<UploadEvent> consumerSide =
+                AvroSerdes.specific(UploadEvent.class, config, false).deserializer();
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> consumerSide.deserialize("photos.uploaded", unknown))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("unknown schema id");
+        long firstMs = (System.nanoTime() - start) / 1_000_000;
+        start = System.nanoTime();
+        assertThatThrownBy(() -> consumerSide.deserialize("photos.uploaded", unknown))
+                .isInstanceOf(SerializationException.class);
+        long againMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(firstMs)
+                .as("the first record waits for a lagging follower, boundedly")
+                .isBetween(1_000L, 5_000L);
+        assertThat(againMs).as("the next one is judged by one look-up").isLessThan(500L);
+        assertThat(server.requests())
+                .extracting(Request::path)
+                .filteredOn(path -> path.startsWith("/schemas/ids/"))
+                .hasSize(AvroDeserializer.NOT_FOUND_RETRY_DELAYS_MS.length + 2);
     }
 
     @Test
