@@ -42,6 +42,7 @@ final class PipelineReader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineReader.class);
     static final Duration REFRESH = Duration.ofSeconds(5);
+    private static final Duration SKIP_WARN_INTERVAL = Duration.ofMinutes(1);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<String, Consumer<ConsumerRecord<byte[], byte[]>>> handlers = new HashMap<>();
@@ -51,6 +52,9 @@ final class PipelineReader implements AutoCloseable {
     private volatile boolean running = true;
     private final CountDownLatch closing = new CountDownLatch(1);
     private TopicPartition failedPartition; // the reader thread's own
+    private long skippedSinceWarned; // the reader thread's own
+    private long lastSkipWarnedAt; // System.nanoTime()
+    private boolean skipWarned;
     private long failedOffset;
 
     PipelineReader(ConsoleSettings settings, TopicStats stats, OrderBook orders, DeadLetterLog deadLetters) {
@@ -166,11 +170,26 @@ final class PipelineReader implements AutoCloseable {
                     rewindUnhandled(records, partition);
                     throw e;
                 } catch (RuntimeException e) {
-                    // A record no view can take must not stop the others: skipped, and said once per record.
-                    LOG.warn(
-                            "console skipped {}@{}: {}", partition, batch.get(i).offset(), e.toString());
+                    // A record no view can take must not stop the others: skipped, and said at most once a minute.
+                    skipped(partition, batch.get(i).offset(), e);
                 }
             }
+        }
+    }
+
+    private void skipped(TopicPartition partition, long offset, RuntimeException e) {
+        skippedSinceWarned++;
+        long now = System.nanoTime();
+        if (!skipWarned || now - lastSkipWarnedAt >= SKIP_WARN_INTERVAL.toNanos()) {
+            LOG.warn(
+                    "console skipped {} record(s) no view could take since the last such warning, the last {}@{}",
+                    skippedSinceWarned,
+                    partition,
+                    offset,
+                    e);
+            lastSkipWarnedAt = now;
+            skipWarned = true;
+            skippedSinceWarned = 0;
         }
     }
 
