@@ -134,6 +134,11 @@ final class PipelineReader implements AutoCloseable {
                 }
             }
         } finally {
+            if (skippedSinceWarned > 0) {
+                LOG.warn(
+                        "console skipped {} more record(s) no view could take since the last warning",
+                        skippedSinceWarned);
+            }
             consumer.close(Duration.ofSeconds(5));
         }
     }
@@ -281,7 +286,7 @@ final class PipelineReader implements AutoCloseable {
         if (thread.isAlive()) {
             // A registry call does not see the consumer's wakeup: the thread ends, and closes its consumer, when it
             // returns.
-            LOG.warn("the console's reader is still in a call after 10 s; it stops when that call returns");
+            LOG.warn("the console's reader is still in a call; it stops when that call returns");
         }
     }
 }

@@ -128,12 +128,19 @@ class MetricNamesIT {
             // Micrometer's GC timers appear at a JVM's first collection after binding; a large default heap can
             // finish this test without one (CI of 2026-12-08: "jvm_gc_pause_seconds_sum" missing). The services
             // share this JVM, so one collection reaches all three; its notification arrives asynchronously.
-            System.gc();
             for (Map.Entry<String, Integer> port : ports.entrySet()) {
                 Waits.await(port.getKey() + " reports the GC pause after System.gc()", Duration.ofSeconds(10))
                         .pollInterval(Duration.ofMillis(200))
-                        .until(() -> scrape(http, port.getKey(), port.getValue()).samples().stream()
-                                .anyMatch(l -> l.startsWith("jvm_gc_pause_seconds_count{")));
+                        .until(() -> {
+                            Scrape scrape = scrape(http, port.getKey(), port.getValue());
+                            Files.writeString(work.resolve(port.getKey() + ".metrics.txt"), scrape.text());
+                            boolean seen = scrape.samples().stream()
+                                    .anyMatch(l -> l.startsWith("jvm_gc_pause_seconds_count{"));
+                            if (!seen) {
+                                System.gc();
+                            }
+                            return seen;
+                        });
             }
             Map<String, Scrape> scrapes = new LinkedHashMap<>();
             for (Map.Entry<String, Integer> port : ports.entrySet()) {

@@ -160,13 +160,18 @@ public final class AsyncCallEngine<P, R> {
                 observer,
                 context::currentSystemTimeMs,
                 callAfterCommit);
-        engine.restore();
-        engine.drains = new WhileBusy(
-                context,
-                calls.drainInterval(),
-                now -> engine.drain(),
-                () -> engine.pending() > 0 || engine.heldOutputs() > 0);
-        engine.drains.wakeIfBusy();
+        engine.restore(); // closes the engine itself when it fails
+        try {
+            engine.drains = new WhileBusy(
+                    context,
+                    calls.drainInterval(),
+                    now -> engine.drain(),
+                    () -> engine.pending() > 0 || engine.heldOutputs() > 0);
+            engine.drains.wakeIfBusy();
+        } catch (RuntimeException e) {
+            engine.close(); // never returned: give back what it counted
+            throw e;
+        }
         return engine;
     }
 
@@ -230,7 +235,9 @@ public final class AsyncCallEngine<P, R> {
 
     /**
      * Accepts a call: stores it (in the transaction that will commit its input) and starts it when a
-     * slot is free; then forwards the answers that have arrived and keeps the drain punctuation scheduled.
+     * slot is free; then forwards the answers that have arrived and keeps the drain punctuation scheduled. From the
+     * processor's {@code process} only, never from {@link Handler#completed} or {@link Handler#failed}: a drain
+     * nested in a drain would forward the answer it is forwarding again.
      *
      * @param id unique within the task; store iteration order is restart order
      */
