@@ -141,6 +141,30 @@ class AvroSerdeOverHttpTest {
                 .hasSize(AvroDeserializer.NOT_FOUND_RETRY_DELAYS_MS.length + 2);
     }
 
+    /** Records naming ever new unknown ids (garbage, or a hostile producer) hold the reader a bounded time a minute. */
+    @Test
+    void shouldPauseForAFewUnknownIdsAMinuteOnly() {
+        byte[] bytes = AvroSerdes.specific(UploadEvent.class, config, false)
+                .serializer()
+                .serialize("photos.uploaded", SampleRecords.upload("a"));
+        Deserializer<UploadEvent> consumerSide =
+                AvroSerdes.specific(UploadEvent.class, config, false).deserializer();
+
+        long start = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            byte[] unknown = bytes.clone();
+            unknown[1] = 0x7f;
+            unknown[4] = (byte) i; // twenty different ids, registered nowhere
+            assertThatThrownBy(() -> consumerSide.deserialize("photos.uploaded", unknown))
+                    .isInstanceOf(SerializationException.class);
+        }
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(tookMs)
+                .as("paused for the first %d unknown ids only", AvroDeserializer.PAUSED_UNKNOWN_IDS_PER_MINUTE)
+                .isLessThan(AvroDeserializer.PAUSED_UNKNOWN_IDS_PER_MINUTE * 1_500L + 2_000L);
+    }
+
     @Test
     void shouldNotDisguiseARegistryOutageAsBadData() throws IOException {
         byte[] bytes = AvroSerdes.specific(UploadEvent.class, config, false)
