@@ -49,12 +49,10 @@ final class PipelineReader implements AutoCloseable {
     private final List<String> topics;
     private final TopicStats stats;
     private final Thread thread;
-    private volatile boolean running = true;
     private final CountDownLatch closing = new CountDownLatch(1);
     private TopicPartition failedPartition; // the reader thread's own
     private long skippedSinceWarned; // the reader thread's own
-    private long lastSkipWarnedAt; // System.nanoTime()
-    private boolean skipWarned;
+    private long lastSkipWarnedAt = System.nanoTime() - SKIP_WARN_INTERVAL.toNanos(); // so the first one is said
     private long failedOffset;
 
     PipelineReader(ConsoleSettings settings, TopicStats stats, OrderBook orders, DeadLetterLog deadLetters) {
@@ -100,7 +98,7 @@ final class PipelineReader implements AutoCloseable {
         Set<TopicPartition> assigned = new HashSet<>();
         int failures = 0;
         try {
-            while (running) {
+            while (closing.getCount() > 0) {
                 try {
                     if (System.nanoTime() - nextRefresh > 0) {
                         assigned = refresh(assigned);
@@ -185,7 +183,7 @@ final class PipelineReader implements AutoCloseable {
     private void skipped(TopicPartition partition, long offset, RuntimeException e) {
         skippedSinceWarned++;
         long now = System.nanoTime();
-        if (!skipWarned || now - lastSkipWarnedAt >= SKIP_WARN_INTERVAL.toNanos()) {
+        if (now - lastSkipWarnedAt >= SKIP_WARN_INTERVAL.toNanos()) {
             LOG.warn(
                     "console skipped {} record(s) no view could take since the last such warning, the last {}@{}",
                     skippedSinceWarned,
@@ -193,7 +191,6 @@ final class PipelineReader implements AutoCloseable {
                     offset,
                     e);
             lastSkipWarnedAt = now;
-            skipWarned = true;
             skippedSinceWarned = 0;
         }
     }
@@ -275,7 +272,6 @@ final class PipelineReader implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
         closing.countDown();
         consumer.wakeup();
         try {

@@ -49,8 +49,6 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     /** How long an id found nowhere after those pauses is judged by one look-up, so its next records are not held. */
     private static final long MISSING_REMEMBERED_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    private static final int MISSING_REMEMBERED_MAX = 1_000;
-
     /**
      * How many ids found nowhere within a minute the pauses are spent on; past them a new unknown id is judged by one
      * look-up, so records naming ever new ids (garbage, or a hostile producer) hold the reader ~4.5 s a minute at most.
@@ -62,7 +60,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     private final Class<? extends SpecificRecord> readerClass;
     // The reader schema is a function of the writer id for a given deserializer, so the id alone keys the reader cache.
     private final Map<Integer, Reader> readersById = new ConcurrentHashMap<>();
-    /** Ids found nowhere after the pauses, with when (System.nanoTime()). */
+    /** Ids found nowhere after the pauses in the last minute, with when (System.nanoTime()): at most a few. */
     private final Map<Integer, Long> missingSince = new ConcurrentHashMap<>();
 
     private SchemaRegistryClient client;
@@ -136,10 +134,12 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
      * has none and its reads may lag, unless the id was found nowhere less than a minute ago.
      */
     private Schema writerSchema(int id) {
+        long now = System.nanoTime();
+        missingSince.values().removeIf(since -> now - since >= MISSING_REMEMBERED_NANOS); // a handful at most
         if (id <= 0
                 || !client.readsMayLag()
-                || recentlyMissing(id)
-                || missingInTheLastMinute() >= PAUSED_UNKNOWN_IDS_PER_MINUTE) {
+                || missingSince.containsKey(id)
+                || missingSince.size() >= PAUSED_UNKNOWN_IDS_PER_MINUTE) {
             return client.getSchemaById(id);
         }
         for (long delayMs : NOT_FOUND_RETRY_DELAYS_MS) {
@@ -157,24 +157,9 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         try {
             return client.getSchemaById(id);
         } catch (SchemaNotFoundException e) {
-            if (missingSince.size() >= MISSING_REMEMBERED_MAX) {
-                missingSince.values().removeIf(since -> System.nanoTime() - since > MISSING_REMEMBERED_NANOS);
-            }
             missingSince.put(id, System.nanoTime());
             throw e;
         }
-    }
-
-    private long missingInTheLastMinute() {
-        long now = System.nanoTime();
-        return missingSince.values().stream()
-                .filter(since -> now - since < MISSING_REMEMBERED_NANOS)
-                .count();
-    }
-
-    private boolean recentlyMissing(int id) {
-        Long since = missingSince.get(id);
-        return since != null && System.nanoTime() - since < MISSING_REMEMBERED_NANOS;
     }
 
     @Override
