@@ -48,7 +48,6 @@ public final class ArchiveLoop implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveLoop.class);
     private static final Duration BUSY_POLL = Duration.ofMillis(20);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-    /** Tracing of loops made without one (tests): spans propagate in headers and are dropped. */
 
     /**
      * Topics and timings.
